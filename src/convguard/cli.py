@@ -1,0 +1,341 @@
+"""``convguard`` command line: one console script, one subcommand per job.
+
+    convguard data generate|validate|stats ...
+    convguard train CONFIG [key=value ...]
+    convguard quickstart [--out DIR] [key=value ...]
+    convguard predict --bundle DIR --input IN.jsonl --output OUT.jsonl
+    convguard evaluate | sweep | replay | compare ...
+    convguard export --bundle DIR --format onnx|mlflow
+    convguard config show CONFIG [key=value ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import ConfigError
+from .schema import ConversationError
+
+log = logging.getLogger("convguard")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    for noisy in ("urllib3", "matplotlib", "alembic", "mlflow", "httpx", "filelock", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+# ------------------------------------------------------------------------------------------
+# data
+# ------------------------------------------------------------------------------------------
+
+def cmd_data_generate(a: argparse.Namespace) -> int:
+    from . import datagen
+
+    summary = datagen.generate(a.out, seed=a.seed, **({"n": a.n} if a.n else {}))
+    print(json.dumps({k: v for k, v in summary.items() if k in ("n", "seed", "counts", "splits", "files")},
+                     indent=1, default=str)[:4000])
+    print(f"wrote {a.out}/train.jsonl, validation.jsonl, test.jsonl")
+    return 0
+
+
+def cmd_data_validate(a: argparse.Namespace) -> int:
+    from .io import read_conversations
+    from .schema import ValidationOptions
+
+    opts = ValidationOptions(require_user_last=a.require_user_last, require_labels=a.require_labels,
+                             max_message_chars=a.max_message_chars)
+    convs, report = read_conversations(a.file, options=opts, skip_invalid=a.skip_invalid)
+    print(report.summary(limit=50))
+    return 1 if report.n_skipped and not a.allow_skipped else 0
+
+
+def cmd_data_stats(a: argparse.Namespace) -> int:
+    from .io import read_conversations
+    from .stats import compute_stats, format_stats
+
+    convs, report = read_conversations(a.file, skip_invalid=a.skip_invalid)
+    if report.n_skipped:
+        print(report.summary(), file=sys.stderr)
+    tok = None
+    if a.tokenizer:
+        from transformers import AutoTokenizer
+
+        from .modeling import resolve_base
+
+        tok = AutoTokenizer.from_pretrained(resolve_base(a.tokenizer))
+    stats = compute_stats(convs, tokenizer=tok)
+    print(json.dumps(stats, indent=1, default=str) if a.json else format_stats(stats))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+# training
+# ------------------------------------------------------------------------------------------
+
+def cmd_train(a: argparse.Namespace) -> int:
+    from .config import load_config
+    from .recipes import run_recipe
+
+    cfg = load_config(a.config, a.overrides, kind="recipe")
+    summary = run_recipe(cfg)
+    print(json.dumps({k: v for k, v in summary.items() if k not in ("fit", "models", "data_fingerprint")},
+                     indent=1, default=str))
+    return 0
+
+
+def cmd_quickstart(a: argparse.Namespace) -> int:
+    from .config import load_config
+    from .quickstart import run_quickstart
+
+    overrides = list(a.overrides)
+    if a.out:
+        overrides.append(f"out={a.out}")
+    cfg = load_config(a.config, overrides, kind="quickstart")
+    run_quickstart(cfg)
+    return 0
+
+
+def cmd_config_show(a: argparse.Namespace) -> int:
+    import yaml
+
+    from .config import config_kind, load_config, read_yaml, to_dict
+
+    kind = config_kind(read_yaml(a.config)) if a.config else "recipe"
+    cfg = load_config(a.config, a.overrides, kind=kind)
+    print(yaml.safe_dump(to_dict(cfg), sort_keys=False))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+# predict
+# ------------------------------------------------------------------------------------------
+
+def cmd_predict(a: argparse.Namespace) -> int:
+    from .guard import Guard
+    from .io import read_conversations, write_jsonl
+    from .schema import ValidationOptions
+
+    guard = Guard.load(a.bundle, backend=a.backend, onnx_variant=a.onnx_variant,
+                       require_user_last=not a.allow_any_last)
+    convs, report = read_conversations(a.input, skip_invalid=a.skip_invalid,
+                                       options=ValidationOptions(require_user_last=not a.allow_any_last))
+    if report.n_skipped:
+        print(report.summary(limit=50), file=sys.stderr)
+    out = []
+    from tqdm.auto import tqdm
+
+    for s in tqdm(range(0, len(convs), a.batch_size), desc="predict", disable=not sys.stderr.isatty()):
+        chunk = convs[s: s + a.batch_size]
+        decisions = guard.check_many([c.messages for c in chunk], locale=a.locale)
+        for c, d in zip(chunk, decisions):
+            rec = {"id": c.id, "action": d.action, "scores": d.scores, "reason": d.reason}
+            if a.with_message:
+                rec["message"] = d.message
+            out.append(rec)
+    write_jsonl(out, a.output)
+    counts: dict[str, int] = {}
+    for r in out:
+        counts[r["action"]] = counts.get(r["action"], 0) + 1
+    print(f"wrote {len(out)} decisions to {a.output}: {counts}")
+    return 0
+
+
+# ------------------------------------------------------------------------------------------
+# evaluation and export (implemented in convguard.eval_cli / convguard.export)
+# ------------------------------------------------------------------------------------------
+
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    from .eval_cli import evaluate_cli
+
+    return evaluate_cli(a)
+
+
+def cmd_sweep(a: argparse.Namespace) -> int:
+    from .eval_cli import sweep_cli
+
+    return sweep_cli(a)
+
+
+def cmd_replay(a: argparse.Namespace) -> int:
+    from .eval_cli import replay_cli
+
+    return replay_cli(a)
+
+
+def cmd_compare(a: argparse.Namespace) -> int:
+    from .eval_cli import compare_cli
+
+    return compare_cli(a)
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    from .export import export_cli
+
+    return export_cli(a)
+
+
+# ------------------------------------------------------------------------------------------
+# parser
+# ------------------------------------------------------------------------------------------
+
+def _add_data_source(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", required=True, help="conversations to evaluate on (JSONL/Parquet/CSV, a saved "
+                   "datasets folder, or hf://owner/name[:split])")
+    p.add_argument("--skip-invalid", action="store_true", help="skip (and report) invalid records")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="convguard", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    # data
+    d = sub.add_parser("data", help="generate, validate and describe conversation data")
+    dsub = d.add_subparsers(dest="data_command", required=True)
+    g = dsub.add_parser("generate", help="write the embedded default corpus (deterministic)")
+    g.add_argument("--out", required=True)
+    g.add_argument("--n", type=int, default=None, help="number of conversations (default: the generator's)")
+    g.add_argument("--seed", type=int, default=0)
+    g.set_defaults(func=cmd_data_generate)
+    v = dsub.add_parser("validate", help="check a file against the schema; errors name file, line and field")
+    v.add_argument("file")
+    v.add_argument("--skip-invalid", action="store_true", help="report every invalid record instead of stopping")
+    v.add_argument("--allow-skipped", action="store_true", help="exit 0 even when records were skipped")
+    v.add_argument("--require-user-last", action="store_true", help="every conversation must end on a user turn")
+    v.add_argument("--require-labels", action="store_true", help="training labels must be present")
+    v.add_argument("--max-message-chars", type=int, default=32_000)
+    v.set_defaults(func=cmd_data_validate)
+    s = dsub.add_parser("stats", help="counts per label/subtype/category, turn and token lengths")
+    s.add_argument("file")
+    s.add_argument("--tokenizer", default="embedded", help="tokenizer for token lengths ('' to skip)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--skip-invalid", action="store_true")
+    s.set_defaults(func=cmd_data_stats)
+
+    # train / quickstart / config
+    t = sub.add_parser("train", help="run a training recipe from a YAML config")
+    t.add_argument("config")
+    t.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.lr=1e-4")
+    t.set_defaults(func=cmd_train)
+    q = sub.add_parser("quickstart", help="generate, train both detectors and baselines, choose thresholds, "
+                       "evaluate, write the bundle (the main job)")
+    q.add_argument("--out", default=None)
+    q.add_argument("--config", default=None, help="quickstart config (default: built-in defaults = "
+                   "configs/quickstart.yaml)")
+    q.add_argument("overrides", nargs="*")
+    q.set_defaults(func=cmd_quickstart)
+    c = sub.add_parser("config", help="inspect configs")
+    csub = c.add_subparsers(dest="config_command", required=True)
+    cs = csub.add_parser("show", help="print the resolved config")
+    cs.add_argument("config", nargs="?")
+    cs.add_argument("overrides", nargs="*")
+    cs.set_defaults(func=cmd_config_show)
+
+    # predict
+    pr = sub.add_parser("predict", help="score conversations with a bundle")
+    pr.add_argument("--bundle", required=True)
+    pr.add_argument("--input", required=True)
+    pr.add_argument("--output", required=True)
+    pr.add_argument("--backend", choices=("torch", "onnx"), default="torch")
+    pr.add_argument("--onnx-variant", choices=("fp32", "int8"), default="fp32")
+    pr.add_argument("--batch-size", type=int, default=32)
+    pr.add_argument("--locale", default=None)
+    pr.add_argument("--with-message", action="store_true", help="include the user-facing message")
+    pr.add_argument("--skip-invalid", action="store_true")
+    pr.add_argument("--allow-any-last", action="store_true",
+                    help="score conversations that end on an assistant turn too")
+    pr.set_defaults(func=cmd_predict)
+
+    # evaluation
+    ev = sub.add_parser("evaluate", help="precision/recall on termination-worthy vs benign-edgy, crisis, "
+                        "calibration, error analysis")
+    ev.add_argument("--bundle", action="append", required=True, help="bundle to evaluate (repeat to compare)")
+    _add_data_source(ev)
+    ev.add_argument("--out", default=None, help="report folder (default: <bundle>/eval/<data name>)")
+    ev.add_argument("--n-boot", type=int, default=1000)
+    ev.add_argument("--no-baselines", action="store_true")
+    ev.add_argument("--calibrate-on", default=None, help="fit temperature scaling on this data and store it "
+                    "in the (first) bundle's policy")
+    ev.add_argument("--tracking", default="on", choices=("on", "off"))
+    ev.add_argument("--mlruns-dir", default="mlruns")
+    ev.add_argument("--experiment", default="convguard")
+    ev.add_argument("--errors", type=int, default=25, help="worst errors to write out")
+    ev.set_defaults(func=cmd_evaluate)
+    sw = sub.add_parser("sweep", help="threshold sweep and selection; optionally write into policy.yaml")
+    sw.add_argument("--bundle", required=True)
+    _add_data_source(sw)
+    sw.add_argument("--strategy", default="max_recall_at_fpr",
+                    choices=("max_f1", "max_recall_at_precision", "max_recall_at_fpr"))
+    sw.add_argument("--min-precision", type=float, default=0.9)
+    sw.add_argument("--max-fpr", type=float, default=0.02)
+    sw.add_argument("--crisis-min-recall", type=float, default=0.98)
+    sw.add_argument("--min-assistant-turns", type=int, default=None)
+    sw.add_argument("--min-pushes", type=int, default=None)
+    sw.add_argument("--write", action="store_true", help="write the chosen thresholds into the bundle")
+    sw.add_argument("--out", default=None)
+    sw.add_argument("--tracking", default="on", choices=("on", "off"))
+    sw.add_argument("--mlruns-dir", default="mlruns")
+    sw.add_argument("--experiment", default="convguard")
+    sw.set_defaults(func=cmd_sweep)
+    rp = sub.add_parser("replay", help="turn-by-turn replay: when would the policy end each chat?")
+    rp.add_argument("--bundle", required=True)
+    _add_data_source(rp)
+    rp.add_argument("--out", default=None)
+    rp.add_argument("--terminate-threshold", type=float, default=None)
+    rp.add_argument("--crisis-threshold", type=float, default=None)
+    rp.add_argument("--tracking", default="on", choices=("on", "off"))
+    rp.add_argument("--mlruns-dir", default="mlruns")
+    rp.add_argument("--experiment", default="convguard")
+    rp.set_defaults(func=cmd_replay)
+    cp = sub.add_parser("compare", help="table across MLflow runs (evaluation runs, thresholds)")
+    cp.add_argument("runs", nargs="*", help="run ids (default: the latest evaluation runs)")
+    cp.add_argument("--mlruns-dir", default="mlruns")
+    cp.add_argument("--experiment", default="convguard")
+    cp.add_argument("--last", type=int, default=10)
+    cp.add_argument("--metrics", default=None, help="comma-separated metric names")
+    cp.set_defaults(func=cmd_compare)
+
+    ex = sub.add_parser("export", help="export a bundle: ONNX (fp32, int8) or an MLflow pyfunc model")
+    ex.add_argument("--bundle", required=True)
+    ex.add_argument("--format", action="append", choices=("onnx", "mlflow"), required=True)
+    ex.add_argument("--parity-data", default=None, help="conversations for the parity check (default: a "
+                    "generated sample)")
+    ex.add_argument("--out", default=None, help="for mlflow: also save the model to this folder")
+    ex.add_argument("--register-as", default="convguard-guard")
+    ex.add_argument("--mlruns-dir", default="mlruns")
+    ex.add_argument("--experiment", default="convguard")
+    ex.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    _setup_logging(a.verbose)
+    try:
+        return int(a.func(a) or 0)
+    except (ConversationError, ConfigError, FileNotFoundError, ValueError) as e:
+        if a.verbose:
+            raise
+        print(f"convguard: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        print("convguard: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

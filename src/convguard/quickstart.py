@@ -1,0 +1,159 @@
+"""The main job: ``convguard quickstart --out DIR``.
+
+1. generate the embedded default corpus (or read the configured files);
+2. train the harm-and-persistence detector, the crisis detector and the TF-IDF baselines
+   (nested MLflow runs under one parent run);
+3. choose thresholds on validation (prefixes included, so early ends count as false
+   terminations) with the configured strategies, for the detectors and the baselines alike;
+4. write ``DIR/bundle`` (policy.yaml with the thresholds and how they were chosen; manifest);
+5. evaluate on test -- in-family and held-out families reported separately -- with the
+   evaluation harness, and print the summary table.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import QuickstartConfig, RecipeConfig, save_config, to_dict
+from .dataset import expand_prefixes, fingerprint, load_splits
+from .evaluation import MAIN, choose_thresholds, evaluate_table, headline, policies_from, score_table
+from .policy import Policy, Rules, Thresholds
+from .tracking import Tracker
+
+log = logging.getLogger(__name__)
+
+
+def _recipe_cfg(cfg: QuickstartConfig, rc: RecipeConfig, name: str) -> RecipeConfig:
+    rc = copy.deepcopy(rc)
+    rc.data = copy.deepcopy(cfg.data)
+    rc.seed = cfg.seed
+    rc.output_dir = str(Path(cfg.out) / "runs" / name)
+    rc.tracking = copy.deepcopy(cfg.tracking)
+    rc.tracking.run_name = f"train-{name}"
+    return rc
+
+
+def format_summary(reports: dict[str, Any], timings: dict[str, float]) -> str:
+    cols = [("precision", "term P"), ("recall", "term R"), ("f1", "term F1"), ("fpr", "benign FTR"),
+            ("pr_auc", "PR-AUC"), ("in_family_f1", "F1 in-fam"), ("heldout_family_f1", "F1 held-out"),
+            ("crisis_recall", "crisis R"), ("crisis_ended", "crisis ended"),
+            ("figurative_crisis_false_alarm", "fig. crisis FA")]
+    rows = {name: headline(r) for name, r in reports.items()}
+    w = max(len(n) for n in rows) + 2
+    lines = ["system".ljust(w) + " ".join(h.rjust(12) for _, h in cols)]
+    for name, h in rows.items():
+        cells = []
+        for k, _ in cols:
+            v = h.get(k)
+            cells.append(("-" if v is None else (f"{int(v)}" if k == "crisis_ended" else f"{v:.3f}")).rjust(12))
+        lines.append(name.ljust(w) + " ".join(cells))
+    lines.append("")
+    lines.append("term P/R/F1: precision/recall of end_conversation on termination-worthy vs benign-edgy test "
+                 "conversations; benign FTR: benign-edgy conversations ended; crisis ended must be 0.")
+    lines.append("timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
+    return "\n".join(lines)
+
+
+def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
+    from .baselines import load_baselines
+    from .bundle import write_bundle
+    from .guard import Guard
+    from .recipes import run_baseline, run_detector
+
+    t0 = time.time()
+    timings: dict[str, float] = {}
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_config(cfg, out / "quickstart.config.yaml")
+    if cfg.data.generated_dir == "data/generated" and not (cfg.data.train and cfg.data.validation):
+        cfg.data.generated_dir = str(out / "data")
+    tracker = Tracker(cfg.tracking)
+    splits = load_splits(cfg.data)
+    timings["data"] = time.time() - t0
+    log.info("data: %d train, %d validation, %d test conversations", len(splits.train), len(splits.validation),
+             len(splits.test))
+
+    with tracker.run(cfg.tracking.run_name or "quickstart", tags={"convguard.job": "quickstart"}):
+        parent = tracker.run_id
+        tracker.log_params({"quickstart": to_dict(cfg)})
+        tracker.log_json_artifact({s: fingerprint(splits[s]) for s in ("train", "validation", "test")},
+                                  "data_fingerprint.json")
+        results = {}
+        for name, rc in (("harm", cfg.harm), ("crisis", cfg.crisis)):
+            t = time.time()
+            results[name] = run_detector(_recipe_cfg(cfg, rc, name), splits, tracker, parent_run_id=parent)
+            timings[f"train_{name}"] = time.time() - t
+        t = time.time()
+        base_cfg = _recipe_cfg(cfg, RecipeConfig(recipe="baseline", baseline=cfg.baseline), "baseline")
+        results["baseline"] = run_baseline(base_cfg, splits, tracker, parent_run_id=parent)
+        timings["train_baseline"] = time.time() - t
+
+        # provisional bundle -> scores on validation prefixes -> thresholds -> final bundle
+        t = time.time()
+        rules = Rules(min_assistant_turns=cfg.rules.min_assistant_turns, min_pushes=cfg.rules.min_pushes)
+        bundle_dir = out / "bundle"
+        data_fp = fingerprint(splits.train)
+        write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
+                     policy=Policy(rules=rules), baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp)
+        guard = Guard.load(bundle_dir, require_user_last=False)
+        baselines = load_baselines(bundle_dir / "baselines")
+        val_rows = expand_prefixes(splits.validation, max_extra=100, seed=cfg.seed)  # every user turn
+        val_table = score_table(guard, val_rows, baselines, progress=True)
+        selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
+                                              "n_rows": len(val_rows), "sha256": fingerprint(splits.validation)["sha256"]}}
+        chosen = {}
+        for system in val_table.systems:
+            tc, cc = choose_thresholds(val_table, cfg.thresholds, rules, system)
+            chosen[system] = Thresholds(terminate=tc.threshold, crisis=cc.threshold)
+            entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
+            if system == MAIN:
+                selection.update(entry)
+            else:
+                selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold, "crisis": cc.threshold,
+                                                                 "selection": entry}
+        policy = Policy(thresholds=chosen[MAIN], rules=rules, selection=selection)
+        timings["thresholds"] = time.time() - t
+
+        # evaluate on test: whole conversations, the decision after the last user turn
+        t = time.time()
+        test_table = score_table(guard, splits.test, baselines, progress=True)
+        reports = evaluate_table(test_table, policies_from(policy), n_boot=cfg.n_boot, seed=cfg.seed)
+        timings["evaluate"] = time.time() - t
+        metrics = {f"test_{k}": v for k, v in headline(reports[MAIN]).items()}
+        write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
+                     policy=policy, baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp,
+                     metrics=metrics, extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
+                                             "quickstart_run": parent})
+        timings["total"] = time.time() - t0
+
+        (out / "test_report.json").write_text(json.dumps(reports, indent=1, default=_json_default))
+        summary = format_summary(reports, timings)
+        (out / "summary.txt").write_text(summary + "\n")
+        for name, rep in reports.items():
+            tracker.log_metrics({f"test/{name}/{k}": v for k, v in headline(rep).items()})
+        tracker.log_metrics({f"time/{k}": v for k, v in timings.items()})
+        tracker.log_artifact(out / "test_report.json")
+        tracker.log_artifact(out / "summary.txt")
+        tracker.log_artifact(bundle_dir / "policy.yaml")
+        tracker.register_folder(bundle_dir, "bundle", cfg.tracking.register_as or "convguard-bundle",
+                                description="convguard quickstart bundle")
+    print(summary)
+    print(f"\nbundle: {bundle_dir}\nMLflow: mlflow ui --backend-store-uri {tracker.uri}" if tracker.enabled
+          else f"\nbundle: {bundle_dir}")
+    return {"bundle": str(bundle_dir), "reports": reports, "timings": timings, "policy": policy,
+            "run_id": parent, "summary": summary}
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)

@@ -1,0 +1,189 @@
+"""Turning a multi-turn conversation into encoder input, within the encoder's window.
+
+Layout: ``[CLS] role content [SEP] role content [SEP] ...`` with the role written as a plain
+word (``user`` / ``assistant`` / ``system``), so any BERT-style tokenizer works unchanged and
+the Hugging Face folder stays usable by plain ``transformers``.
+
+When a conversation is longer than ``max_length`` the budget is spent in this order, so what
+decides the label is never cut away:
+
+1. the **latest user turn** (up to ``last_user_max`` tokens, head and tail kept);
+2. the **first user turn**, the original request (up to ``first_user_max``);
+3. a **stub** of every other turn: its role word and first few tokens -- where a refusal or
+   redirection ("I can't help with that") and a push ("come on, just tell me") show.  Stubs
+   shrink (down to ``MIN_STUB``) before any turn is dropped; only when even that does not fit
+   are the oldest middle turns replaced by one ``( N earlier turns omitted )`` marker;
+4. what is left grows turns back to full length, most recent first (user turns before
+   assistant turns; in the ``user_focus`` view assistant turns stay stubs).
+
+Tokenisation is per message and cached, so scoring one more turn of a live chat re-tokenises
+only the new message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .schema import Message
+
+MIN_STUB = 2
+ELLIPSIS = "..."
+
+
+@dataclass(frozen=True)
+class EncodeSpec:
+    max_length: int = 256
+    view: str = "full"
+    last_user_max: int = 96
+    first_user_max: int = 48
+    stub_tokens: int = 8
+
+    @classmethod
+    def from_config(cls, model_cfg) -> "EncodeSpec":
+        t = model_cfg.truncation
+        return cls(max_length=model_cfg.max_length, view=model_cfg.view, last_user_max=t.last_user_max,
+                   first_user_max=t.first_user_max, stub_tokens=t.stub_tokens)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class ConversationEncoder:
+    """Encodes conversations to token ids with the truncation rules above."""
+
+    def __init__(self, tokenizer, spec: EncodeSpec, cache_size: int = 200_000):
+        self.tok = tokenizer
+        self.spec = spec
+        self.cls_id = tokenizer.cls_token_id
+        self.sep_id = tokenizer.sep_token_id
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        if self.cls_id is None or self.sep_id is None:
+            raise ValueError("the tokenizer needs CLS and SEP tokens (a BERT-style encoder tokenizer)")
+        self._role_ids = {r: self._tokenize([r])[0] for r in ("user", "assistant", "system")}
+        self._ellipsis = self._tokenize([ELLIPSIS])[0]
+        self._cache: dict[str, list[int]] = {}
+        self._cache_size = cache_size
+
+    # -- tokenisation with a cache ----------------------------------------------------------------
+    def _tokenize(self, texts: list[str]) -> list[list[int]]:
+        return self.tok(texts, add_special_tokens=False, truncation=False)["input_ids"]
+
+    def content_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            if len(self._cache) + len(missing) > self._cache_size:
+                self._cache.clear()
+            for t, ids in zip(missing, self._tokenize(missing)):
+                self._cache[t] = ids
+        return [self._cache[t] for t in texts]
+
+    # -- budget allocation ------------------------------------------------------------------------
+    def _allocate(self, roles: list[str], lengths: list[int]) -> tuple[list[int], list[int]]:
+        """Content tokens per turn, and the indices of the turns that are kept at all."""
+        s = self.spec
+        n = len(roles)
+        budget = s.max_length - 1  # [CLS]
+        overhead = [len(self._role_ids[r]) + 1 for r in roles]  # role word + [SEP]
+        user_idx = [i for i, r in enumerate(roles) if r == "user"]
+        last_user = user_idx[-1] if user_idx else n - 1
+        first_user = user_idx[0] if user_idx else 0
+        alloc = [0] * n
+
+        def fits(kept: list[int], stub: int, omitted: bool) -> int:
+            need = sum(overhead[i] for i in kept) + (len(self._omitted_ids(2)) + 1 if omitted else 0)
+            for i in kept:
+                if i == last_user:
+                    need += min(lengths[i], s.last_user_max)
+                elif i == first_user:
+                    need += min(lengths[i], s.first_user_max)
+                else:
+                    need += min(lengths[i], stub)
+            return budget - need
+
+        kept = list(range(n))
+        stub = s.stub_tokens
+        start_after_omit = 0
+        while fits(kept, stub, start_after_omit > 0) < 0 and stub > MIN_STUB:
+            stub -= 1
+        while fits(kept, stub, start_after_omit > 0) < 0:
+            middle = [i for i in kept if i not in (first_user, last_user)]
+            # drop the oldest middle turn that comes after the first user turn
+            cand = [i for i in middle if i > first_user] or middle
+            if not cand:
+                break
+            kept.remove(cand[0])
+            start_after_omit = max(start_after_omit, cand[0] + 1)
+        for i in kept:
+            cap = s.last_user_max if i == last_user else s.first_user_max if i == first_user else stub
+            alloc[i] = min(lengths[i], cap)
+        left = budget - sum(overhead[i] for i in kept) - sum(alloc) - (
+            len(self._omitted_ids(2)) + 1 if start_after_omit else 0)
+        if left < 0:  # only the two protected turns left and still too long: squeeze them
+            for i in (first_user, last_user):
+                if left >= 0:
+                    break
+                cut = min(alloc[i] - MIN_STUB, -left)
+                if cut > 0:
+                    alloc[i] -= cut
+                    left += cut
+        # grow turns back, most recent first: user turns, then (in the full view) assistant turns
+        order = [i for i in reversed(kept) if roles[i] != "assistant"]
+        if self.spec.view == "full":
+            order += [i for i in reversed(kept) if roles[i] == "assistant"]
+        for i in order:
+            if left <= 0:
+                break
+            extra = min(lengths[i] - alloc[i], left)
+            if extra > 0:
+                alloc[i] += extra
+                left -= extra
+        return alloc, kept
+
+    def _omitted_ids(self, count: int) -> list[int]:
+        return self._tokenize([f"( {count} earlier turns omitted )"])[0]
+
+    def _clip(self, ids: list[int], k: int, head_only: bool) -> list[int]:
+        if len(ids) <= k:
+            return ids
+        if head_only or k < 8:
+            return ids[:k]
+        e = self._ellipsis
+        body = k - len(e)
+        head = body // 2
+        tail = body - head
+        return ids[:head] + e + (ids[-tail:] if tail else [])
+
+    # -- public -----------------------------------------------------------------------------------
+    def encode(self, messages: Sequence[Message]) -> list[int]:
+        roles = [m.role for m in messages]
+        contents = self.content_ids([m.content for m in messages])
+        lengths = [len(c) for c in contents]
+        alloc, kept = self._allocate(roles, lengths)
+        kept_set = set(kept)
+        n_omitted = len(roles) - len(kept)
+        user_idx = [i for i, r in enumerate(roles) if r == "user"]
+        protected = {user_idx[0], user_idx[-1]} if user_idx else set()
+        ids = [self.cls_id]
+        marker_written = False
+        for i, r in enumerate(roles):
+            if i not in kept_set:
+                if not marker_written:
+                    ids += self._omitted_ids(n_omitted) + [self.sep_id]
+                    marker_written = True
+                continue
+            head_only = i not in protected and alloc[i] <= self.spec.stub_tokens
+            ids += self._role_ids[r] + self._clip(contents[i], alloc[i], head_only) + [self.sep_id]
+        return ids[: self.spec.max_length]
+
+    def encode_many(self, convs: Sequence[Sequence[Message]]) -> list[list[int]]:
+        return [self.encode(m) for m in convs]
+
+    def decode(self, ids: Sequence[int]) -> str:
+        return self.tok.decode(list(ids), skip_special_tokens=False)
+
+
+def render_text(messages: Sequence[Message]) -> str:
+    """Plain-text form of a conversation (``user: ... [SEP] assistant: ...``) for people and
+    for stacks that take raw text; the models themselves are fed :class:`ConversationEncoder`."""
+    return " [SEP] ".join(f"{m.role} {m.content}" for m in messages)

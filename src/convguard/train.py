@@ -1,0 +1,380 @@
+"""The training loop for both detectors, readable in one sitting.
+
+``fit(cfg, train_convs, val_convs)``:
+
+1. build the model on the configured encoder and encode every example once (cached tokens);
+2. length-grouped batches (shuffled chunks of similar length: little padding, no sorted-data
+   bias), AdamW with separate encoder / head learning rates, linear warm-up and decay;
+3. multi-task loss (weights and class balancing from the config), bf16 autocast on GPU;
+4. evaluate on validation every ``eval_every`` steps (or once per epoch), keep the best weights
+   by ``select_metric``, stop early after ``early_stopping_patience`` evaluations without gain;
+5. checkpoint (safetensors weights + optimiser state + loop position) so an interrupted run
+   resumes where it stopped and ends with the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .config import RecipeConfig, save_config, to_dict
+from .dataset import IGNORE, expand_prefixes, subsample, targets
+from .modeling import (HEADS_BY_RECIPE, build_model, freeze_lower_layers, logits_to_scores, pad_batch,
+                       predict_logits, split_logits)
+from .schema import Conversation
+from .text import ConversationEncoder, EncodeSpec
+from .tracking import Tracker
+
+log = logging.getLogger(__name__)
+
+
+class Interrupted(RuntimeError):
+    """Raised by the ``interrupt_after`` hook (tests simulate a crash with it)."""
+
+
+@dataclass
+class FitResult:
+    model_dir: Path
+    best_metric: float
+    best_step: int
+    history: list[dict[str, Any]]
+    val_scores: dict[str, np.ndarray]
+    val_logits: np.ndarray
+    steps: int
+    seconds: float
+    n_train_examples: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def config_hash(cfg: RecipeConfig) -> str:
+    """Hash of everything that changes the result (not resume/progress/tracking switches)."""
+    import hashlib
+
+    d = to_dict(cfg)
+    d.pop("resume", None)
+    d.pop("tracking", None)
+    d["train"].pop("progress", None)
+    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def length_grouped_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    """Shuffle, cut into mega-chunks of 50 batches, sort each chunk by length, batch, shuffle
+    the batches.  Deterministic in (seed, epoch), so a resumed run sees the same order."""
+    g = random.Random(seed * 1_000_003 + epoch)
+    idx = list(range(len(lengths)))
+    g.shuffle(idx)
+    chunk = batch_size * 50
+    batches = []
+    for s in range(0, len(idx), chunk):
+        part = sorted(idx[s: s + chunk], key=lambda i: lengths[i])
+        batches += [part[i: i + batch_size] for i in range(0, len(part), batch_size)]
+    g.shuffle(batches)
+    return batches
+
+
+def plain_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    g = random.Random(seed * 1_000_003 + epoch)
+    idx = list(range(n))
+    g.shuffle(idx)
+    return [idx[i: i + batch_size] for i in range(0, n, batch_size)]
+
+
+# ------------------------------------------------------------------------------------------
+# loss and validation metrics
+# ------------------------------------------------------------------------------------------
+
+def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor], heads, weights: dict[str, float],
+                   pos_weight: dict[str, float]) -> tuple[torch.Tensor, dict[str, float]]:
+    parts = split_logits(logits.float(), heads)
+    total = logits.new_zeros((), dtype=torch.float32)
+    logged = {}
+    for h in heads:
+        w = weights.get(h.name, 1.0)
+        if w == 0:
+            continue
+        y = batch_targets[h.name]
+        if h.kind == "binary":
+            pw = torch.tensor(pos_weight.get(h.name, 1.0), device=logits.device)
+            loss = F.binary_cross_entropy_with_logits(parts[h.name], y, pos_weight=pw)
+        else:
+            if bool((y == IGNORE).all()):
+                continue
+            loss = F.cross_entropy(parts[h.name], y, ignore_index=IGNORE)
+        total = total + w * loss
+        logged[h.name] = float(loss.detach())
+    return total, logged
+
+
+def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], main: str) -> dict[str, float]:
+    from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+    yt = y[main].astype(int)
+    s = scores[main]
+    out = {"n": float(len(yt))}
+    if 0 < yt.sum() < len(yt):
+        out["pr_auc"] = float(average_precision_score(yt, s))
+        out["roc_auc"] = float(roc_auc_score(yt, s))
+    else:
+        out["pr_auc"] = out["roc_auc"] = float("nan")
+    out["f1@0.5"] = float(f1_score(yt, s >= 0.5, zero_division=0))
+    eps = 1e-7
+    out["bce"] = float(-np.mean(yt * np.log(s + eps) + (1 - yt) * np.log(1 - s + eps)))
+    out["neg_bce"] = -out["bce"]
+    if "harm_category" in scores and "harm_category" in y:
+        mask = y["harm_category"] != IGNORE
+        if mask.any():
+            out["harm_category_acc"] = float((scores["harm_category"][mask].argmax(1) == y["harm_category"][mask]).mean())
+    if "persistence" in scores and "persistence" in y:
+        mask = y["persistence"] != IGNORE
+        if mask.any():
+            out["persistence_acc"] = float((scores["persistence"][mask].argmax(1) == y["persistence"][mask]).mean())
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# checkpoints
+# ------------------------------------------------------------------------------------------
+
+def _save_checkpoint(ckpt: Path, model, optimizer, scheduler, state: dict[str, Any], best_state) -> None:
+    from safetensors.torch import save_file
+
+    tmp = ckpt.with_name(ckpt.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
+    if best_state is not None:
+        save_file(best_state, str(tmp / "best.safetensors"))
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                "torch_rng": torch.get_rng_state()}, tmp / "trainer_state.pt")
+    (tmp / "state.json").write_text(json.dumps(state, indent=1))
+    shutil.rmtree(ckpt, ignore_errors=True)
+    tmp.rename(ckpt)
+
+
+def _load_checkpoint(ckpt: Path, model, optimizer, scheduler):
+    from safetensors.torch import load_file
+
+    model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
+    ts = torch.load(ckpt / "trainer_state.pt", weights_only=True)
+    optimizer.load_state_dict(ts["optimizer"])
+    scheduler.load_state_dict(ts["scheduler"])
+    torch.set_rng_state(ts["torch_rng"])
+    best = load_file(str(ckpt / "best.safetensors")) if (ckpt / "best.safetensors").exists() else None
+    return json.loads((ckpt / "state.json").read_text()), best
+
+
+# ------------------------------------------------------------------------------------------
+# fit
+# ------------------------------------------------------------------------------------------
+
+def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], recipe: str, progress: bool,
+                    desc: str) -> tuple[list[list[int]], dict[str, np.ndarray]]:
+    from tqdm.auto import tqdm
+
+    ids = [encoder.encode(c.messages) for c in tqdm(convs, desc=desc, disable=not progress, leave=False)]
+    ys = [targets(c, recipe) for c in convs]
+    y = {k: np.array([t[k] for t in ys]) for k in ys[0]} if ys else {}
+    return ids, y
+
+
+def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
+        tracker: Tracker | None = None, interrupt_after: int | None = None,
+        on_eval: Callable[[dict[str, Any]], None] | None = None) -> FitResult:
+    from tqdm.auto import tqdm
+
+    t_start = time.time()
+    recipe = cfg.recipe
+    heads = HEADS_BY_RECIPE[recipe]
+    main = heads[0].name
+    out = Path(cfg.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    save_config(cfg, out / "config.yaml")
+    tracker = tracker or Tracker(type(cfg.tracking)(enabled=False))
+    tc = cfg.train
+    if tc.num_threads:
+        torch.set_num_threads(tc.num_threads)
+    seed_everything(cfg.seed)
+    device = pick_device(tc.device)
+    use_bf16 = tc.precision == "bf16" or (tc.precision == "auto" and device.type == "cuda")
+
+    spec = EncodeSpec.from_config(cfg.model)
+    model, tokenizer = build_model(cfg.model.base, heads, spec=spec, recipe=recipe, dropout=cfg.model.dropout)
+    frozen = freeze_lower_layers(model, cfg.model.freeze_layers)
+    model.to(device)
+    encoder = ConversationEncoder(tokenizer, spec)
+
+    # examples: prefixes ending at user turns, labelled as of that turn
+    train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
+        if cfg.data.prefixes else list(train_convs)
+    train_ex = subsample(train_ex, cfg.data.max_train_examples, cfg.seed)
+    val_ex = expand_prefixes(val_convs, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
+        if cfg.data.prefixes else list(val_convs)
+    val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
+    tr_ids, tr_y = encode_examples(encoder, train_ex, recipe, tc.progress, "encoding train")
+    va_ids, va_y = encode_examples(encoder, val_ex, recipe, tc.progress, "encoding validation")
+    if not tr_ids or not va_ids:
+        raise ValueError("no training or validation examples")
+
+    # class balance for binary heads
+    pos_weight = {}
+    for h in heads:
+        if h.kind == "binary" and cfg.loss.class_weighting == "balanced":
+            p = float(tr_y[h.name].sum())
+            n = len(tr_y[h.name]) - p
+            pos_weight[h.name] = float(min(cfg.loss.max_pos_weight, max(1.0, n / max(p, 1.0))))
+    loss_w = {"terminate": cfg.loss.terminate, "harm_category": cfg.loss.harm_category,
+              "persistence": cfg.loss.persistence, "crisis": cfg.loss.crisis}
+
+    # optimiser: encoder and head (classifier + pooler) at their own learning rates
+    head_names = ("classifier", "pooler")
+    enc_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(head_names)
+                  and not any(f".{h}." in f".{n}" for h in head_names)]
+    head_params = [p for n, p in model.named_parameters() if p.requires_grad and any(h in n for h in head_names)]
+    fused = device.type == "cuda"
+    optimizer = torch.optim.AdamW([{"params": enc_params, "lr": tc.lr}, {"params": head_params, "lr": tc.head_lr}],
+                                  weight_decay=tc.weight_decay, **({"fused": True} if fused else {}))
+    lengths = [len(s) for s in tr_ids]
+    steps_per_epoch = math.ceil(len(tr_ids) / tc.batch_size)
+    total_steps = tc.max_steps or steps_per_epoch * tc.epochs
+    warmup = int(total_steps * tc.warmup_ratio)
+
+    def lr_lambda(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / max(1, warmup)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
+
+    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_metric": -math.inf, "best_step": -1,
+             "bad_evals": 0, "history": [], "done": False}
+    best_state: dict[str, torch.Tensor] | None = None
+    ckpt = out / "checkpoint"
+    cfg_hash = config_hash(cfg)
+    state["config_hash"] = cfg_hash
+    if cfg.resume and (ckpt / "state.json").exists():
+        saved = json.loads((ckpt / "state.json").read_text())
+        if saved.get("config_hash") != cfg_hash:
+            log.warning("%s holds a checkpoint of a different config: starting afresh", ckpt)
+        else:
+            state, best_state = _load_checkpoint(ckpt, model, optimizer, scheduler)
+            log.info("resumed from %s at step %d", ckpt, state["step"])
+
+    tracker.log_params({"n_train_examples": len(tr_ids), "n_val_examples": len(va_ids), "frozen_params": frozen,
+                        "pos_weight": json.dumps(pos_weight), "total_steps": total_steps, "device": str(device)})
+    eval_every = tc.eval_every or steps_per_epoch
+
+    def evaluate() -> dict[str, float]:
+        model.eval()
+        logits = predict_logits(model, va_ids, encoder.pad_id, tc.eval_batch_size, device)
+        model.train()
+        scores = logits_to_scores(logits, heads)
+        m = validation_metrics(scores, va_y, main)
+        return m, logits
+
+    model.train()
+    bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {recipe}", disable=not tc.progress,
+               dynamic_ncols=True)
+    stop = state["done"]
+    run_loss = None
+    while not stop and state["step"] < total_steps:
+        batches = (length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
+                   else plain_batches(len(tr_ids), tc.batch_size, cfg.seed, state["epoch"]))
+        for bi in range(state["batch_in_epoch"], len(batches)):
+            b = batches[bi]
+            ids, mask = pad_batch([tr_ids[i] for i in b], encoder.pad_id, device)
+            yb = {k: torch.tensor(v[b], device=device, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
+                  for k, v in tr_y.items()}
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                logits = model(input_ids=ids, attention_mask=mask).logits
+            loss, parts = multitask_loss(logits, yb, heads, loss_w, pos_weight)
+            loss.backward()
+            if tc.grad_clip:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            state["step"] += 1
+            state["batch_in_epoch"] = bi + 1
+            lv = float(loss.detach())
+            run_loss = lv if run_loss is None else 0.9 * run_loss + 0.1 * lv
+            bar.update(1)
+            bar.set_postfix(loss=f"{run_loss:.3f}", epoch=state["epoch"])
+            if state["step"] % 10 == 0:
+                tracker.log_metrics({"train/loss": lv, **{f"train/loss_{k}": v for k, v in parts.items()},
+                                     "train/lr": scheduler.get_last_lr()[0]}, step=state["step"])
+            last_of_run = state["step"] >= total_steps
+            if state["step"] % eval_every == 0 or last_of_run:
+                m, _ = evaluate()
+                score = m.get(tc.select_metric, float("nan"))
+                if not math.isfinite(score):
+                    score = m["neg_bce"]
+                improved = score > state["best_metric"]
+                if improved:
+                    state.update(best_metric=score, best_step=state["step"], bad_evals=0)
+                    best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+                else:
+                    state["bad_evals"] += 1
+                rec = {"step": state["step"], "epoch": state["epoch"], **{f"val/{k}": v for k, v in m.items()},
+                       "train/loss_ema": run_loss}
+                state["history"].append(rec)
+                tracker.log_metrics({f"val/{k}": v for k, v in m.items()} | {"epoch": state["epoch"]}, step=state["step"])
+                if on_eval:
+                    on_eval(rec)
+                log.info("step %d val %s=%.4f%s", state["step"], tc.select_metric, score, " (best)" if improved else "")
+                if state["bad_evals"] >= tc.early_stopping_patience:
+                    log.info("early stopping at step %d", state["step"])
+                    stop = True
+                _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+            elif tc.checkpoint_every and state["step"] % tc.checkpoint_every == 0:
+                _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+            if interrupt_after is not None and state["step"] >= interrupt_after:
+                bar.close()
+                raise Interrupted(f"interrupted after step {state['step']}")
+            if stop or last_of_run:
+                break
+        if not stop and state["batch_in_epoch"] >= len(batches):
+            state["epoch"] += 1
+            state["batch_in_epoch"] = 0
+    bar.close()
+    state["done"] = True
+    _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+
+    # final: best weights, saved as a plain Hugging Face folder
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    model_dir = out / "model"
+    shutil.rmtree(model_dir, ignore_errors=True)
+    model.save_pretrained(model_dir, safe_serialization=True)
+    tokenizer.save_pretrained(model_dir)
+    final_m, logits = evaluate()
+    model.eval()
+    (out / "history.json").write_text(json.dumps(state["history"], indent=1))
+    return FitResult(model_dir=model_dir, best_metric=state["best_metric"], best_step=state["best_step"],
+                     history=state["history"], val_scores=logits_to_scores(logits, heads), val_logits=logits.numpy(),
+                     steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr_ids),
+                     extra={"val_metrics": final_m, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
+                            "val_targets": {k: v.tolist() for k, v in va_y.items()}, "config": to_dict(cfg)})
