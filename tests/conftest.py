@@ -25,7 +25,7 @@ earlier turns omitted . , ! ? ' ( ) : ... - """.split()
 
 def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2) -> Path:
     """Write a random-weight BERT model and a WordPiece tokenizer to ``folder``."""
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from transformers import BertConfig, BertModel, BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -33,7 +33,7 @@ def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2) -> Path:
     vocab = specials + sorted(set(WORDS)) + [c for c in chars if c not in WORDS] + [f"##{c}" for c in chars]
     vocab = list(dict.fromkeys(vocab))
     (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    tok = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    tok = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
     tok.save_pretrained(folder)
     cfg = BertConfig(vocab_size=len(vocab), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2,
                      intermediate_size=hidden * 2, max_position_embeddings=512, pad_token_id=0)

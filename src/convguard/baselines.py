@@ -90,11 +90,37 @@ class BaselineModel:
         path = Path(folder) / f"{task}.skops"
         if not path.exists():
             raise FileNotFoundError(f"{path}: no baseline for task {task!r}")
-        untrusted = sio.get_untrusted_types(file=path)
-        bad = [t for t in untrusted if t not in ALLOWED_TYPES]
+        # every type named anywhere in the file (skops trusts some sklearn types by default;
+        # we trust only what a TF-IDF + LR pipeline consists of)
+        bad = sorted(t for t in skops_types(path) | set(sio.get_untrusted_types(file=path)) if t not in ALLOWED_TYPES)
         if bad:
             raise ValueError(f"{path}: refusing to load types outside the allow-list: {', '.join(bad)}")
-        return cls(task, sio.load(path, trusted=untrusted))
+        return cls(task, sio.load(path, trusted=sio.get_untrusted_types(file=path)))
+
+
+def skops_types(path: str | Path) -> set[str]:
+    """All ``module.Class`` names in a .skops file's schema."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            schema = json.loads(z.read("schema.json"))
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path}: not a readable skops file: {e}") from None
+    found: set[str] = set()
+
+    def walk(o: Any) -> None:
+        if isinstance(o, dict):
+            if "__class__" in o and "__module__" in o:
+                found.add(f"{o['__module__']}.{o['__class__']}")
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+
+    walk(schema)
+    return found
 
 
 def load_baselines(folder: str | Path) -> dict[str, BaselineModel]:

@@ -179,6 +179,20 @@ class PolicyRulesConfig:
     min_assistant_turns: int = 2
 
 
+def quickstart_recipe(recipe: str) -> RecipeConfig:
+    """The CPU-sized recipe the quickstart trains (a few minutes on 2 cores); mirrored in
+    configs/quickstart.yaml (a test keeps them equal)."""
+    crisis = recipe == "crisis"
+    return RecipeConfig(
+        recipe=recipe,
+        data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=2000, max_eval_examples=600),
+        model=ModelConfig(max_length=128, view="user_focus" if crisis else "full", freeze_layers=2,
+                          truncation=TruncationConfig(last_user_max=56 if crisis else 48, first_user_max=24,
+                                                      stub_tokens=4 if crisis else 6)),
+        train=TrainConfig(epochs=1, batch_size=16, lr=1e-4, head_lr=2e-3, warmup_ratio=0.1, num_threads=None),
+    )
+
+
 @dataclass
 class QuickstartConfig:
     """The main job: generate, train both detectors and the baselines, choose thresholds,
@@ -187,8 +201,8 @@ class QuickstartConfig:
     seed: int = 0
     out: str = "quickstart"
     data: DataConfig = field(default_factory=DataConfig)
-    harm: RecipeConfig = field(default_factory=RecipeConfig)
-    crisis: RecipeConfig = field(default_factory=lambda: RecipeConfig(recipe="crisis"))
+    harm: RecipeConfig = field(default_factory=lambda: quickstart_recipe("harm"))
+    crisis: RecipeConfig = field(default_factory=lambda: quickstart_recipe("crisis"))
     baseline: BaselineConfig = field(default_factory=BaselineConfig)
     thresholds: ThresholdConfig = field(default_factory=ThresholdConfig)
     rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 def _recipe_cfg(cfg: QuickstartConfig, rc: RecipeConfig, name: str) -> RecipeConfig:
     rc = copy.deepcopy(rc)
-    rc.data = copy.deepcopy(cfg.data)
+    # where the data comes from is the quickstart's; how it is sampled stays the recipe's
+    for k in ("train", "validation", "test", "generated_dir", "generate", "column_map", "skip_invalid"):
+        setattr(rc.data, k, copy.deepcopy(getattr(cfg.data, k)))
     rc.seed = cfg.seed
     rc.output_dir = str(Path(cfg.out) / "runs" / name)
     rc.tracking = copy.deepcopy(cfg.tracking)

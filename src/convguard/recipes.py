@@ -53,7 +53,13 @@ def run_detector(cfg: RecipeConfig, splits: Splits | None = None, tracker: Track
                  parent_run_id: str | None = None, interrupt_after: int | None = None) -> dict[str, Any]:
     from .train import fit
 
+    import os
+
     splits = splits or load_splits(cfg.data, need=("train", "validation"))
+    if int(os.environ.get("RANK", "0")) != 0:  # distributed: rank 0 alone tracks and writes summaries
+        tracker = Tracker(type(cfg.tracking)(enabled=False))
+        res = fit(cfg, splits.train, splits.validation, tracker=tracker, interrupt_after=interrupt_after)
+        return {"recipe": cfg.recipe, "model_dir": str(res.model_dir), "run_id": None, "fit": res}
     tracker = tracker or Tracker(cfg.tracking)
     out = Path(cfg.output_dir)
     with tracker.run(cfg.tracking.run_name or f"train-{cfg.recipe}", nested=parent_run_id is not None,

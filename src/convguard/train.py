@@ -74,10 +74,59 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def pick_device(name: str) -> torch.device:
+def pick_device(name: str, local_rank: int = 0) -> torch.device:
     if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda":
+        return torch.device(f"cuda:{local_rank}")
     return torch.device(name)
+
+
+@dataclass(frozen=True)
+class Dist:
+    """Where this process sits in a ``torchrun`` / ``accelerate launch`` job (1 process: rank 0 of 1)."""
+
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.world > 1
+
+    def barrier(self) -> None:
+        if self.enabled:
+            torch.distributed.barrier()
+
+
+def init_distributed(device_name: str = "auto") -> Dist:
+    """Join the process group the launcher describes in the environment (RANK, WORLD_SIZE,
+    LOCAL_RANK, MASTER_ADDR/PORT); NCCL on GPUs, gloo on CPUs.  No-op for a single process."""
+    import os
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return Dist()
+    rank, local = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    if not torch.distributed.is_initialized():
+        use_cuda = torch.cuda.is_available() and device_name in ("auto", "cuda")
+        if use_cuda:
+            torch.cuda.set_device(local)
+        torch.distributed.init_process_group(backend="nccl" if use_cuda else "gloo")
+    return Dist(rank, world, local)
+
+
+def shard_batches(batches: list[list[int]], dist: Dist) -> list[list[int]]:
+    """This rank's share of the (identically ordered) global batch list: every rank gets the
+    same number of batches, so collective ops stay in step."""
+    if not dist.enabled:
+        return batches
+    usable = len(batches) - len(batches) % dist.world
+    return batches[dist.rank:usable:dist.world]
 
 
 def length_grouped_batches(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -212,12 +261,14 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     save_config(cfg, out / "config.yaml")
-    tracker = tracker or Tracker(type(cfg.tracking)(enabled=False))
     tc = cfg.train
+    dist = init_distributed(tc.device)
+    if tracker is None or not dist.main:  # rank 0 alone logs to MLflow
+        tracker = Tracker(type(cfg.tracking)(enabled=False))
     if tc.num_threads:
         torch.set_num_threads(tc.num_threads)
     seed_everything(cfg.seed)
-    device = pick_device(tc.device)
+    device = pick_device(tc.device, dist.local_rank)
     use_bf16 = tc.precision == "bf16" or (tc.precision == "auto" and device.type == "cuda")
 
     spec = EncodeSpec.from_config(cfg.model)
@@ -225,6 +276,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     frozen = freeze_lower_layers(model, cfg.model.freeze_layers)
     model.to(device)
     encoder = ConversationEncoder(tokenizer, spec)
+    progress = tc.progress and dist.main
 
     # examples: prefixes ending at user turns, labelled as of that turn
     train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
@@ -233,8 +285,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     val_ex = expand_prefixes(val_convs, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
         if cfg.data.prefixes else list(val_convs)
     val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
-    tr_ids, tr_y = encode_examples(encoder, train_ex, recipe, tc.progress, "encoding train")
-    va_ids, va_y = encode_examples(encoder, val_ex, recipe, tc.progress, "encoding validation")
+    tr_ids, tr_y = encode_examples(encoder, train_ex, recipe, progress, "encoding train")
+    va_ids, va_y = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
     if not tr_ids or not va_ids:
         raise ValueError("no training or validation examples")
 
@@ -257,7 +309,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     optimizer = torch.optim.AdamW([{"params": enc_params, "lr": tc.lr}, {"params": head_params, "lr": tc.head_lr}],
                                   weight_decay=tc.weight_decay, **({"fused": True} if fused else {}))
     lengths = [len(s) for s in tr_ids]
-    steps_per_epoch = math.ceil(len(tr_ids) / tc.batch_size)
+    n_batches = math.ceil(len(tr_ids) / tc.batch_size)
+    steps_per_epoch = n_batches // dist.world if dist.enabled else n_batches
     total_steps = tc.max_steps or steps_per_epoch * tc.epochs
     warmup = int(total_steps * tc.warmup_ratio)
 
@@ -271,6 +324,10 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_metric": -math.inf, "best_step": -1,
              "bad_evals": 0, "history": [], "done": False}
     best_state: dict[str, torch.Tensor] | None = None
+    train_model = model
+    if dist.enabled:  # gradients averaged across ranks; every rank holds the same weights
+        train_model = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[dist.local_rank] if device.type == "cuda" else None)
     ckpt = out / "checkpoint"
     cfg_hash = config_hash(cfg)
     state["config_hash"] = cfg_hash
@@ -288,27 +345,37 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
 
     def evaluate() -> dict[str, float]:
         model.eval()
-        logits = predict_logits(model, va_ids, encoder.pad_id, tc.eval_batch_size, device)
+        if dist.enabled:  # each rank scores a shard; all ranks get every logit
+            mine = list(range(dist.rank, len(va_ids), dist.world))
+            part = predict_logits(model, [va_ids[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device)
+            gathered: list[Any] = [None] * dist.world
+            torch.distributed.all_gather_object(gathered, (mine, part))
+            logits = torch.empty((len(va_ids), part.shape[1]))
+            for idx, lg in gathered:
+                logits[torch.tensor(idx, dtype=torch.long)] = lg
+        else:
+            logits = predict_logits(model, va_ids, encoder.pad_id, tc.eval_batch_size, device)
         model.train()
         scores = logits_to_scores(logits, heads)
         m = validation_metrics(scores, va_y, main)
         return m, logits
 
     model.train()
-    bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {recipe}", disable=not tc.progress,
+    bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {recipe}", disable=not progress,
                dynamic_ncols=True)
     stop = state["done"]
     run_loss = None
     while not stop and state["step"] < total_steps:
-        batches = (length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
-                   else plain_batches(len(tr_ids), tc.batch_size, cfg.seed, state["epoch"]))
+        batches = shard_batches(
+            length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
+            else plain_batches(len(tr_ids), tc.batch_size, cfg.seed, state["epoch"]), dist)
         for bi in range(state["batch_in_epoch"], len(batches)):
             b = batches[bi]
             ids, mask = pad_batch([tr_ids[i] for i in b], encoder.pad_id, device)
             yb = {k: torch.tensor(v[b], device=device, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
                   for k, v in tr_y.items()}
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                logits = model(input_ids=ids, attention_mask=mask).logits
+                logits = train_model(input_ids=ids, attention_mask=mask).logits
             loss, parts = multitask_loss(logits, yb, heads, loss_w, pos_weight)
             loss.backward()
             if tc.grad_clip:
@@ -347,9 +414,13 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                 if state["bad_evals"] >= tc.early_stopping_patience:
                     log.info("early stopping at step %d", state["step"])
                     stop = True
-                _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+                if dist.main:
+                    _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+                dist.barrier()
             elif tc.checkpoint_every and state["step"] % tc.checkpoint_every == 0:
-                _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+                if dist.main:
+                    _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+                dist.barrier()
             if interrupt_after is not None and state["step"] >= interrupt_after:
                 bar.close()
                 raise Interrupted(f"interrupted after step {state['step']}")
@@ -360,21 +431,34 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             state["batch_in_epoch"] = 0
     bar.close()
     state["done"] = True
-    _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+    if dist.main:
+        _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
 
-    # final: best weights, saved as a plain Hugging Face folder
+    # final: best weights, saved as a plain Hugging Face folder (by rank 0)
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
     model_dir = out / "model"
-    shutil.rmtree(model_dir, ignore_errors=True)
-    model.save_pretrained(model_dir, safe_serialization=True)
-    tokenizer.save_pretrained(model_dir)
+    if dist.main:
+        shutil.rmtree(model_dir, ignore_errors=True)
+        model.save_pretrained(model_dir, safe_serialization=True)
+        tokenizer.save_pretrained(model_dir)
     final_m, logits = evaluate()
+    if dist.enabled:
+        # each rank writes a digest of its final weights (the multi-process test compares them)
+        import hashlib
+
+        h = hashlib.sha256()
+        for k, v in sorted(model.state_dict().items()):
+            h.update(k.encode())
+            h.update(v.detach().cpu().float().numpy().tobytes())
+        (out / f"weights.rank{dist.rank}.sha256").write_text(h.hexdigest())
+        dist.barrier()
     model.eval()
-    (out / "history.json").write_text(json.dumps(state["history"], indent=1))
+    if dist.main:
+        (out / "history.json").write_text(json.dumps(state["history"], indent=1))
     return FitResult(model_dir=model_dir, best_metric=state["best_metric"], best_step=state["best_step"],
                      history=state["history"], val_scores=logits_to_scores(logits, heads), val_logits=logits.numpy(),
                      steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr_ids),
-                     extra={"val_metrics": final_m, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
+                     extra={"dist": dist, "val_metrics": final_m, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
                             "val_targets": {k: v.tolist() for k, v in va_y.items()}, "config": to_dict(cfg)})

@@ -1,0 +1,115 @@
+"""The training loop on a tiny random-weight encoder: it learns, it resumes, it is reproducible."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from convguard.config import load_config
+from convguard.dataset import expand_prefixes, prefix_ends
+from convguard.io import read_conversations
+from convguard.schema import Conversation, validate_record
+from convguard.train import Interrupted, fit, length_grouped_batches
+
+from conftest import make_conversation, make_records
+
+
+def cfg_for(tiny_encoder, small_splits, out, *extra):
+    return load_config(None, [f"model.base={tiny_encoder}", f"data.train={small_splits['train']}",
+                              f"data.validation={small_splits['validation']}", f"output_dir={out}",
+                              "train.epochs=3", "train.batch_size=8", "model.max_length=64", "train.progress=false",
+                              "tracking.enabled=false", "train.lr=2e-3", "train.head_lr=5e-3",
+                              "train.early_stopping_patience=100", *extra], kind="recipe")
+
+
+def load(path):
+    return read_conversations(path)[0]
+
+
+def test_fit_learns_the_tiny_task(tiny_encoder, small_splits, tmp_path):
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "run", "train.epochs=12", "train.eval_every=10")
+    res = fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))
+    losses = [h["train/loss_ema"] for h in res.history]
+    assert losses[-1] < losses[0]
+    assert res.best_metric > 0.8  # validation PR-AUC of terminate
+    # the saved folder is a plain HF sequence classifier with labels and encoding rules
+    cfg_json = json.loads((res.model_dir / "config.json").read_text())
+    assert cfg_json["id2label"]["0"] == "terminate"
+    assert cfg_json["convguard"]["encoding"]["max_length"] == 64
+    assert (res.model_dir / "model.safetensors").exists()
+    assert not list(res.model_dir.glob("*.bin"))
+
+
+def test_interrupt_and_resume_ends_with_the_same_weights(tiny_encoder, small_splits, tmp_path):
+    train, val = load(small_splits["train"]), load(small_splits["validation"])
+    ref = fit(cfg_for(tiny_encoder, small_splits, tmp_path / "ref", "train.checkpoint_every=2"), train, val)
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "resumed", "train.checkpoint_every=2")
+    with pytest.raises(Interrupted):
+        fit(cfg, train, val, interrupt_after=7)  # dies after step 7; last checkpoint at step 6
+    state = json.loads((tmp_path / "resumed" / "checkpoint" / "state.json").read_text())
+    assert state["step"] == 6 and not state["done"]
+    res = fit(cfg, train, val)
+    assert res.steps == ref.steps
+    a = load_file(str(ref.model_dir / "model.safetensors"))
+    b = load_file(str(res.model_dir / "model.safetensors"))
+    assert a.keys() == b.keys()
+    for k in a:
+        torch.testing.assert_close(a[k], b[k], atol=1e-5, rtol=1e-4)
+    assert res.best_step == ref.best_step
+
+
+def test_same_seed_same_result_and_checkpoint_of_other_config_is_ignored(tiny_encoder, small_splits, tmp_path):
+    train, val = load(small_splits["train"]), load(small_splits["validation"])
+    r1 = fit(cfg_for(tiny_encoder, small_splits, tmp_path / "a", "train.epochs=1"), train, val)
+    r2 = fit(cfg_for(tiny_encoder, small_splits, tmp_path / "b", "train.epochs=1"), train, val)
+    np.testing.assert_allclose(r1.val_logits, r2.val_logits, atol=1e-5)
+    # same output dir, different config: starts afresh instead of resuming a foreign checkpoint
+    r3 = fit(cfg_for(tiny_encoder, small_splits, tmp_path / "a", "train.epochs=2"), train, val)
+    assert r3.steps > r1.steps
+
+
+def test_crisis_recipe_has_one_binary_head(tiny_encoder, small_splits, tmp_path):
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "c", "recipe=crisis", "model.view=user_focus")
+    res = fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))
+    assert set(res.val_scores) == {"crisis"}
+    assert json.loads((res.model_dir / "config.json").read_text())["id2label"] == {"0": "crisis"}
+
+
+def test_early_stopping(tiny_encoder, small_splits, tmp_path):
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "es", "train.epochs=30", "train.eval_every=1",
+                  "train.early_stopping_patience=2", "train.lr=1e-9", "train.head_lr=1e-9")
+    res = fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))
+    assert res.steps < 30 * 5  # stopped long before the 150 scheduled steps
+
+
+def test_length_grouped_batches_cover_everything_once_and_are_deterministic():
+    lengths = [random.Random(i).randint(5, 300) for i in range(1000)]
+    b1 = length_grouped_batches(lengths, 16, seed=3, epoch=1)
+    assert sorted(i for b in b1 for i in b) == list(range(1000))
+    assert b1 == length_grouped_batches(lengths, 16, seed=3, epoch=1)
+    assert b1 != length_grouped_batches(lengths, 16, seed=3, epoch=2)
+    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in b1) / len(b1)
+    assert spread < 30  # batches hold similar lengths
+
+
+def test_prefixes_are_labelled_as_of_their_turn():
+    rec = make_conversation("persistent", 0, random.Random(1))
+    conv = validate_record(rec)
+    t = conv.labels.terminate_from_turn
+    ends = prefix_ends(conv, max_extra=10, rng=random.Random(0))
+    assert ends[-1] == len(conv.messages) - 1
+    assert t in ends and max(u for u in conv.user_turn_indices if u < t) in ends
+    for c in expand_prefixes([conv], max_extra=10, seed=0):
+        end = len(c.messages) - 1
+        assert c.messages[-1].role == "user"
+        assert c.labels.terminate == int(end >= t)
+        assert c.labels.persistence == sum(1 for p in conv.meta["push_turns"] if p <= end)
+    crisis = validate_record(make_conversation("crisis", 0, random.Random(1)))
+    for c in expand_prefixes([crisis], 10, 0):
+        assert c.labels.crisis == int(len(c.messages) - 1 >= crisis.labels.crisis_from_turn)
+        assert c.labels.terminate == 0
