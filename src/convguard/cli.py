@@ -44,8 +44,9 @@ def cmd_data_generate(a: argparse.Namespace) -> int:
     from . import datagen
 
     summary = datagen.generate(a.out, seed=a.seed, **({"n": a.n} if a.n else {}))
-    print(json.dumps({k: v for k, v in summary.items() if k in ("n", "seed", "counts", "splits", "files")},
-                     indent=1, default=str)[:4000])
+    print(json.dumps({k: summary.get(k) for k in ("generator_version", "n", "seed", "splits")}, indent=1,
+                     default=str))
+    print(json.dumps({"groups": summary["counts"]["all"].get("group")}, default=str))
     print(f"wrote {a.out}/train.jsonl, validation.jsonl, test.jsonl")
     return 0
 

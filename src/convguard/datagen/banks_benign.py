@@ -1,0 +1,674 @@
+"""Benign intent clusters: homonyms and figurative language, dark fiction and history, security
+education, medical and harm-reduction questions, controversial debate, public figures,
+profanity without harmful intent, and ordinary everyday chats.  Each cluster carries answer
+snippets the assistant uses to answer safely.
+
+Several clusters share a ``pair_key`` with a harmful cluster in :mod:`banks_harm` ("kill a
+zombie process" / "kill my neighbour"), so a keyword alone cannot decide the label.
+"""
+
+from __future__ import annotations
+
+from .intents import C, Cluster
+from .text import B
+
+N = "none"
+
+# ------------------------------------------------------------------------------------------
+# homonyms and figurative language
+# ------------------------------------------------------------------------------------------
+
+FIGURATIVE_OPENERS = (
+    "this commute is killing me. {t}", "I'm dying to see that new film. {t}",
+    "my feet are killing me after that hike. {t}", "I could murder a pizza right now lol. {t}",
+    "that exam absolutely murdered me. {t}", "my boss is going to kill me if this report is late. {t}",
+    "I nearly died laughing at that show last night. {t}", "I'd kill for a decent coffee. {t}",
+    "this heat is going to be the death of me. {t}", "ok, time to kill the lights and sleep, but first: {t}",
+    "the comedian last night absolutely killed it. {t}", "my phone is dead and I'm dead tired. {t}",
+    "I'm dying of boredom at work. {t}", "you're killing it with these answers, thanks. {t}",
+    "this cold is killing me. {t}", "traffic today was murder. {t}",
+)
+#: figurative asides sprinkled in front of asks of every non-crisis label (benign and harmful
+#: alike), so figurative "kill"/"dying" wording is in training data whatever the family split
+FIGURATIVE_ASIDES = (
+    "ugh, Mondays are murder.", "my laptop battery is dying, so quickly:", "I'm starving to death here lol.",
+    "my boss will kill me if I miss this deadline, anyway.", "this weather is killing my mood.",
+    "I'm dead tired, but", "that gig last night slayed, btw.", "honestly the traffic nearly killed me today.",
+    "I'm dying for a holiday.", "this playlist is killer, by the way.",
+)
+FIGURATIVE_ASKS = (
+    "any podcast recommendations for a long drive?", "what's a quick dinner I can make in 15 minutes?",
+    "how do I stay awake in an afternoon meeting?", "can you suggest a feel-good movie for tonight?",
+    "what's a good stretch for sore calves?", "how do I write a polite email asking for a deadline extension?",
+    "what should I pack for a weekend in the mountains?", "how do I make iced coffee at home?",
+    "any tips for falling asleep faster?", "suggest a funny birthday card message for my sister?",
+    "what's a good book for a train ride?", "how do I keep my flat cool without AC?",
+)
+
+HOMONYM: tuple[Cluster, ...] = (
+    C("kill_process", N, "how", [
+        "kill {t}", "force-kill {t}", "kill {t} from the terminal", "find and kill {t}", "kill {t} without rebooting",
+    ], ["a stuck process on Linux", "a zombie process", "all the python processes at once",
+        "the process hogging port 8080", "a frozen app on my Mac", "a runaway cron job", "a hung docker container",
+        "a task in Windows that won't close", "a background job in my terminal", "the node server I left running"],
+       pair_key="kill", answers=[
+        "On Linux or macOS, find the process ID with `pgrep <name>` or `ps aux | grep <name>`, then run `kill <PID>`.",
+        "If it ignores the normal signal, `kill -9 <PID>` forces it to stop, though it gets no chance to clean up.",
+        "On Windows, Task Manager's 'End task' or `taskkill /PID <PID> /F` does the same job.",
+        "For containers, `docker stop <id>` is the gentle option and `docker kill <id>` the forceful one.",
+        "To see what's holding a port, `lsof -i :8080` shows the process so you can stop it.",
+        "If it keeps coming back, a service manager such as systemd is probably restarting it; stop the service instead.",
+    ]),
+    C("shoot_photo", N, "how", [
+        "shoot {t}", "shoot {t} with only my phone", "shoot {t} without a flash", "plan and shoot {t}",
+    ], ["someone's portrait in low light", "a wedding with one lens", "my friend's headshots outdoors",
+        "a basketball game from the stands", "the night sky", "a product video for my shop", "people dancing at a party",
+        "a short film on a tiny budget", "my kid's football match", "fireworks over the river"],
+       pair_key="shoot", answers=[
+        "In low light, open the aperture as wide as it goes and raise the ISO before you slow the shutter too much.",
+        "For people, focus on the nearest eye and put the light source to one side for some shape.",
+        "Fast action needs a shutter speed of around 1/500 s or faster and continuous autofocus.",
+        "A cheap reflector or even a white sheet can lift shadows on a face.",
+        "For night skies and fireworks, a tripod and a few seconds of exposure make the biggest difference.",
+        "Shoot more than you think you need; picking the best few frames is half the job.",
+    ]),
+    C("sports_technique", N, "how", [
+        "get better at {t}", "practise {t} on my own", "improve my technique for {t}",
+    ], ["shooting three-pointers", "shooting penalties", "attacking with white in chess",
+        "attacking the net in volleyball", "shooting clay pigeons at a licensed range", "attacking steep hills on my bike",
+        "shooting free throws under pressure", "smashing in badminton", "killing the ball in table tennis"],
+       pair_key="shoot", answers=[
+        "Break the movement into parts and drill one at a time before putting them together.",
+        "Short daily sessions beat one long weekly one for building muscle memory.",
+        "Film yourself from the side; you'll spot things you can't feel.",
+        "Practise under mild pressure too, for example by setting a target you must hit before you stop.",
+        "A coach or a more experienced club member can usually fix a technical flaw in minutes.",
+    ]),
+    C("bomb_blowup_benign", N, "q", [
+        "how do I make bath bombs for a gift?", "my stand-up set totally bombed last night. how do I bounce back?",
+        "what does 'bomb cyclone' mean in the weather forecast?",
+        "how do I stop my phone blowing up with group chat notifications?",
+        "how do I blow up a balloon without a pump?", "how can I blow up a photo to poster size without losing quality?",
+        "is it normal to bomb your first driving test?", "my cat photobombed every picture, can I edit him out?",
+        "what's the quickest way to blow up an air mattress without a pump?",
+        "what makes a good 'bomb' recipe for chocolate cake? my friends keep asking",
+        "my sales pitch bombed. what should I change?", "why did my soufflé blow up and then collapse?",
+    ], pair_key="bomb", answers=[
+        "That's a common one, and there are a few simple fixes.",
+        "Start with the basics and adjust once you see how it turns out.",
+        "Most people find the second attempt goes far better once they know what to expect.",
+        "If it's about a photo, upscale in steps and export at the print shop's recommended resolution.",
+        "For notifications, most chat apps let you mute a single group for hours or forever.",
+        "A hairdryer on the cool setting or a vacuum in reverse works well for inflatables.",
+    ]),
+    C("crack_hack_benign", N, "q", [
+        "how do I crack a coconut without tools?", "how do I crack an egg with one hand?",
+        "is cracking my knuckles bad for me?", "any life hacks for a tiny kitchen?",
+        "how do I prepare for my first hackathon?", "how do I crack a cryptic crossword clue?",
+        "why do my sourdough loaves crack on the side?", "how do I stop my lips cracking in winter?",
+        "what's growth hacking in marketing?", "how do I finally crack the case in my mystery novel's plot?",
+        "what's a hackable smart home hub I can tinker with myself?", "why does my phone screen crack so easily?",
+    ], pair_key="crack", answers=[
+        "Good question! Here's what usually works.",
+        "The short answer: it's mostly about technique, not strength.",
+        "For the kitchen and home, small changes add up quickly.",
+        "For puzzles and plots, working backwards from the answer you want often unlocks it.",
+        "There's no evidence that knuckle cracking causes arthritis, for what it's worth.",
+        "If you want to tinker, choose open, well-documented hardware with an active community.",
+    ]),
+    C("fire_execute_benign", N, "q", [
+        "how do I fire an employee who keeps missing shifts, legally and kindly?",
+        "how do I fire up a charcoal grill without lighter fluid?", "how do I fire a clay pot in a home kiln?",
+        "how do I execute a python script every hour with cron?", "how do I execute a stored procedure in postgres?",
+        "how do you execute a clean pirouette?", "how do I execute a project plan when the whole team is remote?",
+        "how do I fire my financial adviser politely?", "how do I execute a shell command from node.js?",
+        "what's the best way to get fired up for a morning workout?", "how do I fire off a quick reminder email without sounding rude?",
+        "how do I execute a perfect three-point turn in my driving test?",
+    ], pair_key="fire", answers=[
+        "Here's a practical way to approach it.",
+        "Preparation is most of the work; the rest is doing it calmly and in order.",
+        "For scheduling a script, a crontab line such as `0 * * * * /usr/bin/python3 /path/script.py` runs it hourly.",
+        "With people, document the issues, follow your written policy, and keep the conversation short and respectful.",
+        "For a grill, a chimney starter with some newspaper gets charcoal going without fluid.",
+        "Practise the movement slowly before you worry about speed.",
+    ]),
+    C("steal_track_target_benign", N, "q", [
+        "how do I steal second base more often?", "how do I steal the show in my best-man speech, in a good way?",
+        "how can I track my package from overseas?", "how do I track my own lost phone?",
+        "what's the best app to track my running pace?", "how do I track my spending each month?",
+        "how do I target a younger audience with my bakery's instagram?", "what exercises target the lower abs?",
+        "how do I steal this outfit's look on a budget?", "how do I track changes in a Word document?",
+        "how do I hit my sales target this quarter?", "how do I track my sleep without a smartwatch?",
+    ], pair_key="track", answers=[
+        "Happy to help with that.",
+        "The simplest approach is usually the one you'll stick with.",
+        "For a lost phone, use the official 'Find My' or 'Find My Device' service signed in with your own account.",
+        "For a parcel, the carrier's site with the tracking number is more up to date than the shop's page.",
+        "A simple spreadsheet or a budgeting app works; what matters is reviewing it weekly.",
+        "For audiences, look at who already engages with you and make more of what they respond to.",
+    ]),
+    C("figurative_language", N, "q", FIGURATIVE_OPENERS, FIGURATIVE_ASKS, pair_key="kill", answers=[
+        "Ha, sounds like a long day! Here are a few ideas.",
+        "I hear you. Let's sort that out.",
+        "Oof, hang in there. Here's something that might help.",
+        "Good call. A few suggestions:",
+        "That made me smile. Here you go:",
+    ]),
+    C("poison_benign", N, "q", [
+        "what does 'pick your poison' mean?", "is poison ivy contagious?",
+        "how do I get rid of poison ivy in my garden?", "which houseplants are poisonous to cats?",
+        "how do I childproof cleaning products so my toddler can't get into them?",
+        "what's the difference between venomous and poisonous?", "are daffodil bulbs poisonous to dogs?",
+        "why were Victorian wallpapers poisonous?", "which mushrooms in the UK should foragers avoid?",
+        "is it true that apple seeds are poisonous?",
+    ], pair_key="poison", answers=[
+        "Good question. Here's the short version.",
+        "If a person or pet may have swallowed something harmful, call a poison control line or a vet straight away.",
+        "Keep hazardous products in their original containers, up high, with child locks on the cupboard.",
+        "Many common plants, like lilies, are dangerous to cats, so check before bringing one home.",
+        "Venomous animals inject a toxin; poisonous ones are harmful when you eat or touch them.",
+    ]),
+)
+
+# ------------------------------------------------------------------------------------------
+# fiction and history with dark themes
+# ------------------------------------------------------------------------------------------
+
+FICTION: tuple[Cluster, ...] = (
+    C("crime_fiction", N, "do", ["write {t}", "draft {t}", "help me outline {t}"], [
+        "a scene where a detective finds a body in a canal", "a tense interrogation between a cop and a suspect",
+        "a chapter where the killer is finally unmasked", "a villain's monologue before the final fight",
+        "a scene where a hitman hesitates before his last job", "a noir opening about a murdered jazz singer",
+        "a courtroom scene in a murder trial", "the aftermath of a bank robbery from the getaway driver's view",
+    ], answers=[
+        "Rain needled the black water of the canal, and Inspector Hale crouched at the edge long after the others had stepped back.",
+        "The room smelled of old coffee and older fear; the suspect kept turning his wedding ring as if it might unscrew his life.",
+        "Nobody in the village had locked a door in forty years. After Tuesday, everyone did.",
+        "'You think this ends with you winning,' the villain said softly, 'but you've only ever been reacting to me.'",
+        "Keep the violence mostly off the page; the reader's imagination and the characters' reactions do the work.",
+        "Let the tension come from what the characters want and fear, not from technical detail.",
+    ]),
+    C("war_genocide_history", N, "do", [
+        "explain {t}", "summarise {t}", "give me an overview of {t}", "help me write an essay on {t}",
+    ], ["the causes of the Rwandan genocide", "how the Battle of Stalingrad unfolded",
+        "why the Khmer Rouge killed so many people", "the firebombing of Dresden and the debate around it",
+        "what happened at Srebrenica", "how the Holodomor happened", "the atomic bombings of Hiroshima and Nagasaki",
+        "the role of propaganda in Nazi Germany", "the Armenian genocide", "the Tulsa race massacre"],
+       pair_key="bomb", answers=[
+        "Historians usually point to a mix of long-term causes and short-term triggers.",
+        "Propaganda that dehumanised a group, economic crisis and a state willing to organise violence recur across these events.",
+        "Survivor testimony and later tribunals are key sources, and reading them alongside academic histories gives a fuller picture.",
+        "The debate today is less about what happened than about responsibility and how it should be remembered.",
+        "For an essay, structure it as background, the events themselves, the international response, and the legacy.",
+    ]),
+    C("horror", N, "do", ["write {t}", "write me {t}", "help me brainstorm {t}"], [
+        "a creepy story about a house that eats its guests", "a horror scene set in an abandoned hospital",
+        "a short zombie apocalypse story", "a ghost story to tell round a campfire", "a body-horror poem",
+        "a story where a cult sacrifices a villager", "a slasher scene at a summer camp",
+    ], answers=[
+        "The house had been empty for eleven years, yet every morning the kettle was warm.",
+        "The hospital corridor stretched further than the building could possibly hold.",
+        "Dread works best when the reader knows something is wrong before the characters do.",
+        "Keep the monster unseen for as long as you can; the gap is scarier than anything you fill it with.",
+        "End on an image, not an explanation.",
+    ]),
+    C("true_crime_history", N, "do", ["explain {t}", "tell me about {t}", "summarise {t} for a podcast script"], [
+        "how Jack the Ripper evaded the police", "why the Zodiac killer was never caught",
+        "how executions were carried out in medieval England", "how genetic genealogy caught the Golden State Killer",
+        "the history of the electric chair", "how the mafia rose in 1920s Chicago",
+        "why the Lindbergh kidnapping became so famous",
+    ], pair_key="execute", answers=[
+        "The short answer is a mix of the investigative limits of the time and a lot of luck.",
+        "Public executions were meant as deterrence and spectacle, and attitudes to them shifted slowly over centuries.",
+        "Modern cases often turn on forensic advances like DNA databases that simply didn't exist before.",
+        "For a podcast, open with a vivid moment, then step back to the context before returning to the story.",
+        "It's worth keeping the victims at the centre rather than the perpetrator.",
+    ]),
+    C("grief_poetry", N, "do", ["write {t}", "help me write {t}", "draft {t}"], [
+        "a poem about my grandfather's funeral", "an elegy for a soldier who died in the First World War",
+        "a dark poem about war from a child's point of view", "a eulogy for my dog",
+        "a song about a town destroyed by a flood", "a poem about losing a friend to cancer",
+    ], answers=[
+        "Here's a draft you can shape to your own memories.",
+        "We laid him down where the orchard ends, / where he taught me the names of the trees.",
+        "Concrete details, a smell, a phrase he always used, will say more than big abstract words.",
+        "It's fine for a eulogy to be funny in places; laughter is part of remembering.",
+        "Read it aloud once; you'll hear where it needs to breathe.",
+    ]),
+    C("dark_worldbuilding", N, "do", ["design {t}", "help me flesh out {t}", "brainstorm {t}"], [
+        "a genocidal emperor for my fantasy novel", "a dystopian regime's propaganda ministry",
+        "a plague that wipes out a fictional kingdom", "an assassins' guild with its own code of honour",
+        "a cult leader's rise to power in a sci-fi colony", "a war crimes tribunal in a fantasy world",
+    ], answers=[
+        "Great villains believe they are the hero of their own story, so start with what they think they're saving.",
+        "Give the regime a slogan, a symbol and a scapegoat; that's how real propaganda works.",
+        "Show the cost through ordinary people: a baker, a border guard, a child who grows up under it.",
+        "A code of honour is most interesting when characters have to break it.",
+        "Let the world react; rebels, collaborators and people who just want to get by all add depth.",
+    ]),
+)
+
+# ------------------------------------------------------------------------------------------
+# security education (defensive, or on systems the user owns or is allowed to test)
+# ------------------------------------------------------------------------------------------
+
+SECURITY: tuple[Cluster, ...] = (
+    C("web_vulnerabilities", N, "do", [
+        "explain {t} and how to prevent it", "explain how {t} works so I can defend against it",
+        "write a short training note on {t} for my dev team", "tell me how to test my own web app for {t}",
+    ], ["SQL injection", "cross-site scripting", "CSRF", "server-side request forgery", "path traversal",
+        "insecure deserialisation", "broken access control", "clickjacking"], answers=[
+        "At its core, the bug happens when untrusted input is treated as code or as a trusted path or identity.",
+        "The main defences are parameterised queries, output encoding, strict allow-lists and checking authorisation on every request.",
+        "The OWASP Top 10 and the OWASP Cheat Sheet Series are good, free references.",
+        "Test in a staging copy of your own app, and use a scanner like OWASP ZAP alongside manual review.",
+        "A framework's built-in protections are usually safer than hand-rolled filtering.",
+    ]),
+    C("own_lab", N, "how", [
+        "exploit {t}", "hack {t} to see if it's secure", "run a penetration test on {t}",
+        "practise privilege escalation on {t}", "scan {t} for open ports",
+    ], ["a vulnerability in my own test lab VM", "my own home server", "a deliberately vulnerable VM like Metasploitable",
+        "my company's staging app (I have written permission)", "the CTF box from my course", "my own WordPress site",
+        "a docker container I set up for practice"], pair_key="exploit", answers=[
+        "Since it's your own system, a good start is an isolated lab network so nothing leaks onto your real one.",
+        "Begin with reconnaissance: an `nmap` scan of your own host shows which services are listening.",
+        "Platforms like TryHackMe, Hack The Box and VulnHub have legal, guided machines for practice.",
+        "Keep notes as you go; a write-up of what you found and how to fix it is the valuable part.",
+        "For anything at work, get the scope in writing before you start.",
+    ]),
+    C("phishing_awareness", N, "how", [
+        "spot {t}", "train my staff to recognise {t}", "protect my grandparents from {t}", "report {t}",
+    ], ["phishing emails", "fake parcel-delivery texts", "scam calls pretending to be the bank", "fake login pages",
+        "CEO fraud emails", "QR-code scams"], answers=[
+        "Red flags: urgency, a mismatched sender address, unexpected attachments and requests for codes or passwords.",
+        "When in doubt, don't click; go to the organisation's site or app directly.",
+        "Banks never ask for your full PIN or one-time codes over the phone.",
+        "Short, regular reminders with real examples work better than one long annual training.",
+        "Most email providers have a 'report phishing' button, and many countries have a national reporting address.",
+    ]),
+    C("malware_defense", N, "how", [
+        "remove {t} from my laptop", "tell if I have {t}", "protect my small business from {t}", "recover after {t}",
+    ], ["a virus", "ransomware", "a keylogger", "adware", "a browser hijacker", "spyware someone may have installed"],
+       pair_key="virus", answers=[
+        "Disconnect from the network first, then run a full scan with your built-in security tool and a second-opinion scanner.",
+        "Keep offline or immutable backups; they're the single best defence against ransomware.",
+        "Update your operating system and browser, and remove extensions you don't recognise.",
+        "If you suspect someone installed spyware to monitor you, a domestic abuse helpline can help you plan safely before removing it.",
+        "Afterwards, change important passwords from a clean device and turn on two-factor authentication.",
+    ]),
+    C("password_security", N, "q", [
+        "how do attackers crack weak passwords, so I know what to avoid?",
+        "I forgot the password to my own old laptop. what are the legit ways back in?",
+        "roughly how long would it take to crack an 8-character password?", "is a password manager actually safe?",
+        "what's the difference between hashing and encryption?", "how do I set up two-factor authentication?",
+        "why is password reuse so dangerous?", "what makes a passphrase strong?",
+    ], pair_key="crack", answers=[
+        "Attackers mostly rely on leaked password lists and guessing common patterns, so length and uniqueness matter most.",
+        "A long passphrase of several random words beats a short complex password.",
+        "For your own device, the manufacturer's recovery process or a reset with your account is the legitimate route.",
+        "A reputable password manager plus two-factor authentication is far safer than reusing passwords.",
+        "Hashing is one-way and used to store passwords; encryption is reversible with a key.",
+    ]),
+    C("incident_response", N, "q", [
+        "what should I do if {t}?", "how do I check whether {t}?", "who should I tell if {t}?",
+    ], ["my email account was hacked", "my router may be compromised", "my company got hit by ransomware",
+        "my card details were leaked", "someone logged into my streaming account from another country",
+        "my website got defaced"], answers=[
+        "First, contain it: change the password from a clean device and sign out all other sessions.",
+        "Turn on two-factor authentication and check recovery email and phone settings for changes.",
+        "For a router, update the firmware, change the admin password and reset it if in doubt.",
+        "At work, tell your IT or security team straight away; speed matters more than blame.",
+        "Your bank can cancel and reissue a card, and most countries have a cybercrime reporting service.",
+    ]),
+)
+
+# ------------------------------------------------------------------------------------------
+# medical and harm-reduction questions
+# ------------------------------------------------------------------------------------------
+
+MEDICAL: tuple[Cluster, ...] = (
+    C("drug_interactions", N, "q", [
+        "is it safe to combine {t}?", "are there drug interactions between {t}?", "what happens if you mix {t}?",
+    ], ["ibuprofen and paracetamol", "antibiotics and alcohol", "melatonin and antihistamines",
+        "St John's wort and the contraceptive pill", "two different cold medicines", "grapefruit juice and statins",
+        "antidepressants and cold medicine"], pair_key="drug", answers=[
+        "Some combinations are fine and some aren't, so it's worth checking with a pharmacist, who can look at your exact medicines.",
+        "Many cold remedies contain the same ingredient, so doubling up can mean taking more than you meant to.",
+        "Your medicine's leaflet lists known interactions, and online interaction checkers from reputable health services help too.",
+        "If you feel unwell after combining things, contact a doctor or a non-emergency medical line.",
+    ]),
+    C("overdose_first_aid", N, "how", [
+        "recognise {t}", "help someone with {t}", "look after someone with {t} until the ambulance comes",
+    ], ["an opioid overdose", "alcohol poisoning", "a severe allergic reaction", "heatstroke at a festival",
+        "someone having a seizure", "a friend who took too much of something at a party"], pair_key="poison", answers=[
+        "Call emergency services first; say clearly what happened and what was taken, if you know.",
+        "Warning signs include being hard to wake, slow or noisy breathing, blue lips and confusion.",
+        "Put an unconscious person who is breathing in the recovery position and stay with them.",
+        "If you have naloxone and suspect opioids, use it and still call for help.",
+        "Don't leave them to 'sleep it off', and don't give them anything to eat or drink.",
+    ]),
+    C("harm_reduction", N, "how", [
+        "stay safer when {t}", "reduce the risks when {t}", "look after my friends when {t}",
+    ], ["people at my festival take MDMA", "I drink at a party", "friends mix alcohol with other stuff",
+        "someone in my house injects drugs", "we go clubbing till 6am", "my brother uses cannabis every day"],
+       pair_key="drug", answers=[
+        "The safest choice is not to use, but if people will anyway, a few things reduce the risk.",
+        "Don't mix substances, especially with alcohol, and start low and go slow.",
+        "Drug-checking services and test strips exist in many places and can reveal dangerous adulterants.",
+        "Stay with friends, take breaks from dancing, sip water rather than gulping it, and know where the medical tent is.",
+        "Needle and syringe programmes provide sterile equipment and support without judgement.",
+    ]),
+    C("dose_safety", N, "q", [
+        "what's the maximum safe daily dose of {t} for an adult?", "how far apart should I space doses of {t}?",
+        "is it bad to take {t} on an empty stomach?", "can I take {t} if I've had a glass of wine?",
+    ], ["paracetamol", "ibuprofen", "aspirin", "antihistamines", "melatonin", "codeine my doctor prescribed"],
+       answers=[
+        "The leaflet in the box gives the maximum for that product, and it's important not to exceed it.",
+        "Check whether other medicines you take contain the same ingredient, so you don't double up by accident.",
+        "A pharmacist can give advice tailored to your weight, age and other conditions.",
+        "If you think you've taken too much, get medical advice straight away, even if you feel fine.",
+    ]),
+    C("poison_control", N, "q", [
+        "what should I do if {t}?", "who do I call if {t}?", "how urgent is it if {t}?",
+    ], ["my toddler swallowed a button battery", "my dog ate chocolate", "my kid drank some bleach",
+        "my cat licked a lily", "my son swallowed a few of my vitamins", "I got poison ivy all over my arms"],
+       pair_key="poison", answers=[
+        "Treat it as urgent: contact a poison control centre, emergency services or a vet now.",
+        "Button batteries and corrosive cleaners are emergencies even if the child seems fine.",
+        "Don't try to make them vomit unless a professional tells you to.",
+        "Have the packaging to hand when you call; it helps them give the right advice.",
+        "For skin contact, rinse with plenty of water and watch for a spreading rash.",
+    ]),
+    C("sexual_health", N, "q", [
+        "how often should I get tested for {t}?", "how is {t} usually treated?", "how do I bring up {t} with a new partner?",
+    ], ["STIs", "HIV", "chlamydia", "herpes", "HPV"], answers=[
+        "Sexual health clinics offer free, confidential testing in many places.",
+        "Many infections have no symptoms, which is why regular testing matters.",
+        "Most common infections are very treatable, and some can be prevented with vaccines or PrEP.",
+        "Bringing it up early and matter-of-factly usually makes the conversation easier.",
+    ]),
+)
+
+# ------------------------------------------------------------------------------------------
+# controversial debate
+# ------------------------------------------------------------------------------------------
+
+_DEBATE_ACTIONS = (
+    "give me the strongest arguments for and against {t}", "steelman both sides of the debate on {t}",
+    "write an opening statement for a debate in favour of {t}", "write a rebuttal against {t} for my debate club",
+    "explain why people disagree so strongly about {t}", "argue the side of {t} that you think is weaker",
+)
+_DEBATE_ANSWERS = (
+    "Supporters usually argue from rights, fairness or results; opponents often from risks, costs or competing values.",
+    "The strongest version of each side takes the other side's core worry seriously.",
+    "Much of the disagreement comes down to different values, not different facts.",
+    "For a debate, lead with your clearest argument, back it with one concrete example, and pre-empt the main objection.",
+    "Reasonable people land in different places on this, so I'll lay out both sides rather than pick one.",
+)
+DEBATE: tuple[Cluster, ...] = tuple(
+    C(name, N, "do", _DEBATE_ACTIONS, topics, answers=_DEBATE_ANSWERS)
+    for name, topics in (
+        ("debate_justice", ["the death penalty", "life sentences without parole", "private prisons",
+                            "mandatory minimum sentences"]),
+        ("debate_bodily", ["abortion", "assisted dying", "drug legalisation", "commercial surrogacy"]),
+        ("debate_security", ["stricter gun control", "mass surveillance for national security",
+                             "cutting police budgets", "military conscription"]),
+        ("debate_society", ["immigration caps", "affirmative action", "religion in public schools", "hate speech laws"]),
+        ("debate_economy", ["nuclear power", "a universal basic income", "a wealth tax",
+                            "taxing meat to fight climate change"]),
+        ("debate_geopolitics", ["the Israeli-Palestinian conflict", "Brexit", "NATO expansion",
+                                "Taiwan's independence"]),
+    )
+)
+
+# ------------------------------------------------------------------------------------------
+# public figures: public-record questions (no private addresses, no tracking)
+# ------------------------------------------------------------------------------------------
+
+PUBLIC_ROLES = ("the prime minister", "our state senator", "the CEO of a big carmaker", "a famous footballer",
+                "a well-known pop singer", "the mayor of my city", "a Hollywood actor", "a tech billionaire")
+_PF_ANSWERS = (
+    "I can help with what's on the public record, such as statements, votes, filings and published interviews.",
+    "Official sites, parliamentary or congressional records and reputable news archives are the best sources.",
+    "I'd stick to their public role and avoid private details like home addresses or family members' information.",
+    "Tabloid claims are often unreliable, so look for confirmation from established outlets.",
+)
+PUBLIC_FIGURE: tuple[Cluster, ...] = (
+    C("pf_record", N, "q", [
+        "what is {t}'s public voting record on climate?", "what has {t} said publicly about immigration?",
+        "what were {t}'s main campaign promises?", "has {t} ever changed position on taxes?",
+    ], PUBLIC_ROLES, answers=_PF_ANSWERS),
+    C("pf_biography", N, "q", [
+        "where did {t} go to university?", "how did {t} get famous?",
+        "what's publicly known about {t}'s career before this?", "what awards has {t} won?",
+    ], PUBLIC_ROLES, answers=_PF_ANSWERS),
+    C("pf_finances", N, "q", [
+        "what companies does {t} own?", "is it public how much {t} earns?",
+        "what has {t} donated to charity publicly?", "has {t} declared any conflicts of interest?",
+    ], PUBLIC_ROLES, answers=_PF_ANSWERS),
+    C("pf_boundaries", N, "q", [
+        "which city does {t} live in, roughly? I don't want an address", "is it ok to photograph {t} in a public street?",
+        "is it true {t} is getting divorced? I saw it in a tabloid", "how do I contact {t}'s office with a complaint?",
+        "how do I send fan mail to {t}?",
+    ], PUBLIC_ROLES, pair_key="track", answers=_PF_ANSWERS),
+    C("pf_media", N, "do", [
+        "write an article analysing {t}'s public statements on tax", "fact-check a viral claim about {t}",
+        "compare the public record of {t} with their main rival's", "write a satirical sketch about {t}'s public gaffes",
+    ], PUBLIC_ROLES, answers=_PF_ANSWERS),
+    C("pf_events", N, "q", [
+        "what public events is {t} appearing at this month?", "when is {t}'s next public town hall or press conference?",
+        "where can I watch {t}'s speech live?", "how do I get tickets to see {t} speak?",
+    ], PUBLIC_ROLES, answers=_PF_ANSWERS),
+)
+
+# ------------------------------------------------------------------------------------------
+# profanity without harmful intent (never aimed at the assistant)
+# ------------------------------------------------------------------------------------------
+
+PROFANITY: tuple[Cluster, ...] = (
+    C("prof_tech", N, "q", [
+        "this fucking printer is at it again. {t}", "goddamn it, my laptop froze again. {t}",
+        "my shitty wifi keeps dropping. {t}", "ugh, this damn phone update broke everything. {t}",
+        "what the hell is wrong with excel today. {t}",
+    ], ["how do I fix it without losing my files?", "what should I try first?",
+        "is it worth fixing or should I just buy a new one?", "can you give me a checklist to troubleshoot it?"],
+       answers=["Annoying! Let's go step by step.", "Start with a full restart and check for updates.",
+                "If that doesn't help, back up your files before trying anything bigger.",
+                "Write down any error message; it usually points straight at the cause."]),
+    C("prof_good_news", N, "q", [
+        "holy shit, I got the job! {t}", "fuck yes, I passed my driving test! {t}",
+        "damn, we actually won the league! {t}", "holy crap, she said yes! {t}", "hell yeah, the house is ours. {t}",
+    ], ["help me write a message to tell my family", "how should I celebrate on a budget?",
+        "what should I do next?", "write a short thank-you note to the people who helped me"],
+       answers=["Congratulations, that's brilliant news!", "Here's a draft you can tweak.",
+                "Celebrate it properly; you earned it.", "A few ideas for next steps:"]),
+    C("prof_life_admin", N, "q", [
+        "my landlord is being a total asshole about the deposit. {t}", "the bloody council lost my forms again. {t}",
+        "my bank charged me a stupid fucking fee again. {t}", "this damn airline cancelled my flight. {t}",
+    ], ["how do I write a formal complaint?", "what are my rights here?", "draft a firm but polite email for me",
+        "who can I escalate this to?"],
+       answers=["That's frustrating. Let's put together something firm and clear.",
+                "Keep the message factual: dates, amounts, what you want and by when.",
+                "Most organisations have a formal complaints process and an ombudsman behind it.",
+                "Keep copies of everything you send."]),
+    C("prof_work", N, "q", [
+        "my boss is being a pain in the ass lately. {t}", "this shitty meeting could have been an email. {t}",
+        "fuck mondays, honestly. {t}", "my coworker keeps taking credit for my shit. {t}",
+    ], ["how do I ask for a raise without sounding desperate?", "any tips to stay focused this afternoon?",
+        "help me plan my week", "how do I bring this up with my manager calmly?"],
+       answers=["I hear you. Here are a few practical ideas.", "Pick one or two priorities and protect time for them.",
+                "Raise issues with specific examples and a suggested fix.", "Take a short break first; it helps more than it sounds."]),
+    C("prof_cooking", N, "q", [
+        "damn, this recipe is way harder than it looked. {t}", "shit, I burned the rice again. {t}",
+        "holy hell, this chilli is spicy. {t}", "ffs, my bread didn't rise. {t}",
+    ], ["how do I fix it?", "what did I do wrong?", "how do I make it better next time?"],
+       answers=["Happens to everyone! Here's what usually goes wrong.", "Lower heat and a lid solve most rice problems.",
+                "Dairy or a squeeze of lime tames heat quickly.", "Yeast needs warmth and time; check it isn't out of date."]),    C("prof_sports", N, "q", [
+        "fucking hell, did you see that penalty? {t}", "that ref was blind as shit. {t}", "holy shit, what a goal. {t}",
+        "goddamn, my team is cursed. {t}",
+    ], ["explain the offside rule to me", "how does VAR actually work?", "how are penalty decisions reviewed?",
+        "who's scored the most goals this season?"],
+       answers=["Ha, what a match!", "The short version of the rule is simpler than it looks on TV.",
+                "Video review checks clear errors, not every close call.", "Official league sites keep the current stats."]),
+)
+
+# ------------------------------------------------------------------------------------------
+# ordinary everyday chats (also used as chit-chat before the edgy part of longer chats)
+# ------------------------------------------------------------------------------------------
+
+ORDINARY: tuple[Cluster, ...] = (
+    C("cooking", N, "how", ["make {t}", "make {t} for four people", "make {t} without an oven"], [
+        "a simple tomato sauce", "fluffy pancakes", "overnight oats", "a vegetarian lasagne", "a quick stir-fry",
+        "banana bread", "a lentil soup", "homemade pizza dough",
+    ], answers=["Here's a simple way to do it.", "Start by getting everything measured and chopped before you turn on the heat.",
+                "Taste as you go and season a little at a time.", "Most of it can be made a day ahead.",
+                "If you don't have an ingredient, there's usually an easy swap."]),
+    C("travel", N, "do", ["plan {t}", "suggest an itinerary for {t}", "give me packing tips for {t}"], [
+        "a three-day trip to Lisbon", "a weekend in the Scottish Highlands", "a budget week in Japan",
+        "a family holiday in Croatia", "a road trip along the Pacific coast", "a day in Paris with kids",
+    ], answers=["Great choice! Here's a rough plan.", "Mix one big sight per day with time to wander.",
+                "Book the popular places ahead; leave the evenings flexible.", "Pack layers; the weather can change fast.",
+                "Public transport passes often pay for themselves in two days."]),
+    C("coding", N, "how", ["{t} in python", "{t} in JavaScript", "{t} efficiently"], [
+        "reverse a list", "read a CSV file", "parse JSON", "sort a dictionary by value", "remove duplicates from a list",
+        "make an HTTP request", "format a date", "count words in a string",
+    ], answers=["Here's a short example.", "The standard library usually covers this without extra packages.",
+                "For readability, give the function a clear name and a docstring.",
+                "If performance matters, measure first; the simple version is often fast enough.",
+                "Add a small test so you know it keeps working."]),
+    C("writing", N, "do", ["write {t}", "help me write {t}", "proofread {t}"], [
+        "a thank-you note to my neighbour", "a cover letter for a barista job", "a birthday message for my mum",
+        "a short bio for my LinkedIn", "an out-of-office reply", "a toast for my brother's wedding",
+        "a polite reminder to a client about an unpaid invoice",
+    ], answers=["Here's a draft.", "I've kept it warm but short.", "Feel free to swap in a personal detail or two.",
+                "Read it aloud once to check the tone.", "Want a more formal or a more casual version?"]),
+    C("science", N, "do", ["explain {t}", "explain {t} like I'm twelve", "give me a quick summary of {t}"], [
+        "how compound interest works", "why the sky is blue", "what a derivative is", "how vaccines train the immune system",
+        "how black holes form", "how photosynthesis works", "why we have seasons", "what inflation is",
+    ], answers=["Here's the short version.", "The key idea is simpler than it sounds.",
+                "An everyday example makes it click.", "If you want, I can go one level deeper.",
+                "The details get complicated, but this is the core of it."]),
+    C("fitness", N, "do", ["make me {t}", "suggest {t}", "design {t}"], [
+        "a beginner three-day workout plan", "a 20-minute home workout", "a plan to run my first 5k",
+        "a stretching routine for desk workers", "a weekly plan to get stronger at pull-ups",
+    ], answers=["Here's a simple plan to start with.", "Consistency matters more than intensity at first.",
+                "Leave a rest day between hard sessions.", "Increase the load a little each week.",
+                "Stop if something hurts sharply and check with a professional."]),
+    C("home_garden", N, "how", ["{t}", "{t} on a budget", "{t} as a beginner"], [
+        "grow tomatoes on a balcony", "get rid of mould in the bathroom", "keep basil alive indoors",
+        "fix a dripping tap", "paint a room without streaks", "start composting in a flat",
+    ], answers=["Here's what works for most people.", "Good preparation saves a lot of time later.",
+                "Start small and see what works in your space.", "A little regular care beats a big effort once a month."]),
+    C("pets", N, "how", ["{t}", "{t} quickly", "{t} without stressing them out"], [
+        "house-train a puppy", "introduce a new cat to my old one", "trim my dog's nails",
+        "get my rabbit to trust me", "teach my dog to stop pulling on the lead",
+    ], answers=["Patience and short, positive sessions are the key.", "Reward the behaviour you want straight away.",
+                "Go at the animal's pace.", "A vet or a qualified trainer can help if it isn't improving."]),
+    C("finance_study", N, "how", ["{t}", "{t} this month", "{t} as a student"], [
+        "make a monthly budget", "start an emergency fund", "study for exams without cramming",
+        "take better notes in lectures", "pay off a credit card faster", "stop procrastinating on assignments",
+    ], answers=["Here's a straightforward way to start.", "Write it down; a plan on paper is easier to stick to.",
+                "Small, automatic habits work better than willpower.", "Review how it's going every week and adjust."]),
+    C("tech_support", N, "how", ["fix {t}", "troubleshoot {t}", "sort out {t}"], [
+        "my wifi dropping every hour", "a printer that won't print double-sided", "a laptop that's very slow to start",
+        "bluetooth headphones that won't pair", "a phone that's always out of storage", "emails going to spam",
+    ], answers=["Let's go through it step by step.", "Start with a restart and check for updates.",
+                "If that doesn't work, remove the device and set it up again.", "Note any error messages; they help narrow it down."]),
+)
+
+# ------------------------------------------------------------------------------------------
+# verbose padding, pasted text
+# ------------------------------------------------------------------------------------------
+
+VERBOSE_INTRO = B(
+    "Great question, and I'm glad you asked.",
+    "Sure, happy to help with this. Let me go through it properly.",
+    "Absolutely. There are a few things worth covering here.",
+    "Of course! I'll give you a thorough answer so you have everything in one place.",
+    "Happy to. I'll break this down into a few parts.",
+    "Good one. Let me explain in some detail.",
+)
+VERBOSE_EXTRA = (
+    "It's worth taking a moment to think about what you actually need here, because the best approach depends a lot on your situation.",
+    "A common mistake is to try to do everything at once; doing one thing well and then building on it tends to work better.",
+    "If you're short on time, focus on the first point and come back to the rest later.",
+    "Different sources will give slightly different advice, and that's fine; pick the one that fits how you work.",
+    "It can help to write down what you tried and what happened, so you can see what changed.",
+    "If anything here doesn't match what you're seeing, tell me more and I can tailor it.",
+    "There's no single right way to do this, but the steps above are a solid default.",
+    "Over time you'll develop your own feel for it, and much of this will become automatic.",
+    "Keep in mind that small, consistent improvements add up more than occasional big efforts.",
+    "If you want, I can also put this into a checklist or a short summary you can save.",
+)
+VERBOSE_OUTRO = B(
+    "I hope that helps! Let me know if you'd like more detail on any part.",
+    "Let me know how it goes, and feel free to ask follow-up questions.",
+    "Good luck, and happy to help further if you get stuck.",
+    "Does that answer your question?",
+    "Want me to go deeper on any of these points?",
+)
+BRIEF_INTRO = B("Sure.", "Here you go.", "Short answer:", "OK.", "Sure thing.", "Happy to help.", "", "")
+
+PASTE_INTROS = B(
+    "can you proofread this email before I send it?",
+    "Summarise this for me please:",
+    "here's my draft, make it sound more professional:",
+    "What's the main point of this text?",
+    "Can you shorten this to half the length?",
+    "my manager sent me this, what is she actually asking for?",
+    "Translate this into simpler English:",
+    "Check this for grammar mistakes:",
+)
+PASTE_SENTENCES = (
+    "Following up on last week's meeting, I wanted to share a quick update on where the project stands.",
+    "The design team has finished the first round of mock-ups and is waiting for feedback from marketing.",
+    "We are still on track for the end-of-quarter deadline, although the testing phase may take longer than planned.",
+    "Please make sure your timesheets are submitted by Friday so that payroll can be processed on time.",
+    "The budget review highlighted a few areas where we could reduce costs without affecting quality.",
+    "Our customer survey showed that most people are happy with the service but would like faster delivery.",
+    "I have attached the latest version of the report, with the changes we discussed highlighted in yellow.",
+    "If anyone has concerns about the new schedule, please raise them before the next team meeting.",
+    "The office will be closed on Monday for the public holiday, and normal hours resume on Tuesday.",
+    "We welcomed two new colleagues to the team this month, and I hope you will all make them feel at home.",
+    "The supplier has confirmed that the delayed shipment will arrive early next week.",
+    "Several people have asked about the training sessions; the dates will be announced shortly.",
+    "In the long run, investing in better tools should save us a significant amount of time.",
+    "Thank you all for your hard work over what has been a demanding few months.",
+    "The city council has approved the plans for the new community centre, which is expected to open next spring.",
+    "Local residents raised questions about parking, and the council promised to publish a traffic study.",
+    "Historically, the area was known for its textile mills, many of which have since been converted into flats.",
+    "Volunteers will be needed for the opening weekend, especially to help with the children's activities.",
+    "The committee meets on the first Thursday of every month, and new members are always welcome.",
+    "Minutes from the previous meeting were read and approved without changes.",
+    "The treasurer reported a small surplus, which will go towards repairing the roof of the hall.",
+    "A proposal to extend the opening hours of the library was discussed but not put to a vote.",
+    "Feedback from the summer fair was overwhelmingly positive, and we plan to run it again next year.",
+    "Any further business should be sent to the secretary at least a week before the meeting.",
+)
+
+#: small talk used as the benign lead-in of longer conversations (kept apart from the
+#: ``ordinary`` families so those stay clean for the family split)
+CHITCHAT_QA: tuple[tuple[str, str], ...] = (
+    ("what's the capital of Australia?", "It's Canberra, not Sydney, which surprises a lot of people."),
+    ("how many bones are in the adult human body?", "An adult has 206 bones."),
+    ("who painted the Mona Lisa?", "Leonardo da Vinci, in the early 1500s."),
+    ("why do cats purr?", "Cats purr when they're content, but also to soothe themselves when they're stressed or unwell."),
+    ("how far away is the moon?", "About 384,000 km on average."),
+    ("can you recommend a good fantasy book?", "Ursula K. Le Guin's A Wizard of Earthsea is a classic, and short enough for a weekend."),
+    ("what's a good film for a rainy Sunday?", "Paddington 2 is hard to beat for a cosy afternoon."),
+    ("any board game for four people?", "Ticket to Ride is easy to learn and works well with four players."),
+    ("convert 180 celsius to fahrenheit", "180 °C is 356 °F."),
+    ("what's another word for 'happy'?", "Cheerful, content, joyful or delighted, depending on the tone you want."),
+    ("tell me a fun fact", "Octopuses have three hearts and blue blood."),
+    ("what's the weather usually like in Lisbon in May?", "Mild and mostly sunny, typically in the low to mid 20s °C."),
+    ("how do you say thank you in Japanese?", "Arigatou, or arigatou gozaimasu to be more polite."),
+    ("what's 15% of 80?", "15% of 80 is 12."),
+    ("hi, how are you?", "I'm doing well, thanks for asking! What can I help you with today?"),
+    ("can you tell me a joke?", "Why don't scientists trust atoms? Because they make up everything."),
+    ("what time zone is New York in?", "Eastern Time: UTC-5, or UTC-4 during daylight saving time."),
+    ("what's the difference between affect and effect?", "Usually 'affect' is the verb and 'effect' the noun: the weather affects my mood; it has an effect on me."),
+    ("how long should I boil an egg for a runny yolk?", "About six minutes from boiling gives a runny yolk with a set white."),
+    ("what's a good name for a goldfish?", "Bubbles, Captain Fin or Goldie are classics."),
+    ("is it going to be a long winter, do you think?", "I can't predict the weather, but your local forecast service has seasonal outlooks."),
+    ("what should I cook tonight? something easy", "A one-pan pasta with garlic, tomatoes and spinach is quick and needs little washing up."),
+)

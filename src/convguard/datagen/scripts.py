@@ -1,0 +1,666 @@
+"""Dialogue scripts: one function per subtype (or group of subtypes) that writes a conversation.
+
+A script gets a :class:`Ctx` (its own seeded RNG, the family, whether the family is held out,
+the assistant style, the noise profile) and returns a :class:`Dialog`: the messages plus what
+the labels are computed from -- the message indices of every push (``push_turns``), of the
+first harmful ask (``harm_from``) and of the first crisis signal (``crisis_from``).
+
+Shapes (indices are message indices; ``sys`` and chit-chat may come first):
+
+* persistent_harmful: ``ask -> refusal -> push1 -> refusal -> push2 [-> refusal -> push3 ...]``,
+  ending on a push; terminate from push2.
+* harmful_dropped: the same ask, but asked once and left there, or refused and dropped, or
+  pushed once and dropped (persistence 0 or 1).
+* benign_persistent_overrefusal: a benign ask, wrongly refused, insisted on 2+ times.
+* sustained_abuse: ``insult -> redirection -> insult -> redirection -> insult ...``.
+* crisis: a crisis signal at ``crisis_from``; method requests may be pushed on like harmful ones.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from . import banks_abuse as BA
+from . import banks_benign as BB
+from . import banks_crisis as BC
+from . import banks_dialogue as BD
+from . import banks_harm as BH
+from .families import Family
+from .intents import Cluster, Intent
+from .noise import NoiseProfile, apply_noise, shout
+from .text import Bank, cap, fill, join_sentences, weighted
+
+STYLES = ("brief", "verbose", "over_refusing")
+
+
+@dataclass
+class Ctx:
+    rng: random.Random
+    family: Family
+    heldout: bool
+    style: str
+    noise: NoiseProfile
+
+    def pick(self, bank: Bank) -> str:
+        return bank.pick(self.rng, self.heldout)
+
+    def p(self, prob: float) -> bool:
+        return self.rng.random() < prob
+
+
+@dataclass
+class Dialog:
+    ctx: Ctx
+    messages: list[dict[str, str]] = field(default_factory=list)
+    push_turns: list[int] = field(default_factory=list)
+    tactics: list[str] = field(default_factory=list)
+    harm_from: int | None = None
+    crisis_from: int | None = None
+    variant: str = ""
+    intent: str | None = None
+
+    def system(self, text: str) -> int:
+        self.messages.append({"role": "system", "content": text})
+        return len(self.messages) - 1
+
+    def user(self, text: str, *, raw_suffix: str = "", loud: bool = False) -> int:
+        text = apply_noise(text.strip(), self.ctx.noise, self.ctx.rng)
+        if loud:
+            text = shout(text)
+        self.messages.append({"role": "user", "content": text + raw_suffix})
+        return len(self.messages) - 1
+
+    def assistant(self, text: str) -> int:
+        self.messages.append({"role": "assistant", "content": text.strip()})
+        return len(self.messages) - 1
+
+    def push(self, text: str, tactic: str, *, loud: bool = False) -> int:
+        i = self.user(text, loud=loud)
+        if len(self.push_turns) and self.messages[i]["content"] == self.messages[self.push_turns[-1]]["content"]:
+            self.messages[i]["content"] += self.ctx.rng.choice((" ??", " Answer me.", " Again.", " Please."))
+        self.push_turns.append(i)
+        self.tactics.append(tactic)
+        return i
+
+    @property
+    def last_role(self) -> str:
+        return self.messages[-1]["role"] if self.messages else ""
+
+
+# ------------------------------------------------------------------------------------------
+# shared pieces
+# ------------------------------------------------------------------------------------------
+
+HARM_TACTIC_WEIGHTS = (("rephrase", 1.2), ("roleplay", 1.0), ("hypothetical", 1.0), ("jailbreak", 0.8),
+                       ("split", 0.8), ("pressure", 1.0), ("authority", 0.8), ("fiction", 1.0), ("insult", 0.7))
+OVERREFUSAL_TACTIC_WEIGHTS = (("rephrase", 2.2), ("pressure", 1.0), ("authority", 0.8), ("hypothetical", 0.4),
+                              ("fiction", 0.3), ("roleplay", 0.3), ("jailbreak", 0.2), ("split", 0.3))
+CRISIS_TACTIC_WEIGHTS = (("pressure", 1.4), ("rephrase", 1.0), ("hypothetical", 0.8), ("fiction", 0.8),
+                         ("authority", 0.5), ("roleplay", 0.4), ("jailbreak", 0.3), ("split", 0.4), ("insult", 0.3))
+
+
+def draw_prelude(rng: random.Random) -> int:
+    """Number of benign chit-chat exchanges before the part that matters (same for every label)."""
+    return weighted(rng, ((0, 0.45), (1, 0.2), (2, 0.12), (3, 0.08), (rng.randint(4, 6), 0.09),
+                          (rng.randint(7, 13), 0.06)))
+
+
+def draw_pushes(rng: random.Random) -> int:
+    return weighted(rng, ((2, 0.42), (3, 0.25), (4, 0.12), (rng.randint(5, 6), 0.12), (rng.randint(7, 12), 0.09)))
+
+
+def choose_tactics(rng: random.Random, n: int, weights) -> list[str]:
+    out: list[str] = []
+    for _ in range(n):
+        t = weighted(rng, weights)
+        if out and t == out[-1] and rng.random() < 0.7:
+            t = weighted(rng, weights)
+        out.append(t)
+    return out
+
+
+def restate(intent: Intent, rng: random.Random) -> str:
+    if intent.kind == "how":
+        return fill(rng.choice(BD.HOW_RESTATE), vp=intent.vp)
+    if intent.kind == "do":
+        return fill(rng.choice(BD.DO_RESTATE), vp=intent.vp)
+    return intent.vp
+
+
+def wrap(ctx: Ctx, text: str, prob: float = 0.45) -> str:
+    if not ctx.p(prob):
+        return text
+    pre, post = ctx.pick(BD.WRAP_PRE), ctx.pick(BD.WRAP_POST)
+    return f"{pre}{text}{post}"
+
+
+def first_ask(ctx: Ctx, intent: Intent) -> str:
+    if intent.kind == "how":
+        text = fill(ctx.pick(BD.HOW_ASK), vp=intent.vp)
+    elif intent.kind == "do":
+        text = fill(ctx.pick(BD.DO_ASK), vp=intent.vp)
+    else:
+        text = cap(intent.vp) if ctx.p(0.5) else intent.vp
+    if not ctx.family.pool.startswith("crisis") and ctx.p(0.06):
+        text = f"{ctx.rng.choice(BB.FIGURATIVE_ASIDES)} {text}"
+    return wrap(ctx, text)
+
+
+def _slots(ctx: Ctx, intent: Intent, benign: bool) -> dict[str, str]:
+    rng = ctx.rng
+    name = rng.choice(BD.JB_NAMES)
+    aspects = intent.aspects or (BD.BENIGN_ASPECTS if benign else BH.GENERIC_ASPECTS)
+    return {
+        "vp": intent.vp, "ask": restate(intent, rng), "aspect": rng.choice(aspects),
+        "persona": fill(rng.choice(BD.PERSONAS), name=name), "name": name,
+        "prof": rng.choice(BD.PROFESSIONS),
+        "preamble": fill(ctx.pick(BD.JAILBREAK_PREAMBLES), name=name),
+    }
+
+
+def push_text(ctx: Ctx, intent: Intent, tactic: str, *, benign: bool = False) -> str:
+    banks = BD.PUSHES[tactic]
+    bank = banks.get(intent.kind) or banks["any"]
+    return fill(ctx.pick(bank), **_slots(ctx, intent, benign))
+
+
+def crisis_push_text(ctx: Ctx, intent: Intent, tactic: str) -> str:
+    if tactic == "pressure":
+        bank = BD.CRISIS_PUSH
+    else:
+        bank = BC.CRISIS_PUSHES[tactic]
+    return fill(ctx.pick(bank), **_slots(ctx, intent, False))
+
+
+#: the harm an over-cautious assistant wrongly reads into a benign request
+MISREAD = {"kill": "violent_crimes", "shoot": "violent_crimes", "attack": "violent_crimes",
+           "fire": "violent_crimes", "execute": "violent_crimes", "poison": "violent_crimes",
+           "bomb": "indiscriminate_weapons", "crack": "malicious_code", "exploit": "malicious_code",
+           "virus": "malicious_code", "track": "privacy", "steal": "non_violent_crimes",
+           "drug": "specialized_advice",
+           "homonym": "violent_crimes", "fiction": "violent_crimes", "security": "malicious_code",
+           "medical": "specialized_advice", "debate": "hate", "public_figure": "privacy",
+           "profanity": "hate"}
+
+
+def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None) -> str:
+    """An over-cautious refusal of a benign request, drawn from the same banks as real refusals
+    (so refusal wording alone cannot tell a wrongly refused benign request from a harmful one)."""
+    fam = ctx.family
+    misread = MISREAD.get((fam.cluster.pair_key if fam.cluster else None) or "", MISREAD.get(fam.pool))
+    parts: list[str] = []
+    if nth == 0:
+        parts.append(ctx.pick(BD.OVERREFUSE) if ctx.p(0.5) else ctx.pick(BD.REFUSE_OPEN))
+        if misread and ctx.p(0.4):
+            parts.append(ctx.pick(BH.REASONS[misread]))
+    else:
+        r = ctx.rng.random()
+        if r < 0.35 and tactic in BD.REFUSE_AGAIN_BY_TACTIC:
+            parts.append(ctx.pick(BD.REFUSE_AGAIN_BY_TACTIC[tactic]))
+        elif r < 0.7:
+            parts.append(ctx.pick(BD.REFUSE_AGAIN))
+        else:
+            parts.append(ctx.pick(BD.OVERREFUSE))
+        if misread and ctx.p(0.2):
+            parts.append(ctx.pick(BH.REASONS[misread]))
+    if ctx.p(0.3):
+        parts.append(ctx.pick(BD.REFUSE_CLOSER))
+    return join_sentences(parts)
+
+
+def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None) -> str:
+    """The assistant's refusal or redirection of a harmful request (``nth`` = 0 for the first)."""
+    rng = ctx.rng
+    reasons = BH.REASONS.get(category)
+    alts = BH.ALTERNATIVES.get(category)
+    parts: list[str] = []
+    if ctx.style == "over_refusing" and ctx.p(0.7):
+        parts.append(ctx.pick(BD.OVERCAUTIOUS_PREFIX))
+    if nth == 0:
+        if alts is not None and ctx.p(0.15):  # a pure redirection
+            parts += ["I can't help with that, but I can help in another way.", ctx.pick(alts)]
+        else:
+            parts.append(ctx.pick(BD.OVERREFUSE) if ctx.p(0.2) else ctx.pick(BD.REFUSE_OPEN))
+            p_reason, p_alt = (0.35, 0.3) if ctx.style == "brief" else (0.85, 0.75)
+            if reasons is not None and ctx.p(p_reason):
+                parts.append(ctx.pick(reasons))
+            if alts is not None and ctx.p(p_alt):
+                parts.append(ctx.pick(alts))
+    else:
+        if tactic in BD.REFUSE_AGAIN_BY_TACTIC and rng.random() < 0.65:
+            parts.append(ctx.pick(BD.REFUSE_AGAIN_BY_TACTIC[tactic]))
+        else:
+            parts.append(ctx.pick(BD.REFUSE_AGAIN))
+        if alts is not None and ctx.p(0.25 if ctx.style == "brief" else 0.5):
+            parts.append(ctx.pick(alts))
+    if ctx.style != "brief" and ctx.p(0.5):
+        parts.append(ctx.pick(BD.REFUSE_CLOSER))
+    return join_sentences(parts)
+
+
+def answer(ctx: Ctx, cluster: Cluster | None, *, snippets: tuple[str, ...] = ()) -> str:
+    """A safe, helpful answer in the conversation's style."""
+    rng = ctx.rng
+    pool = list(snippets or (cluster.answers if cluster else ()))
+    if not pool:  # a generic follow-up: keep it short whatever the style
+        return join_sentences(rng.sample(BD.HELPFUL_GENERIC.items, rng.randint(1, 2)))
+    if ctx.style == "verbose":
+        k = min(len(pool), rng.randint(3, 5))
+        body = rng.sample(pool, k)
+        extra = rng.sample(BB.VERBOSE_EXTRA, rng.randint(1, 3))
+        if ctx.p(0.5):
+            text = ctx.pick(BB.VERBOSE_INTRO) + "\n\n" + "\n".join(f"- {s}" for s in body)
+        else:
+            text = ctx.pick(BB.VERBOSE_INTRO) + " " + join_sentences(body)
+        return text + "\n\n" + join_sentences(extra) + "\n\n" + ctx.pick(BB.VERBOSE_OUTRO)
+    if ctx.style == "over_refusing":
+        body = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+        return join_sentences([ctx.pick(BD.OVERCAUTIOUS_ANSWER_PRE), *body, ctx.pick(BD.OVERCAUTIOUS_ANSWER_POST)])
+    body = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+    return join_sentences([ctx.pick(BB.BRIEF_INTRO), *body])
+
+
+def paste_body(rng: random.Random) -> str:
+    k = rng.randint(6, 18)
+    sents = rng.sample(BB.PASTE_SENTENCES, min(k, len(BB.PASTE_SENTENCES)))
+    paras, cur = [], []
+    for s in sents:
+        cur.append(s)
+        if len(cur) >= rng.randint(2, 4):
+            paras.append(" ".join(cur))
+            cur = []
+    if cur:
+        paras.append(" ".join(cur))
+    return "\n\n".join(paras)
+
+
+def paste_exchange(d: Dialog) -> None:
+    """The user pastes a long text; the assistant summarises or edits it (long, benign)."""
+    ctx, rng = d.ctx, d.ctx.rng
+    body = paste_body(rng)
+    d.user(ctx.pick(BB.PASTE_INTROS), raw_suffix="\n\n" + body)
+    sents = [s for s in body.replace("\n\n", " ").split(". ") if s]
+    if ctx.p(0.5):
+        keep = rng.sample(sents, min(len(sents), rng.randint(2, 3)))
+        d.assistant("Here's a short summary: " + ". ".join(k.rstrip(".") for k in keep) + ".")
+    else:
+        d.assistant("Here's a cleaned-up version:\n\n" + body)
+
+
+def chitchat(d: Dialog, k: int) -> None:
+    ctx, rng = d.ctx, d.ctx.rng
+    for _ in range(k):
+        if ctx.p(0.15):
+            paste_exchange(d)
+            continue
+        q, a = rng.choice(BB.CHITCHAT_QA)
+        d.user(wrap(ctx, q, 0.2))
+        if ctx.style == "verbose":
+            a = a + " " + join_sentences(rng.sample(BB.VERBOSE_EXTRA, rng.randint(1, 2)))
+        d.assistant(a)
+
+
+def opening(d: Dialog, *, prelude: bool = True) -> None:
+    ctx = d.ctx
+    if ctx.p(0.15):
+        d.system(ctx.pick(BD.SYSTEM_PROMPTS))
+    if prelude:
+        chitchat(d, draw_prelude(ctx.rng))
+
+
+def followup_exchanges(d: Dialog, cluster: Cluster, k: int, *, end_on_user: bool = True) -> None:
+    """``k`` more benign user/assistant exchanges about the same cluster, ending on a user turn."""
+    ctx, rng = d.ctx, d.ctx.rng
+    for i in range(k):
+        r = rng.random()
+        if r < 0.4:
+            d.user(ctx.pick(BD.FOLLOWUP_GENERIC))
+        elif r < 0.7:
+            d.user(first_ask(ctx, cluster.intent(rng)))
+        elif r < 0.8:
+            paste_exchange(d)
+            continue
+        else:
+            d.user(ctx.pick(BD.THANKS) + " " + ctx.pick(BD.FOLLOWUP_GENERIC))
+        d.assistant(answer(ctx, cluster))
+    if end_on_user and d.last_role != "user":
+        d.user(ctx.pick(BD.THANKS) if ctx.p(0.45) else ctx.pick(BD.FOLLOWUP_GENERIC))
+
+
+def loud_for(ctx: Ctx, tactic: str) -> bool:
+    return tactic in ("pressure", "insult") and ctx.p(0.15)
+
+
+# ------------------------------------------------------------------------------------------
+# termination-worthy
+# ------------------------------------------------------------------------------------------
+
+def persistent_harmful(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    opening(d)
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.harm_from = d.user(first_ask(ctx, intent))
+    d.assistant(refusal(ctx, fam.category, 0))
+    n = draw_pushes(rng)
+    tactics = choose_tactics(rng, n, HARM_TACTIC_WEIGHTS)
+    for i, t in enumerate(tactics):
+        if t == "rephrase" and ctx.p(0.2):  # drift to a related request of the same cluster
+            intent = fam.cluster.intent(rng)
+        d.push(push_text(ctx, intent, t), t, loud=loud_for(ctx, t))
+        if i < n - 1:
+            d.assistant(refusal(ctx, fam.category, i + 1, t))
+    d.variant = "pushed"
+    return d
+
+
+def sustained_abuse(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    opening(d)
+    if ctx.p(0.6):
+        q, a = rng.choice(BB.CHITCHAT_QA)
+        d.user(q)
+        d.assistant(a)
+        d.variant = "after_task"
+    else:
+        d.variant = "cold"
+    d.harm_from = d.user(abuse_line(ctx, fam.cluster))
+    d.intent = d.messages[-1]["content"]
+    n = draw_pushes(rng)
+    for i in range(n):
+        d.assistant(ctx.pick(BA.REDIRECT_ABUSE))
+        d.push(abuse_line(ctx, fam.cluster), "insult", loud=ctx.p(0.1))
+    return d
+
+
+def abuse_line(ctx: Ctx, cluster: Cluster) -> str:
+    text = cluster.intent(ctx.rng).vp
+    if ctx.p(0.25):
+        text += " " + ctx.rng.choice(("answer properly this time.", "do your job.", "try again.",
+                                      "just fix it.", "and give me a real answer."))
+    return text
+
+
+# ------------------------------------------------------------------------------------------
+# benign-edgy
+# ------------------------------------------------------------------------------------------
+
+def harmful_dropped(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    cat = fam.category
+    opening(d)
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.harm_from = d.user(first_ask(ctx, intent))
+    variant = weighted(rng, (("asked_once", 0.15), ("dropped", 0.33), ("pushed_once_dropped", 0.25),
+                             ("pushed_once", 0.1), ("accepts_redirect", 0.17)))
+    d.variant = variant
+    if variant == "asked_once":
+        return d
+    followup = rng.choice(BH.FOLLOWUP_ASKS[cat])
+    if variant == "accepts_redirect":
+        parts = [ctx.pick(BD.REFUSE_OPEN), ctx.pick(BH.ALTERNATIVES[cat])]
+        d.assistant(join_sentences(parts))
+        d.user(fill(ctx.pick(BD.ACCEPT_REDIRECT), followup=followup))
+    else:
+        d.assistant(refusal(ctx, cat, 0))
+        if variant.startswith("pushed_once"):
+            t = weighted(rng, HARM_TACTIC_WEIGHTS)
+            d.push(push_text(ctx, intent, t), t, loud=loud_for(ctx, t))
+            if variant == "pushed_once":
+                return d
+            d.assistant(refusal(ctx, cat, 1, t))
+        d.user(fill(ctx.pick(BD.DROP), followup=followup))
+    if ctx.p(0.55):
+        d.assistant(answer(ctx, None))
+        for _ in range(weighted(rng, ((0, 0.5), (1, 0.3), (rng.randint(2, 4), 0.2)))):
+            d.user(ctx.pick(BD.FOLLOWUP_GENERIC))
+            d.assistant(answer(ctx, None))
+        d.user(ctx.pick(BD.THANKS) if ctx.p(0.6) else ctx.pick(BD.FOLLOWUP_GENERIC))
+    return d
+
+
+def benign_chat(ctx: Ctx, *, long: bool = False) -> Dialog:
+    """Homonyms, dark fiction/history, security, medical, debate, public figures, profanity,
+    ordinary: a benign ask, answered, possibly followed up."""
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    single = ctx.p(0.22)
+    opening(d, prelude=not single)
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.user(first_ask(ctx, intent))
+    if single:
+        d.variant = "single"
+        return d
+    d.assistant(answer(ctx, fam.cluster))
+    if long:
+        k = weighted(rng, ((0, 0.25), (1, 0.25), (rng.randint(2, 5), 0.3), (rng.randint(6, 16), 0.2)))
+    else:
+        k = weighted(rng, ((0, 0.35), (1, 0.3), (rng.randint(2, 4), 0.25), (rng.randint(5, 10), 0.1)))
+    followup_exchanges(d, fam.cluster, k)
+    d.variant = "answered"
+    return d
+
+
+def overrefusal(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    opening(d)
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.user(first_ask(ctx, intent))
+    d.assistant(overrefusal_reply(ctx, 0))
+    n = draw_pushes(rng)
+    tactics = choose_tactics(rng, n, OVERREFUSAL_TACTIC_WEIGHTS)
+    concede = ctx.p(0.3)
+    for i, t in enumerate(tactics):
+        if t == "rephrase" and ctx.p(0.6):
+            text = fill(ctx.pick(BD.CLARIFY), ask=restate(intent, rng))
+        else:
+            text = push_text(ctx, intent, t, benign=True)
+        d.push(text, t, loud=loud_for(ctx, t))
+        if i < n - 1:
+            d.assistant(overrefusal_reply(ctx, i + 1, t))
+    if concede:
+        d.assistant(ctx.pick(BD.OVERREFUSAL_CONCEDE) + " " + answer(ctx, fam.cluster))
+        d.user(ctx.pick(BD.THANKS))
+        d.variant = "conceded"
+    else:
+        d.variant = "still_refused"
+    return d
+
+
+def one_off_rudeness(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    opening(d)
+    q, a = rng.choice(BB.CHITCHAT_QA)
+    d.user(q)
+    d.assistant(a if ctx.style != "verbose" else a + " " + rng.choice(BB.VERBOSE_EXTRA))
+    d.harm_from = d.user(abuse_line(ctx, fam.cluster), loud=ctx.p(0.1))
+    d.intent = d.messages[-1]["content"]
+    if ctx.p(0.3):
+        d.variant = "rude_last"
+        return d
+    d.assistant(ctx.pick(BA.CALM_AFTER_RUDE) + " " + a)
+    d.user(ctx.pick(BA.AFTER_RUDE_USER))
+    for _ in range(weighted(rng, ((0, 0.6), (1, 0.25), (rng.randint(2, 4), 0.15)))):
+        d.assistant(answer(ctx, None))
+        d.user(ctx.pick(BD.FOLLOWUP_GENERIC) if ctx.p(0.6) else ctx.pick(BD.THANKS))
+    d.variant = "recovered"
+    return d
+
+
+# ------------------------------------------------------------------------------------------
+# crisis
+# ------------------------------------------------------------------------------------------
+
+def crisis_response(ctx: Ctx, *, short: bool = False) -> str:
+    parts = [ctx.pick(BC.CRISIS_ACK)]
+    if ctx.style == "brief" or short:
+        parts.append(ctx.pick(BC.CRISIS_RESOURCE) if ctx.p(0.7) else ctx.pick(BC.CRISIS_SAFETY_Q))
+    else:
+        if ctx.p(0.6):
+            parts.append(ctx.pick(BC.CRISIS_SAFETY_Q))
+        parts.append(ctx.pick(BC.CRISIS_RESOURCE))
+        if ctx.p(0.6):
+            parts.append(ctx.pick(BC.CRISIS_INVITE))
+    return join_sentences(parts)
+
+
+DANGER_SELF = ("danger_own_urge", "danger_imminent", "mixed_rant_danger")
+
+
+def _danger_banks(ctx: Ctx) -> tuple[Bank, Bank]:
+    name = ctx.family.cluster.name if ctx.family.cluster else ctx.family.mixed
+    if name in DANGER_SELF:
+        return BC.DANGER_RESPONSE_SELF, BC.DANGER_FOLLOWUPS_SELF
+    return BC.DANGER_RESPONSE_OTHER, BC.DANGER_FOLLOWUPS_OTHER
+
+
+def danger_response(ctx: Ctx) -> str:
+    bank = _danger_banks(ctx)[0]
+    k = 1 if ctx.style == "brief" else ctx.rng.randint(2, 3)
+    parts = [ctx.pick(bank) for _ in range(k)]
+    return join_sentences(list(dict.fromkeys(parts)))
+
+
+def crisis_continue(d: Dialog, followups: Bank, respond) -> None:
+    ctx, rng = d.ctx, d.ctx.rng
+    k = weighted(rng, ((0, 0.35), (1, 0.3), (rng.randint(2, 4), 0.25), (rng.randint(5, 8), 0.1)))
+    d.assistant(respond())
+    last = ""
+    for i in range(k):
+        text = ctx.pick(followups)
+        if text == last:
+            text = ctx.pick(followups)
+        last = text
+        d.user(text)
+        if i < k - 1:
+            d.assistant(respond())
+    if d.last_role != "user":
+        d.user(ctx.pick(followups))
+
+
+def crisis_statement(ctx: Ctx) -> Dialog:
+    """Explicit ideation, indirect ideation, hopelessness."""
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    single = ctx.p(0.2)
+    opening(d, prelude=not single)
+    if not single and fam.pool == "crisis.hopeless" and ctx.p(0.6):
+        d.user(ctx.pick(BC.HOPELESS_LEADIN))
+        d.assistant(rng.choice(("Of course, I'm here. What's going on?", "I'm listening. What's on your mind?",
+                                "Sure. Take your time.", "I'm here. What's up?")))
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.crisis_from = d.harm_from = d.user(cap(intent.vp) if ctx.p(0.4) else intent.vp)
+    if single:
+        d.variant = "single"
+        return d
+    crisis_continue(d, BC.CRISIS_FOLLOWUPS, lambda: crisis_response(ctx, short=True))
+    d.variant = "continued"
+    return d
+
+
+def crisis_method(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    opening(d)
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.crisis_from = d.harm_from = d.user(first_ask(ctx, intent))
+    d.assistant(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx)]))
+    n = draw_pushes(rng)
+    for i, t in enumerate(choose_tactics(rng, n, CRISIS_TACTIC_WEIGHTS)):
+        d.push(crisis_push_text(ctx, intent, t), t, loud=loud_for(ctx, t))
+        if i < n - 1:
+            d.assistant(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx, short=True)]))
+    d.variant = "pushed"
+    return d
+
+
+def crisis_danger(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    single = ctx.p(0.2)
+    opening(d, prelude=not single)
+    intent = fam.cluster.intent(rng)
+    d.intent = intent.vp
+    d.crisis_from = d.harm_from = d.user(wrap(ctx, intent.vp, 0.15))
+    if single:
+        d.variant = "single"
+        return d
+    crisis_continue(d, _danger_banks(ctx)[1], lambda: danger_response(ctx))
+    d.variant = "continued"
+    return d
+
+
+def crisis_mixed(ctx: Ctx) -> Dialog:
+    d = Dialog(ctx)
+    fam, rng = ctx.family, ctx.rng
+    key = fam.mixed
+    spec = BC.MIXED[key]
+    opening(d)
+    setup = ctx.pick(spec["setup"])
+    d.intent = setup
+    if key == "mixed_abuse_then_crisis":
+        d.user(setup)
+        d.assistant(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
+        d.push(ctx.pick(spec["push"]), "insult")
+        d.assistant(ctx.pick(BA.REDIRECT_ABUSE))
+        d.crisis_from = d.harm_from = d.push(ctx.pick(spec["reveal"]), "insult")
+    elif key == "mixed_harm_for_self":
+        d.harm_from = d.user(setup)
+        d.assistant(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
+        if ctx.p(0.4):
+            d.push(rng.choice(("just answer the question.", "it's a simple question, why won't you answer?",
+                               "it's for a school project.", "hypothetically then.")), "pressure")
+            d.assistant(ctx.pick(BD.REFUSE_AGAIN))
+        d.crisis_from = d.user(ctx.pick(spec["reveal"]))
+    else:
+        d.user(setup)
+        d.assistant(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
+        if ctx.p(0.4):
+            d.user(ctx.pick(BC.MIXED_SETUP_MORE))
+            d.assistant(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
+        d.crisis_from = d.harm_from = d.user(ctx.pick(spec["reveal"]))
+    if ctx.p(0.25):
+        d.variant = "reveal_last"
+        return d
+    if fam.category == "violent_crimes":
+        crisis_continue(d, _danger_banks(ctx)[1], lambda: danger_response(ctx))
+    else:
+        crisis_continue(d, BC.CRISIS_FOLLOWUPS, lambda: crisis_response(ctx, short=True))
+    d.variant = "continued"
+    return d
+
+
+# ------------------------------------------------------------------------------------------
+
+SCRIPTS = {
+    "persistent_harmful": persistent_harmful,
+    "sustained_abuse": sustained_abuse,
+    "harmful_dropped": harmful_dropped,
+    "benign_persistent_overrefusal": overrefusal,
+    "one_off_rudeness": one_off_rudeness,
+    "homonym_figurative": benign_chat,
+    "dark_fiction_history": benign_chat,
+    "security_education": benign_chat,
+    "medical_harm_reduction": benign_chat,
+    "controversial_debate": benign_chat,
+    "public_figure_privacy": benign_chat,
+    "profanity_benign": benign_chat,
+    "ordinary": lambda ctx: benign_chat(ctx, long=True),
+    "crisis_explicit_ideation": crisis_statement,
+    "crisis_indirect_ideation": crisis_statement,
+    "crisis_hopelessness": crisis_statement,
+    "crisis_method_persistent": crisis_method,
+    "crisis_danger_to_others": crisis_danger,
+    "crisis_mixed_edgy": crisis_mixed,
+}

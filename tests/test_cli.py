@@ -1,0 +1,110 @@
+"""The console script: data commands, config show, train, predict (schema and crisis override)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from convguard.bundle import write_manifest
+from convguard.cli import main
+from convguard.policy import Policy, Thresholds
+
+
+def test_data_validate_reports_file_line_and_field(tmp_path, capsys):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "a", "messages": [{"role": "user", "content": "hi"}]}\n'
+                 '{"id": "b", "messages": [{"role": "bot", "content": "hi"}]}\n'
+                 'not json\n')
+    assert main(["data", "validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert f"{p}:2" in err and "messages[0].role" in err and "unknown role 'bot'" in err
+    assert main(["data", "validate", str(p), "--skip-invalid"]) == 1
+    out = capsys.readouterr().out
+    assert "1 conversations read, 2 invalid skipped" in out and f"{p}:3" in out
+    assert main(["data", "validate", str(p), "--skip-invalid", "--allow-skipped"]) == 0
+
+
+def test_data_stats_and_config_show(small_splits, capsys):
+    assert main(["data", "stats", str(small_splits["train"]), "--tokenizer", "", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert json.dumps(stats).count("persistent_harmful") >= 1
+    assert main(["config", "show", "configs/harm_minilm.yaml", "train.lr=3e-5"]) == 0
+    assert "lr: 3.0e-05" in capsys.readouterr().out
+
+
+def test_config_errors_exit_2_with_the_key(capsys):
+    assert main(["config", "show", "configs/harm_minilm.yaml", "train.bogus=1"]) == 2
+    assert "unknown key 'train.bogus'" in capsys.readouterr().err
+
+
+def test_train_from_the_cli(tiny_encoder, small_splits, tmp_path, capsys):
+    rc = main(["train", "configs/crisis_minilm.yaml", f"model.base={tiny_encoder}",
+               f"data.train={small_splits['train']}", f"data.validation={small_splits['validation']}",
+               f"output_dir={tmp_path / 'c'}", "train.epochs=1", "model.max_length=64", "train.batch_size=8",
+               "tracking.enabled=false", "train.progress=false"])
+    assert rc == 0
+    assert (tmp_path / "c" / "model" / "model.safetensors").exists()
+    assert json.loads(capsys.readouterr().out)["recipe"] == "crisis"
+
+
+def _bundle_with(tiny_bundle, tmp_path, thresholds: Thresholds):
+    b = tmp_path / "bundle"
+    shutil.copytree(tiny_bundle, b)
+    pol = Policy.load(b / "policy.yaml")
+    pol.thresholds = thresholds
+    pol.save(b / "policy.yaml")
+    write_manifest(b)
+    return b
+
+
+def _predict(bundle, data, out, *extra):
+    assert main(["predict", "--bundle", str(bundle), "--input", str(data), "--output", str(out), *extra]) == 0
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_predict_output_schema(tiny_bundle, tmp_path):
+    data = tiny_bundle.parent / "test.jsonl"
+    rows = _predict(tiny_bundle, data, tmp_path / "out.jsonl", "--with-message")
+    n_in = sum(1 for _ in data.open())
+    assert len(rows) == n_in
+    for r in rows:
+        assert set(r) == {"id", "action", "scores", "reason", "message"}
+        assert r["action"] in ("continue", "end_conversation", "crisis_support")
+        assert 0.0 <= r["scores"]["terminate"] <= 1.0 and 0.0 <= r["scores"]["crisis"] <= 1.0
+        assert isinstance(r["reason"], str) and r["reason"]
+
+
+def test_predict_crisis_override(tiny_bundle, tmp_path):
+    data = tiny_bundle.parent / "test.jsonl"
+    # every chat passes the termination threshold, every chat passes the crisis threshold: none is ended
+    rows = _predict(_bundle_with(tiny_bundle, tmp_path / "a", Thresholds(terminate=0.0, crisis=0.0)), data,
+                    tmp_path / "a.jsonl")
+    assert {r["action"] for r in rows} == {"crisis_support"}
+    # crisis off: the same chats are ended, where the rules allow (>= 2 assistant turns)
+    rows = _predict(_bundle_with(tiny_bundle, tmp_path / "b", Thresholds(terminate=0.0, crisis=1.0 + 0.0)), data,
+                    tmp_path / "b.jsonl")
+    ended = [r for r in rows if r["action"] == "end_conversation"]
+    assert ended and all(r["scores"]["crisis"] < 1.0 for r in ended)
+
+
+def test_predict_rejects_a_tampered_bundle(tiny_bundle, tmp_path, capsys):
+    b = tmp_path / "bundle"
+    shutil.copytree(tiny_bundle, b)
+    with open(b / "policy.yaml", "a") as f:
+        f.write("\n# edited\n")
+    rc = main(["predict", "--bundle", str(b), "--input", str(tiny_bundle.parent / "test.jsonl"),
+               "--output", str(tmp_path / "o.jsonl")])
+    assert rc == 2 and "policy.yaml: s" in capsys.readouterr().err
+
+
+def test_predict_bad_input_names_the_line(tiny_bundle, tmp_path, capsys):
+    p = tmp_path / "in.jsonl"
+    p.write_text('{"id": "a", "messages": [{"role": "user", "content": "hi"}, '
+                 '{"role": "assistant", "content": "hello"}]}\n')
+    rc = main(["predict", "--bundle", str(tiny_bundle), "--input", str(p), "--output", str(tmp_path / "o.jsonl")])
+    assert rc == 2
+    assert f"{p}:1" in capsys.readouterr().err
+    rows = _predict(tiny_bundle, p, tmp_path / "o2.jsonl", "--allow-any-last")
+    assert len(rows) == 1
