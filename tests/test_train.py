@@ -113,3 +113,35 @@ def test_prefixes_are_labelled_as_of_their_turn():
     for c in expand_prefixes([crisis], 10, 0):
         assert c.labels.crisis == int(len(c.messages) - 1 >= crisis.labels.crisis_from_turn)
         assert c.labels.terminate == 0
+
+
+def test_cached_frozen_layers_train_the_top_and_leave_the_bottom_untouched(tiny_encoder, small_splits, tmp_path):
+    from convguard.modeling import forward_from_layer, hidden_states_at, load_detector, pad_hidden
+
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "cached", "model.freeze_layers=1", "train.cache_frozen=true",
+                  "train.epochs=6")
+    res = fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))
+    assert res.best_metric > 0.5
+    model, tok = load_detector(res.model_dir)
+    base = load_file(str(tiny_encoder / "model.safetensors"))
+    trained = model.state_dict()
+    # embeddings and layer 0 frozen, layer 1 trained
+    torch.testing.assert_close(trained["bert.encoder.layer.0.output.dense.weight"],
+                               base["encoder.layer.0.output.dense.weight"])
+    assert not torch.allclose(trained["bert.encoder.layer.1.output.dense.weight"],
+                              base["encoder.layer.1.output.dense.weight"])
+    # the split forward used in training equals the plain model
+    seqs = [[2, 10, 11, 12, 3], [2, 20, 3]]
+    from convguard.modeling import pad_batch
+
+    ids, mask = pad_batch(seqs, 0)
+    with torch.no_grad():
+        x, m = pad_hidden(hidden_states_at(model, seqs, 1, 0, dtype=torch.float32), "cpu")
+        torch.testing.assert_close(forward_from_layer(model, x, m, 1), model(input_ids=ids, attention_mask=mask).logits,
+                                   atol=1e-5, rtol=1e-4)
+
+
+def test_cache_frozen_needs_frozen_layers(tiny_encoder, small_splits, tmp_path):
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "x", "train.cache_frozen=true")
+    with pytest.raises(ValueError, match="needs model.freeze_layers > 0"):
+        fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))

@@ -198,3 +198,58 @@ def predict_logits(model, seqs: list[list[int]], pad_id: int, batch_size: int = 
             logits = model(input_ids=ids, attention_mask=mask).logits
         out[torch.tensor(b)] = logits.float().cpu()
     return out
+
+
+# ------------------------------------------------------------------------------------------
+# split forward: frozen bottom once, trainable top many times (CPU training speed)
+# ------------------------------------------------------------------------------------------
+
+def supports_split_forward(model) -> bool:
+    base = getattr(model, model.base_model_prefix, None)
+    return all(hasattr(x, a) for x, a in ((base, "encoder"), (base, "pooler"), (model, "classifier"),
+                                          (model, "dropout"))) and hasattr(base.encoder, "layer")
+
+
+@torch.no_grad()
+def hidden_states_at(model, seqs: list[list[int]], layer: int, pad_id: int, batch_size: int = 64,
+                     device: str | torch.device = "cpu", dtype: torch.dtype = torch.float16,
+                     progress: bool = False, desc: str = "caching frozen layers") -> list[torch.Tensor]:
+    """Hidden states after encoder layer ``layer`` (0 = embeddings) for every sequence, unpadded,
+    stored on the CPU in ``dtype``."""
+    base = getattr(model, model.base_model_prefix)
+    was_training = model.training
+    model.eval()
+    out: list[torch.Tensor | None] = [None] * len(seqs)
+    from tqdm.auto import tqdm
+
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    for s in tqdm(range(0, len(order), batch_size), desc=desc, disable=not progress, leave=False):
+        b = order[s: s + batch_size]
+        ids, mask = pad_batch([seqs[i] for i in b], pad_id, device)
+        hs = base(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]
+        for r, i in enumerate(b):
+            out[i] = hs[r, : len(seqs[i])].to("cpu", dtype)
+    model.train(was_training)
+    return out  # type: ignore[return-value]
+
+
+def pad_hidden(hs: list[torch.Tensor], device, dtype=torch.float32):
+    n = max(h.shape[0] for h in hs)
+    x = torch.zeros((len(hs), n, hs[0].shape[1]), dtype=dtype)
+    mask = torch.zeros((len(hs), n), dtype=torch.long)
+    for i, h in enumerate(hs):
+        x[i, : h.shape[0]] = h.to(dtype)
+        mask[i, : h.shape[0]] = 1
+    return x.to(device), mask.to(device)
+
+
+def forward_from_layer(model, hidden: torch.Tensor, attention_mask: torch.Tensor, layer: int) -> torch.Tensor:
+    """Logits from hidden states after encoder layer ``layer``: the remaining layers, the pooler
+    and the classifier -- the same computation as ``model(...)`` (checked in the tests)."""
+    base = getattr(model, model.base_model_prefix)
+    ext = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(hidden.dtype).min
+    h = hidden
+    for blk in base.encoder.layer[layer:]:
+        o = blk(h, attention_mask=ext)
+        h = o[0] if isinstance(o, tuple) else o
+    return model.classifier(model.dropout(base.pooler(h)))

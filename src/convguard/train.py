@@ -30,8 +30,9 @@ import torch.nn.functional as F
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
-from .modeling import (HEADS_BY_RECIPE, build_model, freeze_lower_layers, logits_to_scores, pad_batch,
-                       predict_logits, split_logits)
+from .modeling import (HEADS_BY_RECIPE, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
+                       logits_to_scores, pad_batch, pad_hidden, predict_logits, split_logits,
+                       supports_split_forward)
 from .schema import Conversation
 from .text import ConversationEncoder, EncodeSpec
 from .tracking import Tracker
@@ -290,6 +291,35 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     if not tr_ids or not va_ids:
         raise ValueError("no training or validation examples")
 
+    # optional: run the frozen bottom of the encoder once, train the top on cached states
+    split_at = 0
+    if tc.cache_frozen:
+        if cfg.model.freeze_layers <= 0:
+            raise ValueError("train.cache_frozen needs model.freeze_layers > 0")
+        if dist.enabled:
+            raise ValueError("train.cache_frozen is for single-process training (turn it off under torchrun)")
+        if not supports_split_forward(model):
+            raise ValueError(f"train.cache_frozen: {type(model).__name__} has no BERT-style encoder/pooler/classifier")
+        split_at = cfg.model.freeze_layers
+        cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
+        tr_h = hidden_states_at(model, tr_ids, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
+                                progress, "caching frozen layers (train)")
+        va_h = hidden_states_at(model, va_ids, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
+                                progress, "caching frozen layers (validation)")
+        model.eval()
+        with torch.no_grad():  # the split forward must equal the full one
+            probe = list(range(min(8, len(va_ids))))
+            ids, mask = pad_batch([va_ids[i] for i in probe], encoder.pad_id, device)
+            x, m = pad_hidden([va_h[i] for i in probe], device)
+            diff = float((model(input_ids=ids, attention_mask=mask).logits
+                          - forward_from_layer(model, x, m, split_at)).abs().max())
+        model.train()
+        if diff > 5e-2:
+            raise RuntimeError(f"cached split forward differs from the full model by {diff:.4f}; "
+                               f"set train.cache_frozen=false")
+        log.info("cached hidden states after layer %d for %d + %d examples (split check %.1e)", split_at,
+                 len(tr_h), len(va_h), diff)
+
     # class balance for binary heads
     pos_weight = {}
     for h in heads:
@@ -343,9 +373,21 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                         "pos_weight": json.dumps(pos_weight), "total_steps": total_steps, "device": str(device)})
     eval_every = tc.eval_every or steps_per_epoch
 
+    @torch.no_grad()
+    def cached_logits() -> torch.Tensor:
+        out_l = torch.empty((len(va_h), model.config.num_labels))
+        order = sorted(range(len(va_h)), key=lambda i: va_h[i].shape[0])
+        for s0 in range(0, len(order), tc.eval_batch_size):
+            b = order[s0: s0 + tc.eval_batch_size]
+            x, m = pad_hidden([va_h[i] for i in b], device)
+            out_l[torch.tensor(b)] = forward_from_layer(model, x, m, split_at).float().cpu()
+        return out_l
+
     def evaluate() -> dict[str, float]:
         model.eval()
-        if dist.enabled:  # each rank scores a shard; all ranks get every logit
+        if split_at:
+            logits = cached_logits()
+        elif dist.enabled:  # each rank scores a shard; all ranks get every logit
             mine = list(range(dist.rank, len(va_ids), dist.world))
             part = predict_logits(model, [va_ids[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device)
             gathered: list[Any] = [None] * dist.world
@@ -371,11 +413,15 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             else plain_batches(len(tr_ids), tc.batch_size, cfg.seed, state["epoch"]), dist)
         for bi in range(state["batch_in_epoch"], len(batches)):
             b = batches[bi]
-            ids, mask = pad_batch([tr_ids[i] for i in b], encoder.pad_id, device)
             yb = {k: torch.tensor(v[b], device=device, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
                   for k, v in tr_y.items()}
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                logits = train_model(input_ids=ids, attention_mask=mask).logits
+                if split_at:
+                    x, mask = pad_hidden([tr_h[i] for i in b], device)
+                    logits = forward_from_layer(model, x, mask, split_at)
+                else:
+                    ids, mask = pad_batch([tr_ids[i] for i in b], encoder.pad_id, device)
+                    logits = train_model(input_ids=ids, attention_mask=mask).logits
             loss, parts = multitask_loss(logits, yb, heads, loss_w, pos_weight)
             loss.backward()
             if tc.grad_clip:
