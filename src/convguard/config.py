@@ -119,6 +119,12 @@ class TrainConfig:
     #: train the top layers on the cached hidden states (several times faster on a CPU; the
     #: frozen layers then run without dropout)
     cache_frozen: bool = False
+    #: torch.compile the model (GPU; dynamic shapes)
+    compile: bool = False
+    #: pad each batch to a multiple of this many tokens (tensor cores / compiled shapes; 0 = off)
+    pad_to_multiple_of: int = 0
+    #: read the loss back from the device (a host sync) every N steps
+    log_every: int = 10
     num_threads: int | None = None
     progress: bool = True
 

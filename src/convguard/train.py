@@ -157,7 +157,11 @@ def plain_batches(n: int, batch_size: int, seed: int, epoch: int) -> list[list[i
 # ------------------------------------------------------------------------------------------
 
 def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor], heads, weights: dict[str, float],
-                   pos_weight: dict[str, float]) -> tuple[torch.Tensor, dict[str, float]]:
+                   pos_weight: dict[str, float]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """Weighted sum of the heads' losses (no host sync: safe inside a fast GPU loop).
+
+    Binary heads: BCE with ``pos_weight``; multiclass heads: cross-entropy averaged over the
+    rows that carry the label (``IGNORE`` elsewhere; a batch without any adds 0)."""
     parts = split_logits(logits.float(), heads)
     total = logits.new_zeros((), dtype=torch.float32)
     logged = {}
@@ -167,14 +171,13 @@ def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor],
             continue
         y = batch_targets[h.name]
         if h.kind == "binary":
-            pw = torch.tensor(pos_weight.get(h.name, 1.0), device=logits.device)
+            pw = logits.new_full((), pos_weight.get(h.name, 1.0), dtype=torch.float32)
             loss = F.binary_cross_entropy_with_logits(parts[h.name], y, pos_weight=pw)
         else:
-            if bool((y == IGNORE).all()):
-                continue
-            loss = F.cross_entropy(parts[h.name], y, ignore_index=IGNORE)
+            valid = (y != IGNORE).sum().clamp(min=1)
+            loss = F.cross_entropy(parts[h.name], y, ignore_index=IGNORE, reduction="sum") / valid
         total = total + w * loss
-        logged[h.name] = float(loss.detach())
+        logged[h.name] = loss.detach()
     return total, logged
 
 
@@ -402,26 +405,62 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         m = validation_metrics(scores, va_y, main)
         return m, logits
 
+    # collation: tensors made once, padded per batch in C++ (pinned + non-blocking on GPUs)
+    tr_t = [torch.tensor(x, dtype=torch.long) for x in tr_ids]
+    y_t = {k: torch.tensor(v, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
+           for k, v in tr_y.items()}
+    pin = device.type == "cuda"
+
+    def collate(b: list[int]):
+        seqs = [tr_t[i] for i in b]
+        n = max(len(x) for x in seqs)
+        if tc.pad_to_multiple_of:
+            n = -(-n // tc.pad_to_multiple_of) * tc.pad_to_multiple_of
+        ids = torch.full((len(b), n), encoder.pad_id, dtype=torch.long)
+        ids[:, : max(len(x) for x in seqs)] = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True,
+                                                                             padding_value=encoder.pad_id)
+        lens = torch.tensor([len(x) for x in seqs])
+        mask = (torch.arange(n)[None, :] < lens[:, None]).long()
+        bt = torch.tensor(b)
+        yb = {k: v[bt] for k, v in y_t.items()}
+        if pin:
+            ids, mask = ids.pin_memory(), mask.pin_memory()
+            yb = {k: v.pin_memory() for k, v in yb.items()}
+        return (ids.to(device, non_blocking=pin), mask.to(device, non_blocking=pin),
+                {k: v.to(device, non_blocking=pin) for k, v in yb.items()})
+
+    forward = train_model
+    if tc.compile:
+        forward = torch.compile(train_model, dynamic=True)
+
     model.train()
     bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {recipe}", disable=not progress,
                dynamic_ncols=True)
     stop = state["done"]
     run_loss = None
+    loss_acc = torch.zeros((), device=device)  # summed on the device; read every log_every steps
+    n_acc = 0
+    real_tokens = 0
+    t_loop = 0.0
     while not stop and state["step"] < total_steps:
         batches = shard_batches(
             length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
             else plain_batches(len(tr_ids), tc.batch_size, cfg.seed, state["epoch"]), dist)
         for bi in range(state["batch_in_epoch"], len(batches)):
+            t_step = time.perf_counter()
             b = batches[bi]
-            yb = {k: torch.tensor(v[b], device=device, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
-                  for k, v in tr_y.items()}
+            if split_at:
+                x, mask = pad_hidden([tr_h[i] for i in b], device)
+                bt = torch.tensor(b)
+                yb = {k: v[bt].to(device) for k, v in y_t.items()}
+            else:
+                ids, mask, yb = collate(b)
+            real_tokens += sum(lengths[i] for i in b)
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 if split_at:
-                    x, mask = pad_hidden([tr_h[i] for i in b], device)
                     logits = forward_from_layer(model, x, mask, split_at)
                 else:
-                    ids, mask = pad_batch([tr_ids[i] for i in b], encoder.pad_id, device)
-                    logits = train_model(input_ids=ids, attention_mask=mask).logits
+                    logits = forward(input_ids=ids, attention_mask=mask).logits
             loss, parts = multitask_loss(logits, yb, heads, loss_w, pos_weight)
             loss.backward()
             if tc.grad_clip:
@@ -431,13 +470,18 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             optimizer.zero_grad(set_to_none=True)
             state["step"] += 1
             state["batch_in_epoch"] = bi + 1
-            lv = float(loss.detach())
-            run_loss = lv if run_loss is None else 0.9 * run_loss + 0.1 * lv
+            loss_acc += loss.detach()
+            n_acc += 1
             bar.update(1)
-            bar.set_postfix(loss=f"{run_loss:.3f}", epoch=state["epoch"])
-            if state["step"] % 10 == 0:
-                tracker.log_metrics({"train/loss": lv, **{f"train/loss_{k}": v for k, v in parts.items()},
+            if state["step"] % tc.log_every == 0 or state["step"] >= total_steps:
+                lv = float(loss_acc) / n_acc  # the one host sync per log_every steps
+                loss_acc.zero_()
+                n_acc = 0
+                run_loss = lv if run_loss is None else 0.7 * run_loss + 0.3 * lv
+                bar.set_postfix(loss=f"{run_loss:.3f}", epoch=state["epoch"])
+                tracker.log_metrics({"train/loss": lv, **{f"train/loss_{k}": float(v) for k, v in parts.items()},
                                      "train/lr": scheduler.get_last_lr()[0]}, step=state["step"])
+            t_loop += time.perf_counter() - t_step
             last_of_run = state["step"] >= total_steps
             if state["step"] % eval_every == 0 or last_of_run:
                 m, _ = evaluate()
@@ -506,5 +550,9 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     return FitResult(model_dir=model_dir, best_metric=state["best_metric"], best_step=state["best_step"],
                      history=state["history"], val_scores=logits_to_scores(logits, heads), val_logits=logits.numpy(),
                      steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr_ids),
-                     extra={"dist": dist, "val_metrics": final_m, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
+                     extra={"dist": dist, "val_metrics": final_m,
+                            "throughput": {"train_loop_seconds": t_loop, "real_tokens": real_tokens,
+                                           "samples_per_s": (state["step"] * tc.batch_size * dist.world / t_loop)
+                                           if t_loop else None,
+                                           "real_tokens_per_s": real_tokens * dist.world / t_loop if t_loop else None}, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
                             "val_targets": {k: v.tolist() for k, v in va_y.items()}, "config": to_dict(cfg)})
