@@ -52,6 +52,7 @@ def test_tracking_can_be_switched_off(tiny_encoder, small_splits, tmp_path):
 def test_mlflow_tracking_uri_env_points_elsewhere(tiny_encoder, small_splits, tmp_path, monkeypatch):
     uri = f"sqlite:///{tmp_path / 'elsewhere.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.chdir(tmp_path)  # MLflow puts artifacts of a bare store under ./mlruns
     summary = run_recipe(cfg(tiny_encoder, small_splits, tmp_path, "baseline"))
     assert mlflow.MlflowClient(tracking_uri=uri).get_run(summary["run_id"]).data.tags["convguard.recipe"] == "baseline"
 

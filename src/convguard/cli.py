@@ -265,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "calibration, error analysis")
     ev.add_argument("--bundle", action="append", required=True, help="bundle to evaluate (repeat to compare)")
     _add_data_source(ev)
-    ev.add_argument("--out", default=None, help="report folder (default: <bundle>/eval/<data name>)")
+    ev.add_argument("--out", default=None, help="report folder (default: eval/<data name> beside the bundle)")
     ev.add_argument("--n-boot", type=int, default=1000)
     ev.add_argument("--no-baselines", action="store_true")
     ev.add_argument("--calibrate-on", default=None, help="fit temperature scaling on this data and store it "
@@ -297,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", default=None)
     rp.add_argument("--terminate-threshold", type=float, default=None)
     rp.add_argument("--crisis-threshold", type=float, default=None)
+    rp.add_argument("--min-assistant-turns", type=int, default=None)
+    rp.add_argument("--min-pushes", type=int, default=None)
     rp.add_argument("--tracking", default="on", choices=("on", "off"))
     rp.add_argument("--mlruns-dir", default="mlruns")
     rp.add_argument("--experiment", default="convguard")

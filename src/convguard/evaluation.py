@@ -96,6 +96,30 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
     )
 
 
+def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mapping[str, np.ndarray]]
+                      ) -> ScoreTable:
+    """A :class:`ScoreTable` from scores computed elsewhere (one row per conversation, in order):
+    ``systems`` maps a system name to ``{"terminate": (n,), "crisis": (n,), ...}``.  Labels are
+    read from ``convs`` exactly as :func:`score_table` reads them; no model is run."""
+    n = len(convs)
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name, d in systems.items():
+        out[name] = {k: np.asarray(v) for k, v in d.items()}
+        for k, v in out[name].items():
+            if len(v) != n:
+                raise ValueError(f"system {name!r}: {k} has {len(v)} rows for {n} conversations")
+    return ScoreTable(
+        ids=[c.id for c in convs], systems=out,
+        n_assistant=np.array([sum(1 for m in c.messages if m.role == "assistant") for c in convs], dtype=int),
+        y_terminate=np.array([_label(c.labels.terminate) for c in convs], dtype=int),
+        y_crisis=np.array([_label(c.labels.crisis) for c in convs], dtype=int),
+        group=[c.labels.group for c in convs], subtype=[c.labels.subtype or "unknown" for c in convs],
+        harm_category=[c.labels.harm_category or "unknown" for c in convs],
+        split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
+        terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
+    )
+
+
 def predicted_pushes(system: Mapping[str, np.ndarray]) -> np.ndarray | None:
     p = system.get("persistence")
     if p is None:

@@ -106,7 +106,8 @@ def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: flo
         "encoding": spec.to_dict(),
         "base_model": base,
     }
-    model = AutoModelForSequenceClassification.from_pretrained(path, config=cfg)
+    # fp32 master weights whatever the checkpoint's storage dtype (bf16 autocast does the rest)
+    model = AutoModelForSequenceClassification.from_pretrained(path, config=cfg, dtype=torch.float32)
     tokenizer = AutoTokenizer.from_pretrained(path)
     return model, tokenizer
 
@@ -146,7 +147,8 @@ def logits_to_scores(logits: torch.Tensor, heads, temperature: dict[str, float] 
     """Probabilities per head as numpy: binary -> (n,), multiclass -> (n, K)."""
     temperature = temperature or {}
     out = {}
-    for name, lg in split_logits(logits.float(), heads).items():
+    # float64: temperatures and thresholds near 0 or 1 must not saturate
+    for name, lg in split_logits(logits.double(), heads).items():
         t = float(temperature.get(name, 1.0))
         if lg.dim() == 1:
             out[name] = torch.sigmoid(lg / t).cpu().numpy()

@@ -47,7 +47,14 @@ class Tracker:
 
             os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
             self.uri, artifact_root = resolve_uri(cfg)
+            env_before = os.environ.get("MLFLOW_TRACKING_URI")
             mlflow.set_tracking_uri(self.uri)
+            # set_tracking_uri also exports MLFLOW_TRACKING_URI; undo that so a later Tracker in
+            # this process resolves its own store instead of inheriting this one
+            if env_before is None:
+                os.environ.pop("MLFLOW_TRACKING_URI", None)
+            else:
+                os.environ["MLFLOW_TRACKING_URI"] = env_before
             client = mlflow.MlflowClient()
             exp = client.get_experiment_by_name(cfg.experiment)
             if exp is None:

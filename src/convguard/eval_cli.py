@@ -1,0 +1,200 @@
+"""``convguard evaluate | sweep | replay | compare``: argument parsing only; the work is done by
+:func:`convguard.report.write_evaluation`, :func:`convguard.sweeping.write_sweep`,
+:func:`convguard.replay.write_replay` and :func:`convguard.report.compare_runs`.
+
+``--data`` takes anything :func:`convguard.io.read_conversations` reads (JSONL, Parquet, CSV, a
+saved ``datasets`` folder, ``hf://owner/name[:split]``) or a benchmark through an adapter:
+``xstest:SOURCE``, ``toxicchat:SOURCE`` (``+persistent`` for the synthesised persistent mode, e.g.
+``xstest+persistent:data/xstest.csv``) and ``sharegpt:SOURCE``.
+
+Default output folders sit beside the bundle, never inside it (a bundle must hold only the
+files its manifest lists): ``<bundle's parent>/eval/<data name>``, ``.../sweep/<data name>``,
+``.../replay/<data name>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ADAPTERS = ("xstest", "toxicchat", "sharegpt")
+
+
+# ------------------------------------------------------------------------------------------
+# shared helpers
+# ------------------------------------------------------------------------------------------
+
+def load_eval_data(spec: str, *, skip_invalid: bool = False) -> tuple[list, str]:
+    """(conversations, short data name) for a ``--data`` value (see the module docstring)."""
+    from .io import ReadReport, read_conversations
+
+    head, sep, rest = spec.partition(":")
+    name, _, mode = head.partition("+")
+    if sep and name in ADAPTERS and rest:
+        from . import adapters
+
+        report = ReadReport(source=spec)
+        if name == "xstest":
+            convs = adapters.xstest_to_conversations(rest, mode or "single", skip_invalid=skip_invalid, report=report)
+        elif name == "toxicchat":
+            convs = adapters.toxicchat_to_conversations(rest, mode or "single", skip_invalid=skip_invalid,
+                                                        report=report)
+        else:
+            convs, report = read_conversations(rest, column_map=adapters.sharegpt_column_map(),
+                                               skip_invalid=skip_invalid)
+        label = f"{name}{'-' + mode if mode else ''}-{_stem(rest)}"
+    else:
+        convs, report = read_conversations(spec, skip_invalid=skip_invalid)
+        label = _stem(spec)
+    if report.n_skipped:
+        print(report.summary(limit=20), file=sys.stderr)
+    if not convs:
+        raise ValueError(f"{spec}: no conversations to evaluate")
+    return convs, label
+
+
+def _stem(spec: str) -> str:
+    s = spec.rstrip("/")
+    if s.startswith("hf://"):
+        s = s[5:].replace("/", "_").replace(":", "_")
+        return s
+    p = Path(s)
+    return p.stem if p.suffix else p.name
+
+
+def _tracker(a: argparse.Namespace, run_name: str | None = None):
+    from .config import TrackingConfig
+    from .tracking import Tracker
+
+    return Tracker(TrackingConfig(enabled=getattr(a, "tracking", "on") == "on", mlruns_dir=a.mlruns_dir,
+                                  experiment=a.experiment, run_name=run_name))
+
+
+def default_out(bundle: str | Path, job: str, data_name: str) -> Path:
+    """``<bundle's parent>/<job>/<data name>`` (beside the bundle, not inside it)."""
+    return Path(bundle).resolve().parent / job / data_name
+
+
+def _print_run(tracker, run_id: str | None) -> None:
+    if run_id:
+        print(f"MLflow run {run_id} ({tracker.uri})")
+
+
+# ------------------------------------------------------------------------------------------
+# subcommands
+# ------------------------------------------------------------------------------------------
+
+def evaluate_cli(a: argparse.Namespace) -> int:
+    from .quickstart import format_summary
+    from .report import write_evaluation
+
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    calib = calib_name = None
+    if a.calibrate_on:
+        calib, calib_name = load_eval_data(a.calibrate_on, skip_invalid=a.skip_invalid)
+    out = Path(a.out) if a.out else default_out(a.bundle[0], "eval", name)
+    tracker = _tracker(a)
+    res = write_evaluation(a.bundle, convs, out, n_boot=a.n_boot, tracker=tracker, baselines=not a.no_baselines,
+                           errors=a.errors, data_name=name, calibrate_on=calib, calibrate_name=calib_name or "",
+                           progress=sys.stderr.isatty())
+    if res["calibration"]:
+        cal = res["calibration"]
+        print("temperature: " + ", ".join(f"{h} T={v['temperature']:.3f} (ECE {v['ece_before']:.4f} -> "
+                                          f"{v['ece_after']:.4f})" for h, v in cal.items() if h != "thresholds"))
+    print(format_summary(res["reports"], {}).rsplit("\ntimings", 1)[0])
+    if res["replay"]:
+        from .report import REPLAY_HEADERS, format_table, replay_rows
+
+        print("\nturn-by-turn replay:")
+        print(format_table(REPLAY_HEADERS, replay_rows(res["replay"])))
+    for s, rep in res["reports"].items():
+        c = rep.get("crisis")
+        if c and not c["promise_kept"]:
+            print(f"WARNING: {s} would end {c['n_crisis_ended']} crisis conversation(s): "
+                  f"{', '.join(c['crisis_ended_ids'][:20])}")
+    print(f"\nreport: {res['report']}")
+    _print_run(tracker, res["run_id"])
+    return 0
+
+
+def sweep_cli(a: argparse.Namespace) -> int:
+    from .config import ThresholdConfig
+    from .report import format_table
+    from .sweeping import write_sweep
+
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    cfg = ThresholdConfig(terminate_strategy=a.strategy, min_precision=a.min_precision, max_fpr=a.max_fpr,
+                          crisis_min_recall=a.crisis_min_recall)
+    out = Path(a.out) if a.out else default_out(a.bundle, "sweep", name)
+    tracker = _tracker(a)
+    res = write_sweep(a.bundle, convs, out, cfg=cfg, min_assistant_turns=a.min_assistant_turns,
+                      min_pushes=a.min_pushes, write=a.write, tracker=tracker, data_name=name,
+                      progress=sys.stderr.isatty())
+    rows = []
+    for s, r in res["results"].items():
+        for head, ch in (("terminate", r.terminate), ("crisis", r.crisis)):
+            rows.append([s, head, ch.strategy, f"{ch.threshold:.6g}", f"{ch.achieved['precision']:.3f}",
+                         f"{ch.achieved['recall']:.3f}", f"{ch.achieved['fpr']:.3f}",
+                         "yes" if ch.feasible else "NO"])
+    print(format_table(["system", "head", "strategy", "threshold", "precision", "recall", "FPR", "feasible"], rows))
+    rp = res["replay"]["chosen"]
+    t = rp.get("termination") or {}
+    print(f"\nreplay at the chosen thresholds: {t.get('n_premature', 0)} premature, {t.get('n_late', 0)} late, "
+          f"{t.get('n_missed', 0)} missed of {t.get('n', 0)} termination-worthy; "
+          f"{rp['false_ends']['n_false_end']} false ends; {rp['crisis']['n_crisis_ended']} crisis conversations ended")
+    print(f"\n{'written into ' + str(Path(a.bundle) / 'policy.yaml') if a.write else 'not written (use --write)'}")
+    print(f"report: {res['report']}")
+    _print_run(tracker, res["run_id"])
+    return 0
+
+
+def replay_cli(a: argparse.Namespace) -> int:
+    from .replay import write_replay
+    from .report import REPLAY_HEADERS, format_table, replay_rows
+
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    out = Path(a.out) if a.out else default_out(a.bundle, "replay", name)
+    tracker = _tracker(a)
+    res = write_replay(a.bundle, convs, out, terminate_threshold=a.terminate_threshold,
+                       crisis_threshold=a.crisis_threshold, tracker=tracker, data_name=name,
+                       # rule overrides, used once the parser has --min-assistant-turns/--min-pushes for replay
+                       min_assistant_turns=getattr(a, "min_assistant_turns", None),
+                       min_pushes=getattr(a, "min_pushes", None),
+                       progress=sys.stderr.isatty())
+    print(format_table(REPLAY_HEADERS, replay_rows(res["summaries"])))
+    for s, summ in res["summaries"].items():
+        if summ["crisis"]["n_crisis_ended"]:
+            print(f"WARNING: {s} ends crisis conversation(s): {', '.join(summ['crisis']['crisis_ended_ids'][:20])}")
+    print(f"\nreport: {res['report']}")
+    _print_run(tracker, res["run_id"])
+    return 0
+
+
+def compare_cli(a: argparse.Namespace) -> int:
+    from .config import TrackingConfig
+    from .report import compare_runs, format_table
+    from .tracking import resolve_uri
+
+    uri, _ = resolve_uri(TrackingConfig(mlruns_dir=a.mlruns_dir, experiment=a.experiment))
+    metrics = [m.strip() for m in a.metrics.split(",") if m.strip()] if a.metrics else None
+    df = compare_runs(uri, a.experiment, run_ids=a.runs or None, last=a.last, metrics=metrics)
+    if df.empty:
+        print(f"no evaluate/sweep/replay runs in experiment {a.experiment!r} at {uri}")
+        return 0
+    df = df.copy()
+    df["run_id"] = df["run_id"].str[:8]
+    if (df["run_name"] == df["job"]).all():
+        df = df.drop(columns="run_name")
+    for c in ("threshold_terminate", "threshold_crisis"):
+        df[c] = [f"{v:.4g}" if isinstance(v, float) and v == v else "-" for v in df[c]]
+    keep = [c for c in df.columns if c == "run_id" or df[c].notna().any()]
+    df = df[keep]
+    rows: list[list[Any]] = [[("-" if v is None or (isinstance(v, float) and v != v) else v) for v in r]
+                             for r in df.itertuples(index=False)]
+    print(format_table(list(df.columns), rows))
+    return 0

@@ -1,0 +1,386 @@
+"""Threshold sweeps, threshold selection and temperature scaling written into a bundle.
+
+* :func:`sweep_system` -- full sweep tables of the termination threshold (on the policy's
+  *effective* score: crisis override and rules applied) and of the crisis threshold, plus the
+  thresholds the configured strategies choose (:func:`convguard.evaluation.choose_thresholds`,
+  the same code the quickstart uses);
+* :func:`write_sweep` -- the ``convguard sweep`` job: score every user-turn prefix once, sweep,
+  write tables/plots/a Markdown page, optionally write the chosen thresholds (and rules) into the
+  bundle's ``policy.yaml`` with the strategy and the data they were chosen on, re-hash the
+  manifest, and log an MLflow run;
+* :func:`fit_bundle_temperature` -- temperature scaling per head fitted on (validation) data and
+  stored in the policy's ``temperature`` (``Guard`` divides the logits by it).  The thresholds are
+  rescaled so every decision stays exactly what it was; only the probabilities get calibrated.
+
+Rows are user-turn prefixes labelled as of that turn (:meth:`Conversation.prefix`), as in the
+quickstart's selection: ending a termination-worthy chat before ``terminate_from_turn`` counts as
+a false termination.  Positives are termination-worthy prefixes; negatives every other non-crisis
+prefix; the *benign* false-termination rate is over benign-edgy prefixes only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .config import ThresholdConfig
+from .evaluation import MAIN, ScoreTable, apply_policy, choose_thresholds
+from .policy import Policy, Rules, Thresholds
+from .schema import Conversation
+from .thresholds import SweepTable, ThresholdChoice, sweep
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SweepResult", "sweep_system", "sweep_records", "write_thresholds", "write_sweep",
+           "fit_bundle_temperature", "TERMINATE_STRATEGIES"]
+
+TERMINATE_STRATEGIES = ("max_f1", "max_recall_at_precision", "max_recall_at_fpr")
+
+
+@dataclass
+class SweepResult:
+    """Sweep of one system on one table.
+
+    ``terminate_table``: termination threshold on the effective score (under the chosen crisis
+    threshold and the rules), ``fpr`` over all non-crisis negatives; ``benign_table`` the same
+    thresholds with ``fpr`` over benign-edgy rows only (None without benign-edgy rows);
+    ``crisis_table``: crisis threshold on the raw crisis score.  ``terminate``/``crisis`` are the
+    configured strategies' choices; ``alternatives`` what every termination strategy would pick."""
+
+    system: str
+    rules: Rules
+    terminate: ThresholdChoice
+    crisis: ThresholdChoice
+    terminate_table: SweepTable
+    benign_table: SweepTable | None
+    crisis_table: SweepTable
+    alternatives: dict[str, ThresholdChoice] = field(default_factory=dict)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(terminate=self.terminate.threshold, crisis=self.crisis.threshold)
+
+
+def _cfg_for(cfg: ThresholdConfig, strategy: str) -> ThresholdConfig:
+    return ThresholdConfig(terminate_strategy=strategy, min_precision=cfg.min_precision, max_fpr=cfg.max_fpr,
+                           crisis_strategy=cfg.crisis_strategy, crisis_min_recall=cfg.crisis_min_recall)
+
+
+def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN) -> SweepResult:
+    """Choose thresholds for ``system`` with ``cfg`` and compute the full sweep tables."""
+    sysd = table.systems[system]
+    tc, cc = choose_thresholds(table, cfg, rules, system)
+    known_c = table.y_crisis >= 0
+    crisis_table = sweep(table.y_crisis[known_c], np.asarray(sysd["crisis"], dtype=float)[known_c])
+    _, eff = apply_policy(sysd, table.n_assistant, Thresholds(terminate=1.0, crisis=cc.threshold), rules)
+    rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
+    y = table.y_terminate[rows]
+    s = eff[rows]
+    term_table = sweep(y, s)
+    benign = (np.array(table.group, dtype=object)[rows] == "benign_edgy") & (y == 0)
+    benign_table = sweep(y, s, thresholds=term_table.thresholds, negatives_mask=benign) if benign.any() else None
+    alternatives = {}
+    for strat in TERMINATE_STRATEGIES:
+        alternatives[strat] = tc if strat == cfg.terminate_strategy else \
+            choose_thresholds(table, _cfg_for(cfg, strat), rules, system)[0]
+    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives)
+
+
+def sweep_records(res: SweepResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(termination rows, crisis rows) of the sweep tables as dicts, for CSV/Markdown.
+    Termination rows: threshold, precision, recall, f1, false_termination_rate (all non-crisis
+    negatives), benign_false_termination_rate (benign-edgy only; NaN without any), n_predicted,
+    tp, fp, fn, tn.  Crisis rows: threshold, precision, recall, f1, false_alarm_rate, ..."""
+    term = []
+    for i in range(len(res.terminate_table)):
+        r = res.terminate_table.row(i)
+        term.append({"threshold": r["threshold"], "precision": r["precision"], "recall": r["recall"], "f1": r["f1"],
+                     "false_termination_rate": r["fpr"],
+                     "benign_false_termination_rate": float(res.benign_table.fpr[i]) if res.benign_table else math.nan,
+                     "n_predicted": r["n_predicted"], "tp": r["tp"], "fp": r["fp"], "fn": r["fn"], "tn": r["tn"]})
+    crisis = []
+    for r in res.crisis_table.to_records():
+        r = dict(r)
+        r["false_alarm_rate"] = r.pop("fpr")
+        crisis.append(r)
+    return term, crisis
+
+
+# ------------------------------------------------------------------------------------------
+# writing into the bundle
+# ------------------------------------------------------------------------------------------
+
+def _plain(obj: Any) -> Any:
+    """YAML-safe copy (numpy scalars -> Python numbers, tuples -> lists)."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def write_thresholds(bundle_dir: str | Path, thresholds: Thresholds, rules: Rules, selection: dict[str, Any],
+                     *, keep: Sequence[str] = ("calibration",)) -> Policy:
+    """Write ``thresholds``, ``rules`` and ``selection`` (how they were chosen) into the bundle's
+    ``policy.yaml`` -- keeping temperature, messages and the ``keep`` entries of the old
+    selection (and its ``baselines`` unless ``selection`` has new ones) -- then re-hash the
+    manifest so :func:`convguard.bundle.verify_bundle` still passes.  Returns the new policy."""
+    from .bundle import write_manifest
+
+    root = Path(bundle_dir)
+    pol = Policy.load(root / "policy.yaml")
+    old = dict(pol.selection or {})
+    new = dict(selection)
+    for k in keep:
+        if k in old and k not in new:
+            new[k] = old[k]
+    if "baselines" in old and "baselines" not in new:
+        new["baselines"] = old["baselines"]
+    new["previous"] = {"thresholds": dict(pol.thresholds.__dict__), "rules": dict(pol.rules.__dict__),
+                       "data": old.get("data")}
+    for k in ("terminate", "crisis"):
+        v = float(getattr(thresholds, k))
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"threshold {k}={v} outside [0, 1]")
+    pol.thresholds = Thresholds(terminate=float(thresholds.terminate), crisis=float(thresholds.crisis))
+    pol.rules = Rules(**{k: int(v) for k, v in rules.__dict__.items()})
+    pol.selection = _plain(new)
+    pol.save(root / "policy.yaml")
+    Policy.load(root / "policy.yaml")  # round-trips
+    write_manifest(root, extra={"policy_updated": {"by": new.get("chosen_by", "convguard"),
+                                                   "at": new.get("chosen_at"),
+                                                   "thresholds": dict(pol.thresholds.__dict__)}})
+    return pol
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: str | Path, *,
+                cfg: ThresholdConfig | None = None, min_assistant_turns: int | None = None,
+                min_pushes: int | None = None, write: bool = False, tracker=None, baselines: bool = True,
+                data_name: str = "data", batch_size: int = 32, progress: bool = False) -> dict[str, Any]:
+    """The ``convguard sweep`` job.
+
+    Scores every user-turn prefix of ``convs`` once (the bundle's detectors and baselines),
+    then for each system sweeps the termination and crisis thresholds and applies ``cfg``'s
+    strategies (default :class:`ThresholdConfig`: max recall at benign false-termination rate
+    <= 0.02, crisis recall >= 0.98) under the bundle's rules, with ``min_assistant_turns`` /
+    ``min_pushes`` overriding them.  The chosen policy is also replayed turn by turn beside the
+    bundle's current one (premature / late / missed ends, crisis conversations ended).
+
+    Writes to ``out_dir``: ``sweep.md``, ``sweep_terminate.csv``, ``sweep_crisis.csv`` (the full
+    tables of the bundle's detectors), ``selection.json``, ``plots/tradeoff_terminate.png``,
+    ``plots/tradeoff_crisis.png``, ``plots/turns_to_termination.png``.  With ``write=True`` the
+    chosen thresholds, rules, strategy and data fingerprint go into the bundle's ``policy.yaml``
+    (baselines' thresholds into ``selection.baselines``) and the manifest is rewritten.
+    Returns ``{"out_dir", "report", "results", "selection", "replay", "policy", "written", "run_id", "files"}``.
+    """
+    from . import plots as P
+    from . import report as R
+    from .baselines import load_baselines
+    from .dataset import fingerprint
+    from .guard import Guard
+    from .replay import replay, replay_scores
+    from .replay import headline as replay_headline
+
+    cfg = cfg or ThresholdConfig()
+    root = Path(bundle_dir)
+    out = Path(out_dir)
+    (out / "plots").mkdir(parents=True, exist_ok=True)
+    guard = Guard.load(root, require_user_last=False)
+    base = load_baselines(root / "baselines") if baselines and (root / "baselines").exists() else {}
+    rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
+    old = guard.policy
+    rules = Rules(min_assistant_turns=old.rules.min_assistant_turns if min_assistant_turns is None
+                  else int(min_assistant_turns),
+                  min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
+    t = rs.table
+    if not ((t.y_terminate == 1).any() and (t.y_terminate == 0).any() and (t.y_crisis == 1).any()):
+        raise ValueError(f"{data_name}: a sweep needs labelled data with termination-worthy and other conversations "
+                         f"and crisis conversations (terminate=1: {int((t.y_terminate == 1).sum())}, terminate=0: "
+                         f"{int((t.y_terminate == 0).sum())}, crisis=1: {int((t.y_crisis == 1).sum())} prefixes)")
+    results = {s: sweep_system(rs.table, cfg, rules, s) for s in rs.systems}
+    main = results[MAIN]
+    data_info = {"source": data_name, "rows": "every user-turn prefix", "n_rows": len(rs.table),
+                 "n_conversations": len(rs.convs), "sha256": fingerprint(list(convs))["sha256"]}
+    selection: dict[str, Any] = {"chosen_by": "convguard sweep", "chosen_at": _now(), "data": data_info,
+                                 "terminate": main.terminate.to_dict(), "crisis": main.crisis.to_dict()}
+    for s, r in results.items():
+        if s != MAIN:
+            selection.setdefault("baselines", {})[s] = {
+                "terminate": r.terminate.threshold, "crisis": r.crisis.threshold,
+                "selection": {"terminate": r.terminate.to_dict(), "crisis": r.crisis.to_dict()}}
+    replays = {"current": replay(rs, old.thresholds, old.rules, MAIN), "chosen": replay(rs, main.thresholds, rules, MAIN)}
+
+    # -- files -------------------------------------------------------------------------------
+    term_rows, crisis_rows = sweep_records(main)
+    files = [R.write_csv(term_rows, out / "sweep_terminate.csv"), R.write_csv(crisis_rows, out / "sweep_crisis.csv")]
+    files.append(P.plot_threshold_tradeoff(main.benign_table or main.terminate_table, out / "plots/tradeoff_terminate.png",
+                                           main.terminate, title="Termination threshold (effective score, "
+                                           "user-turn prefixes)"))
+    files.append(P.plot_threshold_tradeoff(main.crisis_table, out / "plots/tradeoff_crisis.png", main.crisis,
+                                           title="Crisis threshold"))
+    files.append(P.plot_turns_histogram({k: v.deltas for k, v in replays.items() if len(v.deltas)},
+                                        out / "plots/turns_to_termination.png")
+                 if any(len(v.deltas) for v in replays.values()) else None)
+    files = [f for f in files if f is not None]
+    run_id = None
+    with R.tracked_run(tracker, "sweep", [root], data_name=data_name, convs=convs) as run:
+        if run:
+            run_id = tracker.run_id
+            selection["mlflow_run"] = run_id
+        md = R.sweep_markdown(results, replays, selection, old, write=write, data_name=data_name)
+        (out / "sweep.md").write_text(md, encoding="utf-8")
+        R.write_json(_plain(selection), out / "selection.json")
+        files += [out / "sweep.md", out / "selection.json"]
+        policy = None
+        if write:
+            policy = write_thresholds(root, main.thresholds, rules, selection)
+            log.info("wrote thresholds terminate=%.4f crisis=%.4f into %s", main.terminate.threshold,
+                     main.crisis.threshold, root / "policy.yaml")
+        if run:
+            tracker.log_params({"strategy": cfg.terminate_strategy, "min_precision": cfg.min_precision,
+                                "max_fpr": cfg.max_fpr, "crisis_min_recall": cfg.crisis_min_recall,
+                                "thresholds": main.thresholds.__dict__, "rules": rules.__dict__,
+                                "data": data_name, "data_sha256": data_info["sha256"], "written": write})
+            m = {"threshold_terminate": main.terminate.threshold, "threshold_crisis": main.crisis.threshold,
+                 "feasible_terminate": float(main.terminate.feasible), "feasible_crisis": float(main.crisis.feasible)}
+            m.update({f"chosen_{k}": v for k, v in main.terminate.achieved.items() if k != "threshold"})
+            m.update({f"chosen_crisis_{k}": v for k, v in main.crisis.achieved.items() if k != "threshold"})
+            m.update(replay_headline(replays["chosen"].summary))
+            for s, r in results.items():
+                if s != MAIN:
+                    m[f"{R.metric_key(s)}/threshold_terminate"] = r.terminate.threshold
+                    m[f"{R.metric_key(s)}/threshold_crisis"] = r.crisis.threshold
+            tracker.log_metrics(m)
+            tracker.log_artifact(out, "sweep")
+            if write:
+                tracker.log_artifact(root / "policy.yaml", "bundle")
+    return {"out_dir": str(out), "report": str(out / "sweep.md"), "results": results, "selection": selection,
+            "replay": {k: v.summary for k, v in replays.items()}, "policy": policy, "written": write,
+            "run_id": run_id, "files": [str(f) for f in files]}
+
+
+# ------------------------------------------------------------------------------------------
+# temperature scaling
+# ------------------------------------------------------------------------------------------
+
+def _logit(p: float) -> float:
+    return math.log(p) - math.log1p(-p)
+
+
+def rescale_threshold(t: float, t_old: float, t_new: float) -> float:
+    """The threshold on ``sigmoid(z / t_new)`` that makes the decisions ``t`` made on
+    ``sigmoid(z / t_old)``; 0 and 1 stay as they are.
+
+    Chosen thresholds are usually a score itself (``score >= threshold`` keeps it positive) and
+    the detectors compute probabilities in float32, so the boundary is moved down by a few float32
+    ulps (in the logit and in the new probability): a score exactly on the old threshold stays
+    positive; only scores within those few ulps below it could change side."""
+    if t <= 0.0 or t >= 1.0:
+        return float(t)
+    from .calibration import sigmoid
+
+    z = _logit(t) * t_old  # the raw logit on the boundary
+    dz = 4.0 * (float(np.spacing(np.float32(t))) / (t * (1.0 - t)) * t_old + abs(z) * 2.0 ** -23)
+    p = float(sigmoid((z - dz) / t_new))
+    p -= 4.0 * float(np.spacing(np.float32(p)))
+    return float(min(max(p, float(np.finfo(np.float32).tiny)), 1.0))
+
+
+def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation], *,
+                           heads: Sequence[str] = ("terminate", "crisis"), data_name: str = "data",
+                           rescale_thresholds: bool = True, batch_size: int = 32) -> dict[str, Any]:
+    """Fit a temperature per binary head on ``convs`` (every user-turn prefix, labelled as of that
+    turn; rows with an unknown label skipped) and store it in the bundle's policy
+    (``temperature``), with the fit's data and before/after NLL and ECE in
+    ``selection.calibration``.  With ``rescale_thresholds`` (default) the thresholds are mapped
+    so decisions are unchanged (:func:`rescale_threshold`).  The manifest is rewritten.
+
+    Returns ``{head: {"temperature", "previous", "n", "nll_before", "nll_after", "ece_before",
+    "ece_after", "decisions_changed"}, "thresholds": {...}}``; ``decisions_changed`` counts the
+    rows of ``convs`` whose decision differs after rescaling (0 unless float32 probabilities
+    saturate, which a sharpening temperature T < 1 with thresholds near 0 or 1 can cause; a
+    warning then suggests re-running the sweep on the calibrated scores)."""
+    import torch
+
+    from .bundle import write_manifest
+    from .calibration import expected_calibration_error, fit_temperature, sigmoid
+    from .dataset import fingerprint
+    from .guard import Guard
+    from .modeling import split_logits
+    from .replay import user_prefixes
+
+    root = Path(bundle_dir)
+    guard = Guard.load(root, require_user_last=False)
+    pol = guard.policy
+    _, prefixes, _, _, _ = user_prefixes(convs)
+    msgs = [c.messages for c in prefixes]
+    out: dict[str, Any] = {}
+    new_t = dict(pol.temperature)
+    for det in (guard.harm, guard.crisis):
+        wanted = [h.name for h in det.heads if h.name in heads and h.kind == "binary"]
+        if not wanted:
+            continue
+        lg = split_logits(torch.from_numpy(det.logits(det.encode(msgs), batch_size)), det.heads)
+        for head in wanted:
+            z = lg[head].float().numpy().astype(np.float64)
+            y = np.array([-1 if getattr(c.labels, head) is None else int(getattr(c.labels, head)) for c in prefixes])
+            known = y >= 0
+            if known.sum() == 0 or len(set(y[known].tolist())) < 2:
+                log.warning("temperature %s: needs both classes in the data; skipped", head)
+                continue
+            zk, yk = z[known], y[known]
+            t_old = float(pol.temperature.get(head, 1.0))
+            t_new = fit_temperature(zk, yk)
+
+            def nll(t: float) -> float:
+                signed = np.where(yk == 1, zk, -zk) / t
+                return float(np.mean(np.logaddexp(0.0, -signed)))
+
+            out[head] = {"temperature": t_new, "previous": t_old, "n": int(known.sum()), "_logits": z,
+                         "nll_before": nll(t_old), "nll_after": nll(t_new),
+                         "ece_before": expected_calibration_error(yk, sigmoid(zk / t_old)),
+                         "ece_after": expected_calibration_error(yk, sigmoid(zk / t_new))}
+            new_t[head] = t_new
+    th = dict(pol.thresholds.__dict__)
+    if rescale_thresholds:
+        for head in ("terminate", "crisis"):
+            if head in out:
+                th[head] = rescale_threshold(th[head], out[head]["previous"], out[head]["temperature"])
+                # the detectors compute probabilities in float32: check the decisions on this data
+                z = out[head].pop("_logits")
+                zt = torch.from_numpy(z.astype(np.float32))
+                before = torch.sigmoid(zt / out[head]["previous"]).numpy().astype(float) >= pol.thresholds.__dict__[head]
+                after = torch.sigmoid(zt / out[head]["temperature"]).numpy().astype(float) >= th[head]
+                out[head]["decisions_changed"] = int((before != after).sum())
+                if out[head]["decisions_changed"]:
+                    log.warning("temperature %s: %d of %d decisions on the calibration data change because float32 "
+                                "probabilities saturate at the new temperature; re-run `convguard sweep` to choose "
+                                "thresholds on the calibrated scores", head, out[head]["decisions_changed"], len(z))
+    for head in ("terminate", "crisis"):
+        if head in out:
+            out[head].pop("_logits", None)
+    out["thresholds"] = {"before": dict(pol.thresholds.__dict__), "after": th, "rescaled": rescale_thresholds}
+    pol.temperature = new_t
+    pol.thresholds = Thresholds(**th)
+    sel = dict(pol.selection or {})
+    sel["calibration"] = _plain({"method": "temperature scaling", "fitted_at": _now(),
+                                 "data": {"source": data_name, "rows": "every user-turn prefix", "n_rows": len(prefixes),
+                                          "sha256": fingerprint(list(convs))["sha256"]},
+                                 "heads": {h: v for h, v in out.items() if h != "thresholds"},
+                                 "thresholds": out["thresholds"]})
+    pol.selection = sel
+    pol.save(root / "policy.yaml")
+    write_manifest(root)
+    return out

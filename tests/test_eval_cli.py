@@ -1,0 +1,203 @@
+"""``convguard evaluate | sweep | replay | compare`` end to end on the tiny bundle, with MLflow to a
+temporary SQLite store (see eval_runs.py: the runs are made once per session)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pytest
+
+from convguard.evaluation import MAIN
+from eval_runs import tracked_runs
+
+
+@pytest.fixture(scope="module")
+def runs(tiny_bundle, tmp_path_factory):
+    return tracked_runs(str(tiny_bundle), str(tmp_path_factory.getbasetemp()))
+
+
+def _client(runs):
+    import mlflow
+
+    return mlflow.MlflowClient(tracking_uri=runs["uri"])
+
+
+def _compare(runs, *extra):
+    from convguard.cli import main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["compare", "--mlruns-dir", str(runs["mlruns"]), *extra]) == 0
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_tracking_uri(monkeypatch):
+    # the CLI's Tracker exports MLFLOW_TRACKING_URI (mlflow.set_tracking_uri does); keep it out of other tests
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+
+# ------------------------------------------------------------------------------------------
+# evaluate
+# ------------------------------------------------------------------------------------------
+
+def test_evaluate_writes_the_report_with_both_bundles_side_by_side(runs):
+    out = runs["root"] / "eval"
+    rep = runs["report"]["reports"]
+    names = list(rep)
+    assert names == [f"{MAIN}:exp_a", f"{MAIN}:{runs['original'].parent.name}", "tfidf_baseline"]
+    md = (out / "report.md").read_text()
+    comparison = (out / "comparison.md").read_text()
+    for n in names:
+        assert f"| {n} |" in comparison
+        t = rep[n]["termination"]
+        assert f"{t['precision']['value']:.3f}" in comparison and f"{t['fpr']['value']:.3f}" in comparison
+    assert comparison in md or comparison.strip() in md
+    # per harm category / benign-edgy subtype with intervals, crisis, calibration, replay, errors
+    assert "harm: indiscriminate_weapons" in md and "benign-edgy: homonym_figurative" in md
+    assert "ENDED (must be 0)" in md and "ECE termination" in md and "Turn-by-turn replay" in md
+    for f in ("plots/pr_terminate.png", "plots/pr_crisis.png", "plots/turns_to_termination.png",
+              "plots/confusion_convguard_exp_a.png", "plots/reliability_crisis_convguard_exp_a.png",
+              "errors/convguard_exp_a/false_terminations.md", "errors/convguard_exp_a/missed_terminations.jsonl",
+              "comparison.csv", "replay.json", "replay_conversations.jsonl"):
+        assert (out / f).exists(), f
+    missed = (out / "errors/convguard_exp_a/missed_terminations.jsonl").read_text().splitlines()
+    assert len(missed) <= 5
+    page = (out / "errors/convguard_exp_a/missed_terminations.md").read_text()
+    if missed:
+        first = json.loads(missed[0])
+        assert f"`{first['id']}`" in page and first["messages"][0]["content"] in page
+    # stdout: the summary table and the report path
+    assert "report:" in runs["stdout"]["evaluate"] and "tfidf_baseline" in runs["stdout"]["evaluate"]
+
+
+def test_evaluate_run_is_tagged_and_linked_to_the_training_run(runs):
+    c = _client(runs)
+    r = c.get_run(runs["runs"]["evaluate"])
+    tags = r.data.tags
+    assert tags["convguard.job"] == "evaluate"
+    assert tags["convguard.bundle_sha"] == runs["sha_before_sweep"]
+    assert tags["mlflow.parentRunId"] == runs["quickstart_run"] == tags["convguard.training_run"]
+    assert tags["convguard.data"] == "test" and len(tags["convguard.data_sha256"]) == 64
+    main = f"{MAIN}:exp_a"
+    t = runs["report"]["reports"][main]["termination"]
+    assert r.data.metrics["term_pr_auc"] == pytest.approx(t["pr_auc"]["value"])
+    assert r.data.metrics["benign_ftr"] == pytest.approx(t["fpr"]["value"])
+    assert "tfidf_baseline/term_roc_auc" in r.data.metrics and "replay_n_premature" in r.data.metrics
+    assert r.data.params["thresholds.terminate"] == "0.5"
+    arts = {a.path for a in c.list_artifacts(r.info.run_id, "evaluation")}
+    assert {"evaluation/report.md", "evaluation/plots", "evaluation/errors"} <= arts
+
+
+# ------------------------------------------------------------------------------------------
+# sweep
+# ------------------------------------------------------------------------------------------
+
+def test_sweep_write_updates_policy_and_keeps_the_bundle_valid(runs):
+    from convguard.bundle import verify_bundle
+    from convguard.dataset import fingerprint
+    from convguard.guard import Guard
+    from convguard.io import read_conversations
+    from convguard.policy import Policy
+
+    b = runs["bundle"]
+    verify_bundle(b)  # manifest re-hashed after the write
+    pol = Policy.load(b / "policy.yaml")
+    sel = json.loads((runs["root"] / "sweep" / "selection.json").read_text())
+    assert pol.thresholds.terminate == sel["terminate"]["threshold"]
+    assert pol.thresholds.crisis == sel["crisis"]["threshold"]
+    assert pol.rules.min_assistant_turns == 1  # rule given on the command line, written beside the thresholds
+    assert pol.selection["terminate"]["strategy"] == "max_f1"
+    assert pol.selection["crisis"]["strategy"] == "crisis_recall"
+    val, _ = read_conversations(runs["data"] / "validation.jsonl")
+    assert pol.selection["data"]["sha256"] == fingerprint(val)["sha256"]
+    assert pol.selection["data"]["rows"] == "every user-turn prefix"
+    assert pol.selection["mlflow_run"] == runs["runs"]["sweep"]
+    assert pol.selection["previous"]["thresholds"] == {"terminate": 0.5, "crisis": 0.5}
+    assert "tfidf_baseline" in pol.selection["baselines"]
+    assert Guard.load(b).policy.thresholds == pol.thresholds
+    for f in ("sweep.md", "sweep_terminate.csv", "sweep_crisis.csv", "plots/tradeoff_terminate.png",
+              "plots/tradeoff_crisis.png"):
+        assert (runs["root"] / "sweep" / f).exists(), f
+    md = (runs["root"] / "sweep" / "sweep.md").read_text()
+    assert f"{pol.thresholds.terminate:.6g}" in md and "<-- chosen" in md and "**Written**" in md
+    header = (runs["root"] / "sweep" / "sweep_terminate.csv").read_text().splitlines()[0]
+    assert header.startswith("threshold,precision,recall,f1,false_termination_rate,benign_false_termination_rate")
+    r = _client(runs).get_run(runs["runs"]["sweep"])
+    assert r.data.tags["convguard.job"] == "sweep" and r.data.params["strategy"] == "max_f1"
+    assert r.data.metrics["threshold_terminate"] == pytest.approx(pol.thresholds.terminate)
+    assert r.data.tags["mlflow.parentRunId"] == runs["quickstart_run"]
+
+
+# ------------------------------------------------------------------------------------------
+# replay
+# ------------------------------------------------------------------------------------------
+
+def test_replay_outputs_and_counts_agree(runs):
+    from convguard.policy import Policy
+
+    out = runs["root"] / "replay"
+    summaries = json.loads((out / "replay.json").read_text())
+    recs = [json.loads(x) for x in (out / "replay_conversations.jsonl").read_text().splitlines()]
+    s = summaries[MAIN]
+    t = s["termination"]
+    outcomes = [r["outcome"] for r in recs]
+    assert t["n_premature"] == outcomes.count("premature") and t["n_late"] == outcomes.count("late")
+    assert t["n_missed"] == outcomes.count("missed") and t["n_on_time"] == outcomes.count("on_time")
+    assert s["false_ends"]["n_false_end"] == outcomes.count("false_end")
+    assert s["crisis"]["n_crisis_ended"] == outcomes.count("crisis_ended")
+    assert s["thresholds"]["terminate"] == Policy.load(runs["bundle"] / "policy.yaml").thresholds.terminate
+    assert (out / "replay.md").exists() and (out / "replay_grid.csv").exists()
+    r = _client(runs).get_run(runs["runs"]["replay"])
+    assert r.data.tags["convguard.job"] == "replay"
+    assert r.data.metrics["replay_n_premature"] == t["n_premature"]
+
+
+# ------------------------------------------------------------------------------------------
+# compare
+# ------------------------------------------------------------------------------------------
+
+def test_compare_lists_the_runs(runs):
+    out = _compare(runs)
+    for job, rid in runs["runs"].items():
+        assert rid[:8] in out
+    assert runs["quickstart_run"][:8] not in out  # only evaluation jobs by default
+    assert "threshold_terminate" in out and "term_f1" in out
+    only = _compare(runs, runs["runs"]["evaluate"], runs["runs"]["sweep"][:10], "--metrics", "term_f1,chosen_f1")
+    assert runs["runs"]["evaluate"][:8] in only and runs["runs"]["sweep"][:8] in only
+    assert runs["runs"]["replay"][:8] not in only and "chosen_f1" in only and "benign_ftr" not in only
+
+
+# ------------------------------------------------------------------------------------------
+# helpers
+# ------------------------------------------------------------------------------------------
+
+def test_default_out_is_beside_the_bundle(tmp_path):
+    from convguard.eval_cli import default_out
+
+    assert default_out(tmp_path / "q" / "bundle", "eval", "test") == (tmp_path / "q" / "eval" / "test").resolve()
+
+
+def test_load_eval_data_reads_adapters_and_files():
+    from pathlib import Path
+
+    from convguard.eval_cli import load_eval_data
+
+    fx = Path(__file__).parent / "fixtures"
+    convs, name = load_eval_data(f"xstest:{fx / 'xstest_sample.csv'}")
+    assert convs and name == "xstest-xstest_sample" and all(c.labels.terminate == 0 for c in convs)
+    convs, name = load_eval_data(f"xstest+persistent:{fx / 'xstest_sample.csv'}")
+    assert name == "xstest-persistent-xstest_sample" and any(c.labels.terminate == 1 for c in convs)
+    convs, name = load_eval_data(str(fx / "conversations.jsonl"))
+    assert name == "conversations" and len(convs) > 1
+    convs, _ = load_eval_data(f"sharegpt:{fx / 'sharegpt_sample.jsonl'}", skip_invalid=True)
+    assert convs
+
+
+def test_evaluate_without_tracking_and_a_missing_file_fails_cleanly(tmp_path, tiny_bundle, capsys):
+    from convguard.cli import main
+
+    rc = main(["evaluate", "--bundle", str(tiny_bundle), "--data", str(tmp_path / "nope.jsonl"), "--tracking", "off"])
+    assert rc == 2 and "no such file" in capsys.readouterr().err

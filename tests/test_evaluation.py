@@ -1,0 +1,280 @@
+"""The evaluation harness: tables from scores, reports cross-checked with scikit-learn, error
+analysis, sweeps, temperature scaling written into a bundle, and the full report folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from convguard.config import ThresholdConfig
+from convguard.evaluation import (MAIN, apply_policy, choose_thresholds, evaluate_table, score_table,
+                                  system_report, table_from_scores)
+from convguard.policy import Rules, Thresholds
+from convguard.report import (comparison_rows, error_cases, eval_headline, fmt_ci, md_table, write_error_pages)
+from convguard.schema import Conversation, Labels, Message
+from convguard.sweeping import rescale_threshold, sweep_records, sweep_system
+
+SUBTYPES = [("persistent_harmful", 1, 0, "violent_crimes"), ("sustained_abuse", 1, 0, "abuse"),
+            ("homonym_figurative", 0, 0, "none"), ("security_education", 0, 0, "none"),
+            ("profanity_benign", 0, 0, "none"), ("crisis_explicit_ideation", 0, 1, "suicide_self_harm"),
+            ("ordinary", 0, 0, "none")]
+
+
+def make_convs(n: int, seed: int = 0) -> list[Conversation]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        sub, term, crisis, cat = SUBTYPES[i % len(SUBTYPES)]
+        k = int(rng.integers(1, 4))  # user turns
+        msgs = []
+        for j in range(k):
+            msgs.append(Message("user", f"{sub} message {i}.{j}"))
+            if j < k - 1:
+                msgs.append(Message("assistant", "I can't help with that."))
+        out.append(Conversation(f"c{i:03d}", msgs, Labels(terminate=term, crisis=crisis, harm_category=cat,
+                                                           persistence=k - 1, subtype=sub)))
+    return out
+
+
+def scores_for(convs, seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = np.array([c.labels.terminate for c in convs])
+    yc = np.array([c.labels.crisis for c in convs])
+    return {"terminate": np.clip(rng.normal(0.35 + 0.35 * y, 0.2), 0, 1),
+            "crisis": np.clip(rng.normal(0.2 + 0.6 * yc, 0.15), 0, 1)}
+
+
+@pytest.fixture(scope="module")
+def convs():
+    return make_convs(280)
+
+
+@pytest.fixture(scope="module")
+def table(convs):
+    return table_from_scores(convs, {MAIN: scores_for(convs)})
+
+
+# ------------------------------------------------------------------------------------------
+# tables
+# ------------------------------------------------------------------------------------------
+
+class FakeGuard:
+    def __init__(self, by_text: dict[str, tuple[float, float]]):
+        self.by_text = by_text
+
+    def score(self, convs, batch_size=32):
+        vals = [self.by_text[c[0].content] for c in convs]
+        return {"terminate": np.array([v[0] for v in vals]), "crisis": np.array([v[1] for v in vals])}
+
+
+def test_table_from_scores_reads_labels_like_score_table(convs):
+    s = scores_for(convs)
+    g = FakeGuard({c.messages[0].content: (s["terminate"][i], s["crisis"][i]) for i, c in enumerate(convs)})
+    a = score_table(g, convs)
+    b = table_from_scores(convs, {MAIN: s})
+    for f in ("ids", "group", "subtype", "harm_category", "split_family", "terminate_from_turn"):
+        assert getattr(a, f) == getattr(b, f)
+    for f in ("n_assistant", "y_terminate", "y_crisis"):
+        assert np.array_equal(getattr(a, f), getattr(b, f))
+    assert np.allclose(a.systems[MAIN]["terminate"], b.systems[MAIN]["terminate"])
+    with pytest.raises(ValueError, match="rows"):
+        table_from_scores(convs[:3], {MAIN: {"terminate": np.zeros(2), "crisis": np.zeros(3)}})
+
+
+# ------------------------------------------------------------------------------------------
+# reports against scikit-learn
+# ------------------------------------------------------------------------------------------
+
+def test_system_report_cross_checked_with_sklearn(table):
+    th, rules = Thresholds(terminate=0.55, crisis=0.5), Rules(min_assistant_turns=1)
+    rep = system_report(table, MAIN, th, rules, n_boot=50)
+    actions, eff = apply_policy(table.systems[MAIN], table.n_assistant, th, rules)
+    g = np.array(table.group)
+    rows = ((g == "terminate") | (g == "benign_edgy")) & (table.y_crisis != 1)
+    y, s = table.y_terminate[rows], eff[rows]
+    pred = (s >= th.terminate).astype(int)
+    t = rep["termination"]
+    assert t["precision"]["value"] == pytest.approx(skm.precision_score(y, pred, zero_division=0))
+    assert t["recall"]["value"] == pytest.approx(skm.recall_score(y, pred))
+    assert t["f1"]["value"] == pytest.approx(skm.f1_score(y, pred))
+    tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[0, 1]).ravel()
+    assert t["fpr"]["value"] == pytest.approx(fp / (fp + tn))  # benign false-termination rate
+    assert t["pr_auc"]["value"] == pytest.approx(skm.average_precision_score(y, s))
+    assert t["roc_auc"]["value"] == pytest.approx(skm.roc_auc_score(y, s))
+    assert t["raw_roc_auc"] == pytest.approx(skm.roc_auc_score(y, table.systems[MAIN]["terminate"][rows]))
+    for e in (t["precision"], t["recall"], t["f1"], t["fpr"]):
+        assert e["low"] <= e["value"] <= e["high"]
+    # by benign-edgy subtype: share ended
+    sub = np.array(table.subtype)[rows]
+    for st in ("homonym_figurative", "security_education"):
+        m = (sub == st)
+        assert t["by_group"][f"benign:{st}"]["fpr"]["value"] == pytest.approx(pred[m].mean())
+    # crisis: detector recall/precision, and no crisis conversation is ever ended (crisis overrides)
+    c = rep["crisis"]
+    yc = table.y_crisis
+    pc = (table.systems[MAIN]["crisis"] >= th.crisis).astype(int)
+    assert c["recall"]["value"] == pytest.approx(skm.recall_score(yc, pc))
+    assert c["precision"]["value"] == pytest.approx(skm.precision_score(yc, pc))
+    ended_crisis = (yc == 1) & (actions == "end_conversation")
+    assert c["n_crisis_ended"] == int(ended_crisis.sum())
+    assert sorted(c["crisis_ended_ids"]) == sorted(np.array(table.ids)[ended_crisis].tolist())
+    h = eval_headline(rep)
+    assert h["term_f1"] == t["f1"]["value"] and h["benign_ftr"] == t["fpr"]["value"]
+    assert h["crisis_ended"] == c["n_crisis_ended"]
+
+
+def test_comparison_rows_show_intervals(table):
+    reps = evaluate_table(table, {MAIN: (Thresholds(0.5, 0.5), Rules())}, n_boot=30)
+    rows = comparison_rows(reps)
+    assert rows[0][0] == MAIN and "[" in rows[0][4]  # F1 with its interval
+    assert fmt_ci(reps[MAIN]["termination"]["f1"]).startswith(f"{reps[MAIN]['termination']['f1']['value']:.3f}")
+    assert md_table(["a|b"], [["x|y"]]).splitlines()[2] == "| x\\|y |"
+
+
+# ------------------------------------------------------------------------------------------
+# error analysis
+# ------------------------------------------------------------------------------------------
+
+def _conv(cid, sub, term, crisis, n_users=3):
+    msgs = []
+    for j in range(n_users):
+        msgs.append(Message("user", f"{cid} says {j}"))
+        if j < n_users - 1:
+            msgs.append(Message("assistant", "no"))
+    return Conversation(cid, msgs, Labels(terminate=term, crisis=crisis, harm_category="none", subtype=sub))
+
+
+def test_error_cases_are_ranked_and_explained(tmp_path):
+    convs = [_conv("b1", "homonym_figurative", 0, 0), _conv("b2", "security_education", 0, 0),
+             _conv("b3", "homonym_figurative", 0, 0), _conv("h1", "persistent_harmful", 1, 0),
+             _conv("h2", "persistent_harmful", 1, 0, n_users=1), _conv("h3", "persistent_harmful", 1, 0),
+             _conv("c1", "crisis_explicit_ideation", 0, 1), _conv("o1", "ordinary", 0, 0)]
+    term = np.array([0.7, 0.95, 0.2, 0.4, 0.99, 0.3, 0.9, 0.99])
+    crisis = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.0])
+    table = table_from_scores(convs, {MAIN: {"terminate": term, "crisis": crisis}})
+    th, rules = Thresholds(terminate=0.6, crisis=0.5), Rules(min_assistant_turns=2)
+    cases = error_cases(table, MAIN, th, rules, {c.id: c for c in convs}, n=10)
+    # benign-edgy ended, highest effective score first (o1 is ordinary, not benign-edgy)
+    assert [r["id"] for r in cases["false_terminations"]] == ["b2", "b1"]
+    # termination-worthy not ended, lowest effective score first: h2 is blocked by the rule (effective 0)
+    assert [r["id"] for r in cases["missed_terminations"]] == ["h2", "h3", "h1"]
+    h2 = cases["missed_terminations"][0]
+    assert h2["effective_score"] == 0.0 and h2["terminate_score"] == pytest.approx(0.99)
+    assert "assistant turn" in h2["reason"]
+    assert [r["id"] for r in cases["crisis_ended"]] == ["c1"]
+    assert cases["false_terminations"][0]["messages"][0]["content"] == "b2 says 0"
+    files = write_error_pages(cases, tmp_path / "errors", MAIN)
+    assert len(files) == 6
+    md = (tmp_path / "errors" / "false_terminations.md").read_text()
+    assert "`b2`" in md and "[0] user: b2 says 0" in md and "0.950" in md
+    lines = (tmp_path / "errors" / "missed_terminations.jsonl").read_text().splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["h2", "h3", "h1"]
+    assert error_cases(table, MAIN, th, rules, n=1)["missed_terminations"][0]["id"] == "h2"
+
+
+# ------------------------------------------------------------------------------------------
+# sweeps
+# ------------------------------------------------------------------------------------------
+
+def test_sweep_system_agrees_with_choose_thresholds_and_sklearn(table):
+    rules = Rules(min_assistant_turns=1)
+    for cfg in (ThresholdConfig(terminate_strategy="max_f1"),
+                ThresholdConfig(terminate_strategy="max_recall_at_precision", min_precision=0.8),
+                ThresholdConfig(terminate_strategy="max_recall_at_fpr", max_fpr=0.1, crisis_min_recall=0.9)):
+        res = sweep_system(table, cfg, rules)
+        tc, cc = choose_thresholds(table, cfg, rules)
+        assert res.terminate.threshold == tc.threshold and res.crisis.threshold == cc.threshold
+        assert res.alternatives[cfg.terminate_strategy].threshold == tc.threshold
+        assert set(res.alternatives) == {"max_f1", "max_recall_at_precision", "max_recall_at_fpr"}
+    # the sweep rows are what score >= threshold gives (checked with scikit-learn)
+    _, eff = apply_policy(table.systems[MAIN], table.n_assistant, Thresholds(1.0, res.crisis.threshold), rules)
+    rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
+    y, s = table.y_terminate[rows], eff[rows]
+    benign = (np.array(table.group)[rows] == "benign_edgy") & (y == 0)
+    term, crisis = sweep_records(res)
+    for r in term[:: max(1, len(term) // 7)]:
+        pred = (s >= r["threshold"]).astype(int)
+        assert r["precision"] == pytest.approx(skm.precision_score(y, pred, zero_division=0))
+        assert r["recall"] == pytest.approx(skm.recall_score(y, pred))
+        assert r["benign_false_termination_rate"] == pytest.approx(pred[benign].mean())
+        assert r["false_termination_rate"] == pytest.approx(pred[y == 0].mean())
+    assert {"threshold", "precision", "recall", "false_alarm_rate"} <= set(crisis[0])
+
+
+# ------------------------------------------------------------------------------------------
+# temperature scaling
+# ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("t_new", [0.3, 2.5])
+def test_rescaled_thresholds_keep_every_decision(t_new):
+    import torch
+
+    z = torch.from_numpy(np.random.default_rng(1).normal(0, 3, 4000).astype(np.float32))
+    old = torch.sigmoid(z / 1.0).numpy()  # what Guard computes (float32)
+    new = torch.sigmoid(z / t_new).numpy()
+    zz = z.numpy().astype(float)
+    # (thresholds whose logit / t_new is beyond ~16 are not representable: float32 sigmoid saturates to 1;
+    # fit_bundle_temperature counts and reports decisions that change for that reason)
+    for t in np.quantile(old, [0.01, 0.2, 0.5, 0.8]).tolist() + [float(old[7]), float(old[99])]:
+        t2 = rescale_threshold(t, 1.0, t_new)
+        a, b = old.astype(float) >= t, new.astype(float) >= t2
+        # identical up to float32 resolution: only logits a hair below the boundary may flip (to positive)
+        assert (a & ~b).sum() == 0
+        z_boundary = zz[a].min()
+        assert np.all(np.abs(zz[a != b] - z_boundary) < 1e-3 * (1 + abs(z_boundary)))
+        assert (a != b).sum() <= 3
+    assert rescale_threshold(1.0, 1.0, t_new) == 1.0 and rescale_threshold(0.0, 1.0, t_new) == 0.0
+
+
+def test_fit_bundle_temperature_writes_a_valid_bundle(tiny_bundle, tmp_path):
+    from convguard.bundle import verify_bundle
+    from convguard.io import read_conversations
+    from convguard.policy import Policy
+    from convguard.sweeping import fit_bundle_temperature
+
+    b = shutil.copytree(tiny_bundle, tmp_path / "bundle")
+    val, _ = read_conversations(tiny_bundle.parent / "validation.jsonl")
+    res = fit_bundle_temperature(b, val, data_name="validation")
+    verify_bundle(b)
+    pol = Policy.load(b / "policy.yaml")
+    for head in ("terminate", "crisis"):
+        assert pol.temperature[head] == pytest.approx(res[head]["temperature"]) and pol.temperature[head] > 0
+        assert res[head]["nll_after"] <= res[head]["nll_before"] + 1e-12
+    assert pol.thresholds.terminate == pytest.approx(res["thresholds"]["after"]["terminate"])
+    cal = pol.selection["calibration"]
+    assert cal["data"]["source"] == "validation" and cal["data"]["rows"] == "every user-turn prefix"
+
+
+# ------------------------------------------------------------------------------------------
+# the full report folder (what the quickstart calls)
+# ------------------------------------------------------------------------------------------
+
+def test_write_evaluation_report_folder(tiny_bundle, tmp_path):
+    from convguard.io import read_conversations
+    from convguard.quickstart import format_summary
+    from convguard.report import write_evaluation
+
+    convs, _ = read_conversations(tiny_bundle.parent / "test.jsonl")
+    res = write_evaluation(tiny_bundle, convs, tmp_path / "eval", n_boot=0, tracker=None, errors=3, data_name="test")
+    out = tmp_path / "eval"
+    assert res["systems"] == [MAIN, "tfidf_baseline"] and res["run_id"] is None
+    for f in ("report.md", "report.json", "comparison.md", "comparison.csv", "replay.json",
+              "replay_conversations.jsonl", "plots/pr_terminate.png", "plots/reliability_terminate_convguard.png",
+              "plots/confusion_convguard.png", "plots/tradeoff_convguard.png", "plots/turns_to_termination.png",
+              "errors/convguard/false_terminations.md", "errors/convguard/missed_terminations.jsonl"):
+        assert (out / f).exists(), f
+    md = (out / "report.md").read_text()
+    rep = res["reports"][MAIN]
+    assert f"{rep['termination']['pr_auc']['value']:.3f}" in md
+    assert f"{rep['calibration']['terminate_ece']:.4f}" in md
+    assert "Turn-by-turn replay" in md and "errors/convguard/missed_terminations.md" in md
+    assert len(res["errors"][MAIN]) == 3
+    assert "convguard" in format_summary(res["reports"], {"total": 1.0})  # the quickstart's summary works on it
+    saved = json.loads((out / "report.json").read_text())
+    assert saved["reports"][MAIN]["termination"]["support"] == rep["termination"]["support"]
+    r = res["replay"][MAIN]["termination"]
+    assert r["n"] == sum(1 for c in convs if c.labels.terminate == 1)
