@@ -442,6 +442,13 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     n_acc = 0
     real_tokens = 0
     t_loop = 0.0
+    # steady-state throughput: timed from step `steady_from` (compile / allocator warm-up excluded)
+    steady_from = state["step"] + min(30, max(1, (total_steps - state["step"]) // 5))
+    steady = {"t0": None, "samples": 0, "real_tokens": 0, "padded": []}
+
+    def sync() -> None:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
     while not stop and state["step"] < total_steps:
         batches = shard_batches(
             length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
@@ -456,6 +463,13 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             else:
                 ids, mask, yb = collate(b)
             real_tokens += sum(lengths[i] for i in b)
+            if state["step"] == steady_from:
+                sync()
+                steady["t0"] = time.perf_counter()
+            if steady["t0"] is not None:
+                steady["samples"] += len(b)
+                steady["real_tokens"] += sum(lengths[i] for i in b)
+                steady["padded"] += [int(mask.shape[1])] * len(b)
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 if split_at:
                     logits = forward_from_layer(model, x, mask, split_at)
@@ -520,6 +534,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             state["epoch"] += 1
             state["batch_in_epoch"] = 0
     bar.close()
+    sync()
+    steady_s = (time.perf_counter() - steady["t0"]) if steady["t0"] is not None else None
     state["done"] = True
     if dist.main:
         _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
@@ -554,5 +570,11 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                             "throughput": {"train_loop_seconds": t_loop, "real_tokens": real_tokens,
                                            "samples_per_s": (state["step"] * tc.batch_size * dist.world / t_loop)
                                            if t_loop else None,
-                                           "real_tokens_per_s": real_tokens * dist.world / t_loop if t_loop else None}, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
+                                           "real_tokens_per_s": real_tokens * dist.world / t_loop if t_loop else None,
+                                           "steady_seconds": steady_s,
+                                           "steady_samples_per_s": steady["samples"] * dist.world / steady_s
+                                           if steady_s else None,
+                                           "steady_real_tokens_per_s": steady["real_tokens"] * dist.world / steady_s
+                                           if steady_s else None,
+                                           "steady_padded_lengths": steady["padded"]}, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
                             "val_targets": {k: v.tolist() for k, v in va_y.items()}, "config": to_dict(cfg)})
