@@ -23,7 +23,7 @@ import numpy as np
 
 from .config import QuickstartConfig, RecipeConfig, save_config, to_dict
 from .dataset import expand_prefixes, fingerprint, load_splits
-from .evaluation import MAIN, choose_thresholds, evaluate_table, headline, policies_from, score_table
+from .evaluation import MAIN, choose_thresholds, headline, score_table
 from .policy import Policy, Rules, Thresholds
 from .tracking import Tracker
 
@@ -42,7 +42,8 @@ def _recipe_cfg(cfg: QuickstartConfig, rc: RecipeConfig, name: str) -> RecipeCon
     return rc
 
 
-def format_summary(reports: dict[str, Any], timings: dict[str, float]) -> str:
+def format_summary(reports: dict[str, Any], timings: dict[str, float],
+                   replays: dict[str, Any] | None = None) -> str:
     cols = [("precision", "term P"), ("recall", "term R"), ("f1", "term F1"), ("fpr", "benign FTR"),
             ("pr_auc", "PR-AUC"), ("in_family_f1", "F1 in-fam"), ("heldout_family_f1", "F1 held-out"),
             ("crisis_recall", "crisis R"), ("crisis_ended", "crisis ended"),
@@ -59,15 +60,24 @@ def format_summary(reports: dict[str, Any], timings: dict[str, float]) -> str:
     lines.append("")
     lines.append("term P/R/F1: precision/recall of end_conversation on termination-worthy vs benign-edgy test "
                  "conversations; benign FTR: benign-edgy conversations ended; crisis ended must be 0.")
+    for name, rep in (replays or {}).items():
+        t = rep.get("termination") or {}
+        fe = rep.get("false_ends") or {}
+        cr = rep.get("crisis") or {}
+        lines.append(f"replay {name} (scored after every user turn): {t.get('n_on_time', 0)} on time, "
+                     f"{t.get('n_premature', 0)} premature, {t.get('n_late', 0)} late, {t.get('n_missed', 0)} missed "
+                     f"of {t.get('n', 0)} termination-worthy; {fe.get('n_false_end', 0)} benign chats ended at some "
+                     f"turn; crisis chats ended at any turn: {cr.get('n_crisis_ended', 0)}")
     lines.append("timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     return "\n".join(lines)
 
 
 def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
     from .baselines import load_baselines
-    from .bundle import write_bundle
+    from .bundle import write_bundle, write_manifest
     from .guard import Guard
     from .recipes import run_baseline, run_detector
+    from .report import write_evaluation
 
     t0 = time.time()
     timings: dict[str, float] = {}
@@ -123,20 +133,26 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         policy = Policy(thresholds=chosen[MAIN], rules=rules, selection=selection)
         timings["thresholds"] = time.time() - t
 
-        # evaluate on test: whole conversations, the decision after the last user turn
-        t = time.time()
-        test_table = score_table(guard, splits.test, baselines, progress=True)
-        reports = evaluate_table(test_table, policies_from(policy), n_boot=cfg.n_boot, seed=cfg.seed)
-        timings["evaluate"] = time.time() - t
-        metrics = {f"test_{k}": v for k, v in headline(reports[MAIN]).items()}
         write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
                      policy=policy, baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp,
-                     metrics=metrics, extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
-                                             "quickstart_run": parent})
+                     extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
+                            "quickstart_run": parent})
+
+        # evaluate on test with the harness: whole conversations (the decision after the last user
+        # turn) and a turn-by-turn replay; report folder with plots and error pages
+        t = time.time()
+        ev = write_evaluation(bundle_dir, splits.test, out / "eval" / "test", n_boot=cfg.n_boot, tracker=tracker,
+                              seed=cfg.seed, data_name="test", replay=True, progress=True)
+        reports = ev["reports"]
+        timings["evaluate"] = time.time() - t
+        metrics = {f"test_{k}": v for k, v in headline(reports[MAIN]).items()}
+        metrics.update({f"test_{k}": v for k, v in (ev.get("headline", {}).get(MAIN) or {}).items()
+                        if k.startswith("replay_")})
+        write_manifest(bundle_dir, metrics=metrics)
         timings["total"] = time.time() - t0
 
         (out / "test_report.json").write_text(json.dumps(reports, indent=1, default=_json_default))
-        summary = format_summary(reports, timings)
+        summary = format_summary(reports, timings, ev.get("replay"))
         (out / "summary.txt").write_text(summary + "\n")
         for name, rep in reports.items():
             tracker.log_metrics({f"test/{name}/{k}": v for k, v in headline(rep).items()})
@@ -149,8 +165,9 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
     print(summary)
     print(f"\nbundle: {bundle_dir}\nMLflow: mlflow ui --backend-store-uri {tracker.uri}" if tracker.enabled
           else f"\nbundle: {bundle_dir}")
+    print(f"report: {ev['report']}")
     return {"bundle": str(bundle_dir), "reports": reports, "timings": timings, "policy": policy,
-            "run_id": parent, "summary": summary}
+            "run_id": parent, "summary": summary, "evaluation": ev}
 
 
 def _json_default(o: Any) -> Any:
