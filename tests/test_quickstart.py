@@ -1,0 +1,64 @@
+"""The main job end to end."""
+
+from __future__ import annotations
+
+import json
+
+import mlflow
+import pytest
+
+from convguard.cli import main
+from convguard.guard import Guard
+
+
+def _assert_quickstart_outputs(out, mlruns):
+    bundle = out / "bundle"
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    assert {"harm/model.safetensors", "crisis/model.safetensors", "policy.yaml"} <= set(manifest["files"])
+    assert manifest["data_fingerprint"]["n"] > 0 and "test_f1" in manifest["metrics"]
+    guard = Guard.load(bundle)
+    assert guard.policy.selection["terminate"]["strategy"] == "max_recall_at_fpr"
+    assert guard.policy.selection["data"]["split"] == "validation"
+    summary = (out / "summary.txt").read_text()
+    assert "convguard" in summary and "tfidf_baseline" in summary and "crisis ended" in summary
+    assert (out / "eval" / "test" / "report.md").exists()
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{mlruns / 'mlflow.db'}")
+    exp = client.get_experiment_by_name("convguard")
+    runs = client.search_runs([exp.experiment_id])
+    names = sorted(r.info.run_name for r in runs)
+    assert {"quickstart", "train-harm", "train-crisis", "train-baseline"} <= set(names)
+    parent = next(r for r in runs if r.info.run_name == "quickstart")
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    assert len(children) >= 4  # three trainings and the evaluation
+    assert client.search_model_versions("name='convguard-bundle'")
+    return guard
+
+
+def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
+    """The whole job in seconds: generated corpus (small), tiny encoder, real pipeline."""
+    monkeypatch.chdir(tmp_path)
+    over = ["data.generate.n=120", "n_boot=50", f"tracking.mlruns_dir={tmp_path / 'mlruns'}"]
+    for r in ("harm", "crisis"):
+        over += [f"{r}.model.base={tiny_encoder}", f"{r}.model.max_length=64", f"{r}.model.freeze_layers=1",
+                 f"{r}.train.epochs=1", f"{r}.train.progress=false"]
+    assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
+    guard = _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")
+    d = guard.check([{"role": "user", "content": "hello"}])
+    assert d.action in ("continue", "end_conversation", "crisis_support")
+
+
+@pytest.mark.slow
+def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
+    """The README's main command on the real embedded MiniLM, at a reduced size: the fine-tuned
+    detectors learn the task (well above chance on held-out families) and no crisis chat is ended."""
+    monkeypatch.chdir(tmp_path)
+    over = ["data.generate.n=600", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}",
+            "harm.data.max_train_examples=800", "crisis.data.max_train_examples=800",
+            "harm.train.progress=false", "crisis.train.progress=false"]
+    assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
+    _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")
+    report = json.loads((tmp_path / "qs" / "test_report.json").read_text())
+    main_rep = report["convguard"]
+    assert main_rep["termination"]["pr_auc"]["value"] > 0.6
+    assert main_rep["crisis"]["recall"]["value"] > 0.6
+    assert main_rep["crisis"]["n_crisis_ended"] == 0
