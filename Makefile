@@ -7,7 +7,7 @@ OUT ?= quickstart
 install:
 	# torch is pinned to the CPU wheel: an unpinned torch would pull a multi-GB CUDA build
 	$(PYTHON) -m pip install -q torch==2.13.0
-	$(PYTHON) -m pip install -q -e ".[dev]"
+	$(PYTHON) -m pip install -q -e ".[dev,spark]"
 
 # main job: generate the embedded corpus, train both detectors and the baselines, choose
 # thresholds, evaluate, write $(OUT)/bundle, log everything to MLflow (./mlruns)
