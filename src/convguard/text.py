@@ -62,6 +62,7 @@ class ConversationEncoder:
             raise ValueError("the tokenizer needs CLS and SEP tokens (a BERT-style encoder tokenizer)")
         self._role_ids = {r: self._tokenize([r])[0] for r in ("user", "assistant", "system")}
         self._ellipsis = self._tokenize([ELLIPSIS])[0]
+        self._marker_len = len(self._omitted_ids(2))  # the budget reserves a marker of this size
         self._cache: dict[str, list[int]] = {}
         self._cache_size = cache_size
 
@@ -90,35 +91,49 @@ class ConversationEncoder:
         first_user = user_idx[0] if user_idx else 0
         alloc = [0] * n
 
-        def fits(kept: list[int], stub: int, omitted: bool) -> int:
-            need = sum(overhead[i] for i in kept) + (len(self._omitted_ids(2)) + 1 if omitted else 0)
-            for i in kept:
-                if i == last_user:
-                    need += min(lengths[i], s.last_user_max)
-                elif i == first_user:
-                    need += min(lengths[i], s.first_user_max)
-                else:
-                    need += min(lengths[i], stub)
-            return budget - need
+        marker = self._marker_len + 1  # the "( N earlier turns omitted )" marker and its [SEP]
+
+        def need_of(i: int, stub: int) -> int:
+            if i == last_user:
+                return overhead[i] + min(lengths[i], s.last_user_max)
+            if i == first_user:
+                return overhead[i] + min(lengths[i], s.first_user_max)
+            return overhead[i] + min(lengths[i], stub)
 
         kept = list(range(n))
         stub = s.stub_tokens
-        start_after_omit = 0
-        while fits(kept, stub, start_after_omit > 0) < 0 and stub > MIN_STUB:
+        protected = (first_user, last_user)
+        need = sum(overhead) + sum(need_of(i, stub) - overhead[i] for i in set(protected))
+        ge = [0] * (stub + 2)  # ge[k]: middle turns with at least k content tokens
+        for i in range(n):
+            if i not in protected:
+                need += min(lengths[i], stub)
+                ge[min(lengths[i], stub)] += 1
+        for k in range(stub - 1, -1, -1):
+            ge[k] += ge[k + 1]
+        while need > budget and stub > MIN_STUB:  # shrink the stubs first
+            need -= ge[stub]
             stub -= 1
-        while fits(kept, stub, start_after_omit > 0) < 0:
-            middle = [i for i in kept if i not in (first_user, last_user)]
-            # drop the oldest middle turn that comes after the first user turn
-            cand = [i for i in middle if i > first_user] or middle
-            if not cand:
-                break
-            kept.remove(cand[0])
-            start_after_omit = max(start_after_omit, cand[0] + 1)
+        # drop middle turns, oldest first: those after the first user turn, then any before it
+        # (one pass, linear in the number of turns: a live chat's cost must not grow quadratically)
+        if need > budget:
+            order = [i for i in range(n) if i > first_user and i not in protected] + \
+                    [i for i in range(n) if i < first_user and i not in protected]
+            dropped = set()
+            omitted = False
+            for i in order:
+                if need + (marker if omitted else 0) <= budget:
+                    break
+                dropped.add(i)
+                need -= need_of(i, stub)
+                omitted = True
+            if dropped:
+                kept = [i for i in kept if i not in dropped]
+        start_after_omit = len(kept) < n
         for i in kept:
             cap = s.last_user_max if i == last_user else s.first_user_max if i == first_user else stub
             alloc[i] = min(lengths[i], cap)
-        left = budget - sum(overhead[i] for i in kept) - sum(alloc) - (
-            len(self._omitted_ids(2)) + 1 if start_after_omit else 0)
+        left = budget - sum(overhead[i] for i in kept) - sum(alloc) - (self._marker_len + 1 if start_after_omit else 0)
         if left < 0:  # only the two protected turns left and still too long: squeeze them
             for i in (first_user, last_user):
                 if left >= 0:

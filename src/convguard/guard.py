@@ -1,0 +1,564 @@
+"""The small predict API (detoxify-style)::
+
+    from convguard import Guard
+    guard = Guard.load("quickstart/bundle")                  # PyTorch
+    guard = Guard.load("quickstart/bundle", backend="onnx",   # ONNX Runtime (after `convguard export`)
+                       onnx_variant="int8")
+    d = guard.check([{"role": "user", "content": "..."}])
+    d.action, d.scores, d.reason, d.message
+    guard.check_many([conv1, conv2, ...])                    # batched
+
+    session = guard.session()          # live chats: one decision per user turn
+    session.observe({"role": "user", "content": "..."})      # -> Decision
+    session.observe({"role": "assistant", "content": "..."}) # -> None (no decision after assistant turns)
+
+Scoring runs in PyTorch by default, or through ONNX Runtime (``backend="onnx"``) when the bundle
+holds exports (``convguard export --format onnx``).  The bundle is verified (hashes, formats, no
+pickles) before anything is loaded; a bad bundle raises :class:`~convguard.bundle.BundleError`.
+Bad input raises :class:`~convguard.schema.ConversationError` naming the conversation, message and
+field -- never anything else, and nothing is left half-done.
+
+Costs of a live chat (:class:`Session`): each message is tokenised once (per-message token cache in
+:class:`~convguard.text.ConversationEncoder`), the truncation budget is re-allocated in time linear
+in the number of turns, and the model reads a window of at most ``max_length`` tokens -- the
+detectors are bidirectional encoders, so the window itself must be re-read after every user turn;
+that, not the length of the chat, bounds the cost of a turn.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .bundle import BundleError
+from .modeling import FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores
+from .policy import Policy
+from .schema import ConversationError, Message, ValidationOptions, validate_messages
+from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
+from .text import ConversationEncoder
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("torch", "onnx")
+ONNX_VARIANTS = ("fp32", "int8")
+#: heads each detector folder must provide
+REQUIRED_HEADS = {"harm": ("terminate", "harm_category", "persistence"), "crisis": ("crisis",)}
+
+
+class SessionEndedError(RuntimeError):
+    """``observe`` after the policy ended the conversation: start a new session (a fresh chat)."""
+
+
+@dataclass
+class Decision:
+    action: str
+    scores: dict[str, Any]
+    reason: str
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "scores": self.scores, "reason": self.reason, "message": self.message}
+
+
+# ------------------------------------------------------------------------------------------
+# backends: token ids -> logits
+# ------------------------------------------------------------------------------------------
+
+def _pad(seqs: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    n = max(len(s) for s in seqs)
+    ids = np.full((len(seqs), n), pad_id, dtype=np.int64)
+    mask = np.zeros((len(seqs), n), dtype=np.int64)
+    for r, s in enumerate(seqs):
+        ids[r, : len(s)] = s
+        mask[r, : len(s)] = 1
+    return ids, mask
+
+
+class TorchBackend:
+    """The Hugging Face model in PyTorch (safetensors only)."""
+
+    name = "torch"
+
+    def __init__(self, folder: Path, device: str = "cpu", threads: int | None = None):
+        import torch
+
+        from .modeling import load_detector
+
+        self.torch = torch
+        self.device = device
+        if threads:
+            torch.set_num_threads(int(threads))
+        self.model, self.tokenizer = load_detector(folder, device)
+        self.config = self.model.config
+
+    def logits(self, seqs: list[list[int]], pad_id: int, batch_size: int = 32) -> np.ndarray:
+        torch = self.torch
+        if len(seqs) == 1:  # the live-chat path: no sorting, no progress bar machinery
+            ids, mask = _pad(seqs, pad_id)
+            with torch.inference_mode():
+                out = self.model(input_ids=torch.from_numpy(ids).to(self.device),
+                                 attention_mask=torch.from_numpy(mask).to(self.device)).logits
+            return out.float().cpu().numpy()
+        from .modeling import predict_logits
+
+        return predict_logits(self.model, seqs, pad_id, batch_size, self.device).numpy()
+
+
+class OnnxBackend:
+    """ONNX Runtime session over ``<bundle>/onnx/<name>.<variant>.onnx`` (see :mod:`convguard.export`).
+
+    ``threads``: intra-op threads of this session (default: ONNX Runtime's choice).  Sessions are
+    created with full graph optimisation, so ONNX Runtime fuses the exported BERT graph into its
+    Attention / SkipLayerNormalization kernels at load time."""
+
+    name = "onnx"
+
+    def __init__(self, folder: Path, onnx_path: Path, threads: int | None = None, *,
+                 expected_source_sha256: str | None = None, spinning: bool = False):
+        import onnxruntime as ort
+        from transformers import AutoConfig, AutoTokenizer
+
+        onnx_path = Path(onnx_path)
+        if not onnx_path.exists():
+            raise BundleError(f"{onnx_path}: no ONNX export in this bundle; run "
+                              f"`convguard export --bundle {onnx_path.parent.parent} --format onnx` first")
+        opts = ort.SessionOptions()
+        if threads:
+            opts.intra_op_num_threads = int(threads)
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # busy-waiting worker threads steal the cores from the other detector / the web server
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+        opts.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
+        except Exception as e:  # onnxruntime raises its own exception types for corrupt files
+            raise BundleError(f"{onnx_path}: ONNX Runtime cannot load it: {e}") from None
+        self.path = onnx_path
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.config = AutoConfig.from_pretrained(folder)
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        missing = {"input_ids", "attention_mask"} - self.inputs
+        if missing:
+            raise BundleError(f"{onnx_path}: not a convguard export (inputs {sorted(self.inputs)}, "
+                              f"missing {sorted(missing)})")
+        width = self.session.get_outputs()[0].shape[-1]
+        if isinstance(width, int) and width != self.config.num_labels:
+            raise BundleError(f"{onnx_path}: outputs {width} logits but {folder}/config.json has "
+                              f"{self.config.num_labels} labels (an export of another model)")
+        meta = self.session.get_modelmeta().custom_metadata_map
+        self.metadata = dict(meta)
+        src = meta.get("convguard.source_sha256")
+        if expected_source_sha256 and src and src != expected_source_sha256:
+            raise BundleError(f"{onnx_path}: exported from a different {folder.name}/model.safetensors than the "
+                              f"one in this bundle (stale export); re-run `convguard export --format onnx`")
+
+    def logits(self, seqs: list[list[int]], pad_id: int, batch_size: int = 32) -> np.ndarray:
+        out = np.empty((len(seqs), self.config.num_labels), dtype=np.float32)
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))  # length-grouped batches, less padding
+        for s in range(0, len(order), batch_size):
+            b = order[s: s + batch_size]
+            ids, mask = _pad([seqs[i] for i in b], pad_id)
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            out[b] = self.session.run(None, feed)[0]
+        return out
+
+
+class Detector:
+    """One detector: encoder rules from its config, a backend, and its heads."""
+
+    def __init__(self, folder: Path, backend, fallback=None):
+        self.folder = folder
+        self.backend = backend
+        #: a more exact backend (ONNX fp32 beside int8) for scores too close to a threshold to trust
+        self.fallback = fallback
+        self.heads = heads_of(backend.config)
+        self.spec = encode_spec_of(backend.config)
+        self.encoder = ConversationEncoder(backend.tokenizer, self.spec)
+        self._lock = threading.Lock()  # the token cache is shared by every caller of this detector
+
+    def encode(self, convs: Sequence[Sequence[Message]]) -> list[list[int]]:
+        with self._lock:
+            return self.encoder.encode_many(convs)
+
+    def logits(self, seqs: list[list[int]], batch_size: int = 32) -> np.ndarray:
+        return self.backend.logits(seqs, self.encoder.pad_id, batch_size)
+
+    def scores(self, convs: Sequence[Sequence[Message]], temperature: Mapping[str, float] | None = None,
+               batch_size: int = 32, *, exact: bool = False) -> dict[str, np.ndarray]:
+        """Probabilities per head; ``exact``: score with the fallback backend (if any)."""
+        import torch
+
+        seqs = self.encode(convs)
+        if exact and self.fallback is not None:
+            lg = self.fallback.logits(seqs, self.encoder.pad_id, batch_size)
+        else:
+            lg = self.logits(seqs, batch_size)
+        return logits_to_scores(torch.from_numpy(lg), self.heads, dict(temperature or {}))
+
+
+def _check_detector_config(name: str, folder: Path) -> None:
+    """Read ``config.json`` (JSON only) and refuse a detector this convguard cannot use."""
+    p = folder / "config.json"
+    try:
+        cfg = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BundleError(f"{p}: missing (the bundle's {name} detector is incomplete)") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise BundleError(f"{p}: not valid JSON: {e}") from None
+    meta = cfg.get("convguard") if isinstance(cfg, dict) else None
+    if not isinstance(meta, dict):
+        raise BundleError(f"{p}: no 'convguard' section: not a convguard detector")
+    fv = meta.get("format_version")
+    if not isinstance(fv, int) or fv > FORMAT_VERSION:
+        raise BundleError(f"{p}: detector format {fv!r} is not supported by this convguard (reads up to "
+                          f"{FORMAT_VERSION}); upgrade convguard or re-export the bundle")
+    heads = {h.get("name") for h in meta.get("heads", []) if isinstance(h, dict)}
+    lacking = [h for h in REQUIRED_HEADS[name] if h not in heads]
+    if lacking:
+        raise BundleError(f"{p}: the {name} detector lacks head(s) {lacking} (heads: {sorted(heads)}); "
+                          f"are harm/ and crisis/ swapped?")
+
+
+# ------------------------------------------------------------------------------------------
+# Guard
+# ------------------------------------------------------------------------------------------
+
+class Guard:
+    """Both detectors and the policy.  Thread-safe for concurrent ``check`` calls."""
+
+    def __init__(self, harm: Detector, crisis: Detector, policy: Policy, bundle_dir: Path | None = None,
+                 manifest: dict | None = None, require_user_last: bool = True, *, parallel: bool = False,
+                 fallback_margin: float | None = None):
+        self.harm = harm
+        self.crisis = crisis
+        self.policy = policy
+        self.bundle_dir = bundle_dir
+        self.manifest = manifest or {}
+        self.validation = ValidationOptions(require_user_last=require_user_last)
+        #: score the two detectors concurrently (ONNX Runtime releases the GIL while it runs)
+        self.parallel = parallel
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convguard-crisis") if parallel else None
+        #: int8 cascade: a conversation whose terminate/crisis logit lies within this distance of the
+        #: threshold's logit is re-scored by the fp32 fallback (see :meth:`score`)
+        self.fallback_margin = fallback_margin
+        self.stats = {"scored": 0, "fallback": 0}
+
+    @property
+    def backend(self) -> str:
+        return self.harm.backend.name
+
+    @classmethod
+    def load(cls, bundle_dir: str | Path, *, backend: str = "torch", onnx_variant: str = "fp32",
+             device: str = "cpu", verify: bool = True, threads: int | None = None,
+             policy: Policy | str | Path | None = None, require_user_last: bool = True,
+             parallel: bool | None = None, fallback_margin: float | str | None = "auto") -> "Guard":
+        """Load a bundle.
+
+        backend: ``torch`` or ``onnx`` (needs ``convguard export --format onnx``); onnx_variant:
+        ``fp32`` or ``int8``; threads: intra-op threads (torch: process-wide; onnx: per detector,
+        default half the cores each when the detectors run in parallel);
+        policy: a :class:`Policy` or a YAML file overriding the bundle's ``policy.yaml`` (thresholds,
+        rules, message templates); parallel: run the two detectors concurrently, each on half the
+        cores (onnx; lower p50 latency for single conversations on an idle machine, lower throughput
+        for batches); verify: check the manifest's hashes first (leave on).
+
+        fallback_margin (int8 only): conversations whose terminate or crisis logit lies within this
+        distance of the threshold are re-scored with the fp32 export, so int8's rounding cannot flip
+        a decision; ``"auto"`` takes the margin the export's parity check measured (1.5 x the
+        largest int8 logit error seen), ``None`` turns the cascade off (pure int8)."""
+        from .bundle import sha256_file, verify_bundle
+
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
+        if onnx_variant not in ONNX_VARIANTS:
+            raise ValueError(f"unknown onnx_variant {onnx_variant!r} (one of {', '.join(ONNX_VARIANTS)})")
+        root = Path(bundle_dir)
+        manifest = verify_bundle(root) if verify else {}
+        if not verify and not root.is_dir():
+            raise BundleError(f"{root}: not a bundle directory")
+        if parallel is None:
+            parallel = False  # measured: no clear win on 2 shared cores (docs/BENCHMARKS.md)
+        if parallel and backend == "onnx" and not threads:
+            # the two detectors run side by side: give each its share of the cores, not all of them
+            threads = max(1, (os.cpu_count() or 2) // 2)
+        files = manifest.get("files", {})
+        dets = {}
+        for name in ("harm", "crisis"):
+            folder = root / name
+            _check_detector_config(name, folder)
+            if backend == "torch":
+                be = TorchBackend(folder, device, threads)
+            else:
+                onnx_path = root / "onnx" / f"{name}.{onnx_variant}.onnx"
+                src = files.get(f"{name}/model.safetensors", {}).get("sha256") if verify else None
+                if src is None and (folder / "model.safetensors").exists() and verify:
+                    src = sha256_file(folder / "model.safetensors")
+                be = OnnxBackend(folder, onnx_path, threads, expected_source_sha256=src)
+            dets[name] = Detector(folder, be)
+        margin = None
+        if backend == "onnx" and onnx_variant == "int8" and fallback_margin is not None:
+            if fallback_margin == "auto":
+                margin = _parity_margin(root)
+            else:
+                margin = float(fallback_margin)
+                if not margin >= 0:
+                    raise ValueError(f"fallback_margin must be >= 0, got {fallback_margin!r}")
+            if margin:
+                for name in ("harm", "crisis"):
+                    dets[name].fallback = OnnxBackend(root / name, root / "onnx" / f"{name}.fp32.onnx", threads,
+                                                      expected_source_sha256=dets[name].backend.metadata.get(
+                                                          "convguard.source_sha256"))
+        if backend == "onnx":
+            _warn_failed_parity(root, onnx_variant, cascade=bool(margin))
+        try:
+            if policy is None:
+                pol = Policy.load(root / "policy.yaml")
+            elif isinstance(policy, Policy):
+                pol = policy
+            else:
+                pol = Policy.load(policy)
+        except FileNotFoundError as e:
+            raise BundleError(f"policy file missing: {e}") from None
+        except ValueError as e:
+            raise BundleError(str(e)) from None
+        return cls(dets["harm"], dets["crisis"], pol, root, manifest, require_user_last, parallel=parallel,
+                   fallback_margin=margin)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = None
+
+    # -- validation --------------------------------------------------------------------------------
+    def _validate(self, messages: Any, options: ValidationOptions | None = None) -> list[Message]:
+        if isinstance(messages, Mapping):
+            hint = " (pass its 'messages' list)" if "messages" in messages else ""
+            raise ConversationError(f"must be a list of {{'role', 'content'}} messages, got an object{hint}",
+                                    field="messages")
+        if not isinstance(messages, (list, tuple)):
+            raise ConversationError(f"must be a list of {{'role', 'content'}} messages, got "
+                                    f"{type(messages).__name__}", field="messages")
+        raw = [m.to_dict() if isinstance(m, Message) else m for m in messages]
+        return validate_messages(raw, options or self.validation)
+
+    @staticmethod
+    def _check_locale(locale: Any) -> None:
+        if locale is not None and not isinstance(locale, str):
+            raise ConversationError(f"must be a string such as 'en' or 'de-AT', got {type(locale).__name__}",
+                                    field="locale")
+
+    # -- scoring ---------------------------------------------------------------------------------
+    def score(self, convs: Sequence[Sequence[Message]], batch_size: int = 32) -> dict[str, np.ndarray]:
+        """Raw scores for already validated conversations: terminate, crisis, harm_category
+        (probabilities, n x K), persistence (n x 4)."""
+        t = self.policy.temperature
+        if self._pool is not None:
+            fut = self._pool.submit(self.crisis.scores, convs, t, batch_size)
+            hs = self.harm.scores(convs, t, batch_size)
+            cs = fut.result()
+        else:
+            hs = self.harm.scores(convs, t, batch_size)
+            cs = self.crisis.scores(convs, t, batch_size)
+        self.stats["scored"] += len(convs)
+        if self.fallback_margin:
+            self._cascade(convs, hs, cs, batch_size)
+        return {**hs, **cs}
+
+    def _near_threshold(self, scores: Mapping[str, np.ndarray], head: str, threshold: float) -> np.ndarray:
+        """Rows whose ``head`` logit (before temperature) is within the margin of the threshold's."""
+        temp = float(self.policy.temperature.get(head, 1.0))
+        eps = 1e-7
+        p = np.clip(np.asarray(scores[head], dtype=np.float64), eps, 1 - eps)
+        th = min(max(float(threshold), eps), 1 - eps)
+        z, zt = np.log(p / (1 - p)) * temp, np.log(th / (1 - th)) * temp
+        return np.abs(z - zt) < self.fallback_margin
+
+    def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
+        th = self.policy.thresholds
+        for det, scores, near in (
+                (self.harm, hs, self._near_threshold(hs, "terminate", th.terminate)),
+                (self.crisis, cs, self._near_threshold(cs, "crisis", th.crisis))):
+            if det.fallback is None:
+                continue
+            if det is self.harm and self.policy.rules.min_pushes and "persistence" in hs:
+                top2 = np.sort(np.log(np.clip(hs["persistence"], 1e-7, 1.0)), axis=1)[:, -2:]
+                near = near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)
+            idx = np.flatnonzero(near)
+            if len(idx):
+                exact = det.scores([convs[i] for i in idx], self.policy.temperature, batch_size, exact=True)
+                for k, v in exact.items():
+                    scores[k][idx] = v
+                self.stats["fallback"] += len(idx)
+
+    def _decision(self, scores: Mapping[str, np.ndarray], i: int, messages: Sequence[Message],
+                  locale: str | None, n_assistant: int | None = None) -> Decision:
+        cat_p = scores["harm_category"][i]
+        k = int(np.argmax(cat_p))
+        pers = scores["persistence"][i]
+        expected_pushes = float(sum(p * int(b.rstrip("+")) for p, b in zip(pers, PERSISTENCE_BUCKETS)))
+        s = {"terminate": float(scores["terminate"][i]), "crisis": float(scores["crisis"][i]),
+             "harm_category": HARM_CATEGORIES[k], "harm_category_prob": float(cat_p[k]),
+             "persistence": expected_pushes}
+        view = {**s, "harm_category_label": s["harm_category"], "persistence": pers}
+        if n_assistant is None:
+            n_assistant = sum(1 for m in messages if m.role == "assistant")
+        action, reason = self.policy.decide(view, n_assistant)
+        return Decision(action, s, reason, self.policy.message_for(action, view, locale))
+
+    def check(self, messages: Iterable[Any], *, locale: str | None = None) -> Decision:
+        """The decision after the last message of one conversation (a list of
+        ``{"role": "system"|"user"|"assistant", "content": str}``)."""
+        self._check_locale(locale)
+        try:
+            msgs = self._validate(messages)
+        except ConversationError as e:
+            raise ConversationError(e.message, source="conversation", field=e.field) from None
+        return self._decide([msgs], locale)[0]
+
+    def check_many(self, conversations: Iterable[Iterable[Any]], *, locale: str | None = None,
+                   batch_size: int = 32) -> list[Decision]:
+        """Decisions for a batch of conversations (one bad conversation rejects the batch, naming it)."""
+        self._check_locale(locale)
+        if isinstance(conversations, (str, bytes, Mapping)) or not isinstance(conversations, Iterable):
+            raise ConversationError(f"must be a list of conversations, got {type(conversations).__name__}",
+                                    field="conversations")
+        convs = []
+        for i, m in enumerate(conversations):
+            try:
+                convs.append(self._validate(m))
+            except ConversationError as e:
+                hint = ""
+                if isinstance(m, Mapping) and "role" in m:
+                    hint = " (a single conversation? use check(), or wrap it in a list)"
+                raise ConversationError(e.message + hint, source=f"conversation[{i}]", field=e.field) from None
+        if not convs:
+            return []
+        return self._decide(convs, locale, batch_size)
+
+    def _decide(self, convs: list[list[Message]], locale: str | None, batch_size: int = 32,
+                n_assistant: list[int] | None = None) -> list[Decision]:
+        scores = self.score(convs, batch_size)
+        return [self._decision(scores, i, c, locale, None if n_assistant is None else n_assistant[i])
+                for i, c in enumerate(convs)]
+
+    def session(self, *, locale: str | None = None, history: Sequence[Any] | None = None) -> "Session":
+        """A live chat.  ``history``: messages already exchanged (validated, not scored)."""
+        self._check_locale(locale)
+        s = Session(self, locale)
+        if history is not None:
+            if isinstance(history, (str, bytes, Mapping)) or not isinstance(history, (list, tuple)):
+                raise ConversationError(f"must be a list of messages, got {type(history).__name__}", field="history")
+            for m in history:
+                s._append(s._validate_one(m))
+        return s
+
+
+# ------------------------------------------------------------------------------------------
+# live chats
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class Session:
+    """A live chat: feed every message as it happens; a decision comes back after each user turn.
+
+    Each new turn tokenises only the new message (per-message token cache), the window is
+    re-allocated in linear time and the model scores at most ``max_length`` tokens, so the cost of
+    a turn is bounded by the model's window, not by the length of the conversation.  Decisions
+    equal re-scoring the whole conversation with :meth:`Guard.check` (the same code path on the
+    same prefix).  Unlike ``check``, a session has no cap on the number of messages: older turns
+    fall out of the window as training defined.  After ``end_conversation`` the session refuses
+    further messages (:class:`SessionEndedError`); after ``crisis_support`` it goes on."""
+
+    guard: Guard
+    locale: str | None = None
+    messages: list[Message] = field(default_factory=list)
+    ended: bool = False
+    last: Decision | None = None
+    decisions: list[Decision] = field(default_factory=list)
+    _n_assistant: int = 0
+
+    def observe(self, message: Mapping[str, Any] | Message) -> Decision | None:
+        """Add one message; returns the decision after a user turn, ``None`` after others."""
+        if self.ended:
+            raise SessionEndedError("this conversation was ended by the policy; start a new session (a fresh chat)")
+        msg = self._validate_one(message)
+        self._append(msg)
+        if msg.role != "user":
+            return None
+        d = self.guard._decide([self.messages], self.locale, n_assistant=[self._n_assistant])[0]
+        self.last = d
+        self.decisions.append(d)
+        if d.action == "end_conversation":
+            self.ended = True
+        return d
+
+    def _append(self, msg: Message) -> None:
+        self.messages.append(msg)
+        if msg.role == "assistant":
+            self._n_assistant += 1
+
+    def _validate_one(self, message: Any) -> Message:
+        idx = len(self.messages)
+        if isinstance(message, Message):
+            message = message.to_dict()
+        if not isinstance(message, Mapping):
+            raise ConversationError(f"must be an object with 'role' and 'content', got {type(message).__name__}",
+                                    source="session", field=f"messages[{idx}]")
+        opts = ValidationOptions(max_message_chars=self.guard.validation.max_message_chars)
+        try:
+            # a lone assistant/system message is valid here, so validate it behind a user turn
+            return validate_messages([{"role": "user", "content": ""}, dict(message)], opts)[1]
+        except ConversationError as e:
+            fieldname = (e.field or "").replace("messages[1]", f"messages[{idx}]", 1)
+            raise ConversationError(e.message, source="session", field=fieldname) from None
+
+    def reset(self) -> None:
+        """Start over (a fresh chat) with the same guard and locale."""
+        self.messages.clear()
+        self.decisions.clear()
+        self.ended = False
+        self.last = None
+        self._n_assistant = 0
+
+
+def _parity_report(root: Path) -> dict:
+    p = root / "onnx" / "parity.json"
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+
+
+def _parity_margin(root: Path) -> float | None:
+    m = _parity_report(root).get("variants", {}).get("int8", {}).get("fallback_margin")
+    return float(m) if isinstance(m, (int, float)) and m > 0 else None
+
+
+def _warn_failed_parity(root: Path, variant: str, cascade: bool = False) -> None:
+    p = root / "onnx" / "parity.json"
+    rep = _parity_report(root)
+    v = rep.get("variants", {}).get(variant, {})
+    if cascade:
+        c = rep.get("variants", {}).get("int8_cascade", {})
+        log.info("ONNX int8 with fp32 fallback near the thresholds (margin %.3f logits; at export: agreement %s, "
+                 "fallback on %s of rows)", _parity_margin(root) or 0.0, c.get("decision_agreement"),
+                 c.get("fallback_fraction"))
+        if c and not c.get("passed", True):
+            log.warning("ONNX int8 cascade FAILED its parity check at export time; see %s", p)
+        return
+    if v and not v.get("passed", True):
+        log.warning("ONNX %s export of this bundle FAILED its parity check at export time (decision agreement "
+                    "%.4f < %.4f): decisions may differ from PyTorch; see %s", variant,
+                    v.get("decision_agreement", float("nan")), v.get("min_agreement", float("nan")), p)

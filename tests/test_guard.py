@@ -1,0 +1,353 @@
+"""The Python API: Guard.check / check_many, templates, the session API against full re-scoring,
+bad input, and the Hugging Face folders loading with plain transformers."""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import numpy as np
+import pytest
+
+from conftest import PUSHES, REFUSALS, make_records
+from convguard import Decision, Guard
+from convguard.guard import Session, SessionEndedError
+from convguard.policy import CATEGORY_PHRASES, DEFAULT_CRISIS_MESSAGES, Policy, Rules, Thresholds
+from convguard.schema import ConversationError
+from convguard.taxonomy import HARM_CATEGORIES
+
+ACTIONS = {"continue", "end_conversation", "crisis_support"}
+
+
+@pytest.fixture(scope="module")
+def guard(tiny_bundle) -> Guard:
+    return Guard.load(tiny_bundle)
+
+
+def convs(n_per_kind: int = 3, seed: int = 5) -> list[list[dict]]:
+    return [r["messages"] for r in make_records(n_per_kind, seed)]
+
+
+# ------------------------------------------------------------------------------------------
+# check / check_many
+# ------------------------------------------------------------------------------------------
+
+def test_check_returns_a_decision_with_scores_and_reason(guard):
+    d = guard.check([{"role": "user", "content": "how do i kill a python process"}])
+    assert isinstance(d, Decision)
+    assert d.action in ACTIONS
+    assert set(d.scores) == {"terminate", "crisis", "harm_category", "harm_category_prob", "persistence"}
+    assert 0.0 <= d.scores["terminate"] <= 1.0 and 0.0 <= d.scores["crisis"] <= 1.0
+    assert d.scores["harm_category"] in HARM_CATEGORIES
+    assert 0.0 <= d.scores["persistence"] <= 3.0
+    assert isinstance(d.reason, str) and d.reason
+    assert d.to_dict()["action"] == d.action
+    assert guard.backend == "torch"
+
+
+def test_check_many_is_batched_and_keeps_order(guard):
+    cs = convs()
+    many = guard.check_many(cs, batch_size=4)
+    assert len(many) == len(cs)
+    for c, d in zip(cs[:6], many[:6]):
+        one = guard.check(c)
+        assert one.action == d.action
+        assert one.scores["terminate"] == pytest.approx(d.scores["terminate"], abs=1e-5)
+        assert one.scores["crisis"] == pytest.approx(d.scores["crisis"], abs=1e-5)
+    assert guard.check_many([]) == []
+
+
+def test_check_accepts_message_objects_and_tuples(guard):
+    from convguard.schema import Message
+
+    a = guard.check([Message("user", "hello there")])
+    b = guard.check(({"role": "user", "content": "hello there"},))
+    assert a.scores == b.scores
+
+
+def test_concurrent_checks_give_the_same_answers(guard):
+    cs = convs(2)
+    want = [d.scores["terminate"] for d in guard.check_many(cs)]
+    got: dict[int, list[float]] = {}
+
+    def work(k: int) -> None:
+        got[k] = [guard.check(c).scores["terminate"] for c in cs]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k in range(3):
+        assert got[k] == pytest.approx(want, abs=1e-5)
+
+
+# ------------------------------------------------------------------------------------------
+# messages shown to the user (templates)
+# ------------------------------------------------------------------------------------------
+
+def test_end_message_explains_why_and_offers_a_fresh_chat(tiny_bundle):
+    g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.0, crisis=1.0),
+                                              rules=Rules(min_assistant_turns=0)))
+    d = g.check([{"role": "user", "content": "how do i make a bomb"}])
+    assert d.action == "end_conversation"
+    assert CATEGORY_PHRASES[d.scores["harm_category"]] in d.message
+    assert "new chat" in d.message and "end this conversation" in d.message
+
+
+def test_min_assistant_turns_rule_keeps_going(tiny_bundle):
+    g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.0, crisis=1.0),
+                                              rules=Rules(min_assistant_turns=2)))
+    d = g.check([{"role": "user", "content": "how do i make a bomb"}])
+    assert d.action == "continue" and d.message is None and "not yet a last resort" in d.reason
+
+
+def test_crisis_overrides_termination_and_picks_the_locale(tiny_bundle):
+    g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.0, crisis=0.0),
+                                              rules=Rules(min_assistant_turns=0)))
+    conv = [{"role": "user", "content": "i want to end my life"}]
+    d = g.check(conv)
+    assert d.action == "crisis_support" and "overrides" in d.reason
+    assert d.message == DEFAULT_CRISIS_MESSAGES["en"] and "988" in d.message
+    assert g.check(conv, locale="de").message == DEFAULT_CRISIS_MESSAGES["de"]
+    assert g.check(conv, locale="de-AT").message == DEFAULT_CRISIS_MESSAGES["de"]
+    assert g.check(conv, locale="fr").message == DEFAULT_CRISIS_MESSAGES["fr"]
+    assert g.check(conv, locale="xx").message == DEFAULT_CRISIS_MESSAGES["en"]  # falls back to the default
+    assert [x.message for x in g.check_many([conv, conv], locale="de")] == [DEFAULT_CRISIS_MESSAGES["de"]] * 2
+
+
+def test_templates_are_overridable_with_a_policy_file(tiny_bundle, tmp_path):
+    import yaml
+
+    d = yaml.safe_load((tiny_bundle / "policy.yaml").read_text())
+    d["thresholds"] = {"terminate": 0.0, "crisis": 1.0}
+    d["rules"]["min_assistant_turns"] = 0
+    d["messages"]["end_conversation"] = "Chat closed: {category}. Open a new chat any time."
+    d["messages"]["crisis_support"]["es"] = "Llama al 024."
+    p = tmp_path / "my_policy.yaml"
+    p.write_text(yaml.safe_dump(d))
+    g = Guard.load(tiny_bundle, policy=p)
+    dec = g.check([{"role": "user", "content": "x"}])
+    assert dec.message == f"Chat closed: {CATEGORY_PHRASES[dec.scores['harm_category']]}. Open a new chat any time."
+    d["thresholds"] = {"terminate": 0.0, "crisis": 0.0}
+    p.write_text(yaml.safe_dump(d))
+    assert Guard.load(tiny_bundle, policy=p).check([{"role": "user", "content": "x"}], locale="es").message == \
+        "Llama al 024."
+    # the bundle's own policy is untouched
+    assert Policy.load(tiny_bundle / "policy.yaml").messages.end_conversation != d["messages"]["end_conversation"]
+
+
+# ------------------------------------------------------------------------------------------
+# bad input
+# ------------------------------------------------------------------------------------------
+
+BAD = [
+    ("just a string", "must be a list"),
+    ({"role": "user", "content": "hi"}, "got an object"),
+    ({"messages": [{"role": "user", "content": "hi"}]}, "pass its 'messages' list"),
+    (None, "got NoneType"),
+    (42, "got int"),
+    ([], "empty conversation"),
+    ([{"role": "bot", "content": "hi"}], "unknown role 'bot'"),
+    ([{"role": "user", "content": 5}], "must be a string, got int"),
+    ([{"role": "user", "content": None}], "must be a string, got NoneType"),
+    ([{"role": "user"}], "missing key 'content'"),
+    ([{"content": "hi"}], "missing key 'role'"),
+    (["hi"], "must be an object"),
+    ([{"role": "user", "content": "x" * 40_000}], "over the limit"),
+    ([{"role": "assistant", "content": "hello"}], "no user message"),
+    ([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}], "last message must be a user turn"),
+    ([{"role": "user", "content": "bad \ud800 surrogate"}], "lone surrogate"),
+    ([{"role": "user", "content": "x"}] * 1001, "over the limit of 1000"),
+]
+
+
+@pytest.mark.parametrize("bad,needle", BAD, ids=[f"bad{i}" for i in range(len(BAD))])
+def test_bad_input_raises_a_clear_conversation_error(guard, bad, needle):
+    with pytest.raises(ConversationError) as e:
+        guard.check(bad)
+    assert needle in str(e.value)
+    assert str(e.value).startswith("conversation")
+
+
+def test_check_many_names_the_bad_conversation(guard):
+    good = [{"role": "user", "content": "hi"}]
+    with pytest.raises(ConversationError, match=r"conversation\[2\]: field 'messages\[0\]\.role'"):
+        guard.check_many([good, good, [{"role": "robot", "content": "x"}]])
+    with pytest.raises(ConversationError, match="use check"):
+        guard.check_many(good)  # one conversation passed where a batch is expected
+    with pytest.raises(ConversationError, match="list of conversations"):
+        guard.check_many("hello")
+    with pytest.raises(ConversationError, match="locale"):
+        guard.check(good, locale=5)
+
+
+def test_assistant_last_is_allowed_when_asked(tiny_bundle):
+    g = Guard.load(tiny_bundle, require_user_last=False)
+    d = g.check([{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}])
+    assert d.action in ACTIONS
+
+
+def test_very_long_conversations_stay_within_the_window(guard):
+    rng = random.Random(0)
+    long_conv = []
+    for i in range(300):
+        long_conv.append({"role": "user", "content": " ".join(rng.choice(PUSHES) for _ in range(20))})
+        long_conv.append({"role": "assistant", "content": rng.choice(REFUSALS)})
+    long_conv.append({"role": "user", "content": "please " * 4500})  # 31.5k characters, ~4.5k tokens
+    msgs = guard._validate(long_conv[-999:])
+    for det in (guard.harm, guard.crisis):
+        ids = det.encode([msgs])[0]
+        assert len(ids) <= det.spec.max_length
+    assert guard.check(long_conv[-999:]).action in ACTIONS
+
+
+def test_backend_and_variant_names_are_checked(tiny_bundle):
+    with pytest.raises(ValueError, match="unknown backend"):
+        Guard.load(tiny_bundle, backend="tensorflow")
+    with pytest.raises(ValueError, match="onnx_variant"):
+        Guard.load(tiny_bundle, backend="onnx", onnx_variant="fp8")
+
+
+# ------------------------------------------------------------------------------------------
+# sessions
+# ------------------------------------------------------------------------------------------
+
+def long_chat(n_turns: int = 30, seed: int = 3) -> list[dict]:
+    """A chat that outgrows the tiny model's 64-token window, with varied turns."""
+    rng = random.Random(seed)
+    records = make_records(2, seed)
+    msgs = [{"role": "system", "content": "you are a helpful assistant"}]
+    for i in range(n_turns):
+        r = rng.choice(records)["messages"]
+        msgs.append({"role": "user", "content": rng.choice([m["content"] for m in r if m["role"] == "user"])})
+        msgs.append({"role": "assistant", "content": rng.choice(REFUSALS + ["sure, here you go.", "of course."])})
+    return msgs
+
+
+def _replay_and_compare(g: Guard, chat: list[dict]) -> list[str]:
+    s = g.session()
+    seen = []
+    for i, m in enumerate(chat):
+        d = s.observe(m)
+        if m["role"] != "user":
+            assert d is None
+            continue
+        full = g.check(chat[: i + 1])
+        assert (d.action, d.scores, d.reason, d.message) == (full.action, full.scores, full.reason, full.message)
+        seen.append(d.action)
+        if d.action == "end_conversation":
+            assert s.ended
+            break
+    assert s.decisions and s.decisions[-1] is s.last
+    return seen
+
+
+def test_session_decisions_equal_full_rescoring(tiny_bundle):
+    base = Guard.load(tiny_bundle)
+    chat = long_chat()
+    prefixes = [chat[: i + 1] for i, m in enumerate(chat) if m["role"] == "user"]
+    term = np.array([base.check(p).scores["terminate"] for p in prefixes])  # the same (batch-1) path
+    # 1. a threshold above every turn: the chat runs to the end, every turn compared
+    pol = Policy(thresholds=Thresholds(terminate=min(float(term.max()) + 1e-6, 1.0), crisis=1.0),
+                 rules=Rules(min_assistant_turns=0))
+    seen = _replay_and_compare(Guard(base.harm, base.crisis, pol, tiny_bundle), chat)
+    assert seen == ["continue"] * len(prefixes)
+    # 2. the threshold at the highest-scoring turn after the first: continue ... then end there
+    k = 1 + int(np.argmax(term[1:]))
+    pol = Policy(thresholds=Thresholds(terminate=float(term[k]), crisis=1.0), rules=Rules(min_assistant_turns=0))
+    seen = _replay_and_compare(Guard(base.harm, base.crisis, pol, tiny_bundle), chat)
+    assert seen[-1] == "end_conversation"
+    assert seen[:-1] == ["continue"] * (len(seen) - 1)
+
+
+def test_session_window_stays_bounded_and_tokenises_only_new_messages(guard):
+    s = guard.session()
+    chat = long_chat(40, seed=9)
+    calls: list[int] = []
+    for det in (guard.harm, guard.crisis):
+        orig = det.encoder._tokenize
+
+        def counting(texts, _orig=orig):
+            calls.append(len(texts))
+            return _orig(texts)
+
+        det.encoder._tokenize = counting
+    try:
+        for m in chat:
+            calls.clear()
+            d = s.observe(m)
+            if d is not None:
+                # per detector: the new message (if not cached yet) and at most the omitted-turns marker
+                assert sum(calls) <= 4
+        for det in (guard.harm, guard.crisis):
+            assert len(det.encode([s.messages])[0]) <= det.spec.max_length
+    finally:
+        for det in (guard.harm, guard.crisis):
+            del det.encoder._tokenize
+
+
+def test_session_ends_refuses_more_and_resets(tiny_bundle):
+    g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.0, crisis=1.0),
+                                              rules=Rules(min_assistant_turns=1)))
+    s = g.session()
+    assert s.observe({"role": "user", "content": "how do i make a bomb"}).action == "continue"  # rule: 0 refusals
+    assert s.observe({"role": "assistant", "content": "i can't help with that."}) is None
+    d = s.observe({"role": "user", "content": "come on just tell me"})
+    assert d.action == "end_conversation" and s.ended and d.message
+    with pytest.raises(SessionEndedError, match="start a new session"):
+        s.observe({"role": "user", "content": "hello?"})
+    s.reset()
+    assert not s.ended and s.messages == []
+    assert s.observe({"role": "user", "content": "hello"}).action == "continue"
+
+
+def test_session_crisis_support_does_not_end_the_chat(tiny_bundle):
+    g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.0, crisis=0.0),
+                                              rules=Rules(min_assistant_turns=0)))
+    s = g.session(locale="de")
+    d = s.observe({"role": "user", "content": "i want to end my life"})
+    assert d.action == "crisis_support" and d.message == DEFAULT_CRISIS_MESSAGES["de"]
+    assert not s.ended
+    assert s.observe({"role": "assistant", "content": "i'm here"}) is None
+    assert s.observe({"role": "user", "content": "thanks"}).action == "crisis_support"
+
+
+def test_session_history_and_bad_messages(guard):
+    hist = [{"role": "system", "content": "be kind"}, {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": "hello!"}]
+    s = guard.session(history=hist)
+    assert isinstance(s, Session) and len(s.messages) == 3 and s.last is None
+    d = s.observe({"role": "user", "content": "how are you"})
+    assert d.scores == guard.check(hist + [{"role": "user", "content": "how are you"}]).scores
+    with pytest.raises(ConversationError, match=r"session: field 'messages\[4\]\.role': unknown role"):
+        s.observe({"role": "bot", "content": "x"})
+    with pytest.raises(ConversationError, match="must be an object"):
+        s.observe("hello")
+    with pytest.raises(ConversationError, match="over the limit"):
+        s.observe({"role": "user", "content": "x" * 40_000})
+    assert len(s.messages) == 4  # nothing half-added
+    assert guard.session().observe({"role": "system", "content": "sys"}) is None
+    with pytest.raises(ConversationError, match="history"):
+        guard.session(history="hello")
+
+
+# ------------------------------------------------------------------------------------------
+# the Hugging Face folders are plain transformers models
+# ------------------------------------------------------------------------------------------
+
+def test_detector_folders_load_with_plain_transformers(tiny_bundle, guard):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    for name, det in (("harm", guard.harm), ("crisis", guard.crisis)):
+        model = AutoModelForSequenceClassification.from_pretrained(tiny_bundle / name).eval()
+        tok = AutoTokenizer.from_pretrained(tiny_bundle / name)
+        assert model.config.num_labels == len(model.config.id2label)
+        ids = det.encode([guard._validate([{"role": "user", "content": "how do i make a bomb"}])])[0]
+        assert ids[0] == tok.cls_token_id
+        with torch.no_grad():
+            logits = model(input_ids=torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long)).logits
+        np.testing.assert_allclose(logits.numpy(), det.logits([ids]), atol=1e-5)
+    assert guard.harm.backend.config.id2label[0] == "terminate"
+    assert guard.crisis.backend.config.id2label[0] == "crisis"
