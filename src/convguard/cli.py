@@ -316,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--format", action="append", choices=("onnx", "mlflow"), required=True)
     ex.add_argument("--parity-data", default=None, help="conversations for the parity check (default: a "
                     "generated sample)")
+    ex.add_argument("--parity-n", type=int, default=300, help="conversations for the parity check")
+    ex.add_argument("--strict-parity", action="store_true", help="exit 3 when int8 parity fails")
     ex.add_argument("--out", default=None, help="for mlflow: also save the model to this folder")
     ex.add_argument("--register-as", default="convguard-guard")
     ex.add_argument("--mlruns-dir", default="mlruns")
