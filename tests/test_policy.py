@@ -69,3 +69,41 @@ def test_bad_policy_files_are_refused_with_the_key(tmp_path, text, match):
     p.write_text(text)
     with pytest.raises(ValueError, match=match):
         Policy.load(p)
+
+
+def test_second_and_third_crisis_signals():
+    pol = Policy(Thresholds(terminate=0.5, crisis=0.5), Rules(self_harm_veto=0.25, crisis_backup_threshold=0.3))
+    # the harm head reads self-harm: a would-be end goes to crisis support
+    s = scores(0.9, 0.0)
+    s["self_harm_prob"] = 0.3
+    a, r = pol.decide(s, 3)
+    assert a == "crisis_support" and "self-harm" in r
+    # the backup crisis detector fires
+    s = scores(0.9, 0.0)
+    s["crisis_backup"] = 0.31
+    assert pol.decide(s, 3)[0] == "crisis_support"
+    s["crisis_backup"] = 0.29
+    assert pol.decide(s, 3)[0] == "end_conversation"
+
+
+def test_apply_policy_matches_decide():
+    import numpy as np
+
+    from convguard.evaluation import apply_policy
+    from convguard.taxonomy import HARM_CATEGORIES
+
+    rng = np.random.default_rng(0)
+    n = 400
+    cat = rng.dirichlet(np.ones(len(HARM_CATEGORIES)) * 0.3, size=n)
+    pers = rng.dirichlet(np.ones(4), size=n)
+    system = {"terminate": rng.random(n), "crisis": rng.random(n) ** 3, "harm_category": cat, "persistence": pers,
+              "crisis_backup": rng.random(n) ** 3}
+    n_assist = rng.integers(0, 5, n)
+    pol = Policy(Thresholds(0.6, 0.7), Rules(min_assistant_turns=2, min_pushes=1, self_harm_veto=0.2,
+                                             crisis_backup_threshold=0.5))
+    actions, _ = apply_policy(system, n_assist, pol.thresholds, pol.rules)
+    sh = HARM_CATEGORIES.index("suicide_self_harm")
+    for i in range(n):
+        s = {"terminate": system["terminate"][i], "crisis": system["crisis"][i], "persistence": pers[i],
+             "self_harm_prob": cat[i, sh], "crisis_backup": system["crisis_backup"][i]}
+        assert pol.decide(s, int(n_assist[i]))[0] == actions[i], i

@@ -66,6 +66,9 @@ class BaselineModel:
     def score(self, convs: list[Conversation]) -> np.ndarray:
         return self.pipeline.predict_proba([conversation_text(c) for c in convs])[:, 1]
 
+    def score_message_lists(self, convs) -> np.ndarray:
+        return self.pipeline.predict_proba([render_text(m) for m in convs])[:, 1]
+
     def score_messages(self, messages) -> float:
         return float(self.pipeline.predict_proba([render_text(messages)])[0, 1])
 

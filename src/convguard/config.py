@@ -187,6 +187,11 @@ class PolicyRulesConfig:
     min_pushes: int = 0
     #: end a chat only after at least this many assistant turns (refusals/redirections) exist
     min_assistant_turns: int = 2
+    #: the harm head's self-harm probability at which a would-be end goes to crisis support
+    self_harm_veto: float = 0.25
+    #: also route to crisis support when the TF-IDF crisis baseline passes its own threshold
+    #: (chosen on validation like the detector's): an OR of two independent crisis detectors
+    crisis_backup: bool = True
 
 
 def quickstart_recipe(recipe: str) -> RecipeConfig:

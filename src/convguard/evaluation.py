@@ -139,10 +139,19 @@ def apply_policy(system: Mapping[str, np.ndarray], n_assistant: np.ndarray, thre
     if rules.min_pushes and pushes is not None:
         allowed &= pushes >= rules.min_pushes
     in_crisis = crisis >= thresholds.crisis
-    effective = np.where(allowed & ~in_crisis, term, 0.0)
+    backup = system.get("crisis_backup")
+    if backup is not None and rules.crisis_backup_threshold is not None:
+        in_crisis = in_crisis | (np.asarray(backup, dtype=float) >= rules.crisis_backup_threshold)
+    # second crisis signal: the harm head reading self-harm turns a would-be end into crisis support
+    cat = system.get("harm_category")
+    veto = np.zeros(len(term), dtype=bool)
+    if cat is not None and rules.self_harm_veto < 1.0:
+        sh = np.asarray(cat)[:, HARM_CATEGORIES.index("suicide_self_harm")]
+        veto = (sh >= rules.self_harm_veto) & allowed & (term >= thresholds.terminate)
+    effective = np.where(allowed & ~in_crisis & ~veto, term, 0.0)
     actions = np.full(len(term), "continue", dtype=object)
     actions[effective >= thresholds.terminate] = "end_conversation"
-    actions[in_crisis] = "crisis_support"
+    actions[in_crisis | veto] = "crisis_support"
     return actions, effective
 
 

@@ -374,7 +374,27 @@ class Guard:
         self.stats["scored"] += len(convs)
         if self.fallback_margin:
             self._cascade(convs, hs, cs, batch_size)
-        return {**hs, **cs}
+        out = {**hs, **cs}
+        backup = self._crisis_backup()
+        if backup is not None:
+            out["crisis_backup"] = backup.score_message_lists(convs)
+        return out
+
+    def _crisis_backup(self):
+        """The bundle's TF-IDF crisis baseline, when the policy uses it as a second crisis signal
+        (``rules.crisis_backup_threshold``)."""
+        if self.policy.rules.crisis_backup_threshold is None:
+            return None
+        if getattr(self, "_backup", None) is None:
+            from .baselines import BaselineModel
+            from .bundle import BundleError
+
+            folder = (self.bundle_dir or Path(".")) / "baselines"
+            if not (folder / "crisis.skops").exists():
+                raise BundleError(f"{folder}: policy.yaml sets rules.crisis_backup_threshold but the bundle has no "
+                                  f"crisis baseline (baselines/crisis.skops)")
+            self._backup = BaselineModel.load(folder, "crisis")
+        return self._backup
 
     def _near_threshold(self, scores: Mapping[str, np.ndarray], head: str, threshold: float) -> np.ndarray:
         """Rows whose ``head`` logit (before temperature) is within the margin of the threshold's."""
@@ -411,7 +431,10 @@ class Guard:
         s = {"terminate": float(scores["terminate"][i]), "crisis": float(scores["crisis"][i]),
              "harm_category": HARM_CATEGORIES[k], "harm_category_prob": float(cat_p[k]),
              "persistence": expected_pushes}
-        view = {**s, "harm_category_label": s["harm_category"], "persistence": pers}
+        if "crisis_backup" in scores:
+            s["crisis_backup"] = float(scores["crisis_backup"][i])
+        view = {**s, "harm_category_label": s["harm_category"], "persistence": pers,
+                "self_harm_prob": float(cat_p[HARM_CATEGORIES.index("suicide_self_harm")])}
         if n_assistant is None:
             n_assistant = sum(1 for m in messages if m.role == "assistant")
         action, reason = self.policy.decide(view, n_assistant)

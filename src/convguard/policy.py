@@ -77,6 +77,13 @@ class Rules:
     min_assistant_turns: int = 2
     #: never end unless the persistence head predicts at least this many pushes (0 = rule off)
     min_pushes: int = 0
+    #: a second crisis signal: when the harm head gives ``suicide_self_harm`` at least this
+    #: probability, a chat that would be ended goes to crisis support instead (1.0 = rule off).
+    #: Self-harm requests are never termination-worthy under the label policy.
+    self_harm_veto: float = 0.25
+    #: a third: the bundle's TF-IDF crisis baseline at this threshold also triggers crisis support
+    #: (an OR of two independent detectors for the high-recall crisis operating point; null = off)
+    crisis_backup_threshold: float | None = None
 
 
 @dataclass
@@ -104,6 +111,11 @@ class Policy:
         t = self.thresholds
         if crisis >= t.crisis:
             return "crisis_support", f"crisis score {crisis:.3f} >= {t.crisis:.3f}: crisis overrides termination"
+        backup = scores.get("crisis_backup")
+        tb = self.rules.crisis_backup_threshold
+        if backup is not None and tb is not None and float(backup) >= tb:
+            return "crisis_support", (f"backup crisis detector {float(backup):.3f} >= {tb:.3f}: crisis overrides "
+                                      f"termination")
         if term >= t.terminate:
             if n_assistant_turns < self.rules.min_assistant_turns:
                 return "continue", (f"termination score {term:.3f} >= {t.terminate:.3f} but only {n_assistant_turns} "
@@ -112,6 +124,11 @@ class Policy:
             if self.rules.min_pushes and pushes is not None and pushes < self.rules.min_pushes:
                 return "continue", (f"termination score {term:.3f} >= {t.terminate:.3f} but predicted pushes "
                                     f"{pushes} < {self.rules.min_pushes}")
+            sh = scores.get("self_harm_prob")
+            if sh is not None and float(sh) >= self.rules.self_harm_veto:
+                return "crisis_support", (f"termination score {term:.3f} >= {t.terminate:.3f} but the harm head "
+                                          f"reads self-harm ({float(sh):.3f} >= {self.rules.self_harm_veto:.3f}): "
+                                          f"crisis overrides termination")
             cat = scores.get("harm_category_label", "none")
             return "end_conversation", (f"termination score {term:.3f} >= {t.terminate:.3f} after "
                                         f"{n_assistant_turns} assistant turns; category {cat}")

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import time
@@ -109,7 +110,9 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
 
         # provisional bundle -> scores on validation prefixes -> thresholds -> final bundle
         t = time.time()
-        rules = Rules(min_assistant_turns=cfg.rules.min_assistant_turns, min_pushes=cfg.rules.min_pushes)
+        rules = Rules(min_assistant_turns=cfg.rules.min_assistant_turns, min_pushes=cfg.rules.min_pushes,
+                      self_harm_veto=cfg.rules.self_harm_veto)
+        base_rules = rules  # the baselines have no harm head and no backup
         bundle_dir = out / "bundle"
         data_fp = fingerprint(splits.train)
         write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
@@ -121,8 +124,14 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
                                               "n_rows": len(val_rows), "sha256": fingerprint(splits.validation)["sha256"]}}
         chosen = {}
-        for system in val_table.systems:
-            tc, cc = choose_thresholds(val_table, cfg.thresholds, rules, system)
+        # baselines first: the TF-IDF crisis baseline's threshold is the backup crisis signal the
+        # detectors' policy uses (an OR of two crisis detectors), so it must be known before the
+        # detectors' termination threshold is chosen under that policy
+        for system in [s_ for s_ in val_table.systems if s_ != MAIN] + [MAIN]:
+            if system == MAIN and cfg.rules.crisis_backup and "tfidf_baseline" in chosen:
+                rules = dataclasses.replace(rules, crisis_backup_threshold=chosen["tfidf_baseline"].crisis)
+                val_table.systems[MAIN]["crisis_backup"] = val_table.systems["tfidf_baseline"]["crisis"]
+            tc, cc = choose_thresholds(val_table, cfg.thresholds, rules if system == MAIN else base_rules, system)
             chosen[system] = Thresholds(terminate=tc.threshold, crisis=cc.threshold)
             entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
             if system == MAIN:

@@ -21,6 +21,8 @@ ends* (counted separately), and crisis conversations ended at any turn break the
 
 from __future__ import annotations
 
+import dataclasses
+
 import bisect
 import logging
 from dataclasses import dataclass, field
@@ -331,9 +333,9 @@ def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir:
     policies = policies_from(guard.policy)
     R.complete_policies(policies, rs.systems, MAIN)
     th, rules = policies[MAIN]
-    rules = Rules(min_assistant_turns=rules.min_assistant_turns if min_assistant_turns is None
-                  else int(min_assistant_turns),
-                  min_pushes=rules.min_pushes if min_pushes is None else int(min_pushes))
+    rules = dataclasses.replace(
+        rules, min_assistant_turns=rules.min_assistant_turns if min_assistant_turns is None else int(min_assistant_turns),
+        min_pushes=rules.min_pushes if min_pushes is None else int(min_pushes))
     policies[MAIN] = (Thresholds(terminate=th.terminate if terminate_threshold is None else float(terminate_threshold),
                                  crisis=th.crisis if crisis_threshold is None else float(crisis_threshold)), rules)
     results = {name: replay(rs, pth, prules, name) for name, (pth, prules) in policies.items() if name in rs.systems}

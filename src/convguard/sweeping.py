@@ -20,6 +20,8 @@ prefix; the *benign* false-termination rate is over benign-edgy prefixes only.
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as _dt
 import logging
 import math
@@ -151,7 +153,8 @@ def write_thresholds(bundle_dir: str | Path, thresholds: Thresholds, rules: Rule
         if not 0.0 <= v <= 1.0:
             raise ValueError(f"threshold {k}={v} outside [0, 1]")
     pol.thresholds = Thresholds(terminate=float(thresholds.terminate), crisis=float(thresholds.crisis))
-    pol.rules = Rules(**{k: int(v) for k, v in rules.__dict__.items()})
+    pol.rules = dataclasses.replace(rules, min_assistant_turns=int(rules.min_assistant_turns),
+                                    min_pushes=int(rules.min_pushes))
     pol.selection = _plain(new)
     pol.save(root / "policy.yaml")
     Policy.load(root / "policy.yaml")  # round-trips
@@ -201,9 +204,9 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
     base = load_baselines(root / "baselines") if baselines and (root / "baselines").exists() else {}
     rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
     old = guard.policy
-    rules = Rules(min_assistant_turns=old.rules.min_assistant_turns if min_assistant_turns is None
-                  else int(min_assistant_turns),
-                  min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
+    rules = dataclasses.replace(
+        old.rules, min_assistant_turns=old.rules.min_assistant_turns if min_assistant_turns is None
+        else int(min_assistant_turns), min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
     t = rs.table
     if not ((t.y_terminate == 1).any() and (t.y_terminate == 0).any() and (t.y_crisis == 1).any()):
         raise ValueError(f"{data_name}: a sweep needs labelled data with termination-worthy and other conversations "
