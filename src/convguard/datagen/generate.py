@@ -7,13 +7,13 @@ per conversation, from ``seed`` and the conversation's index), nothing iterates 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..bundle import sha256_file
 from ..io import write_jsonl
 from ..schema import Conversation, ValidationOptions, validate_record
 from ..taxonomy import SUBTYPE_GROUPS, SUBTYPES
@@ -253,14 +253,6 @@ def intent_counts() -> dict[str, dict[str, int]]:
 # writing
 # ------------------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _count(convs: list[Conversation]) -> dict[str, Any]:
     def sort(c: Counter) -> dict[str, int]:
         return {k: c[k] for k in sorted(c)}
@@ -288,7 +280,7 @@ def generate(out_dir: str | Path, n: int = DEFAULT_N, seed: int = 0) -> dict[str
     for s in SPLITS:
         path = out / f"{s}.jsonl"
         count = write_jsonl(splits[s], path)
-        files[s] = {"path": path.name, "conversations": count, "sha256": _sha256(path)}
+        files[s] = {"path": path.name, "conversations": count, "sha256": sha256_file(path)}
     heldout: dict[str, list[str]] = {"validation": [], "test": []}
     for s in ("validation", "test"):
         heldout[s] = sorted({c.meta["family"]: None for c in splits[s]
