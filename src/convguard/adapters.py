@@ -64,7 +64,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .io import ColumnMap, ReadReport, _csv_rows
+from .io import ColumnMap, ReadReport, _csv_rows, _validated
 from .schema import Conversation, ConversationError, ValidationOptions, validate_record
 from .taxonomy import HARM_CATEGORIES, SUBTYPE_GROUPS
 
@@ -405,33 +405,16 @@ def single_turn_to_conversations(
             raise ValueError(f"label_map[{k!r}] = {cat!r} is not a harm category (known: {', '.join(HARM_CATEGORIES)})")
     options = options or ValidationOptions()
     source, numbered = read_rows(rows, split=split)
-    if report is None:
-        own_report = ReadReport(source=source)
-    else:
-        own_report = report
-    out: list[Conversation] = []
-    seen: dict[str, int] = {}
-    for line, row in numbered:
-        try:
-            if isinstance(row, ConversationError):
-                raise row
-            conv = _convert_row(row, line, source, prompt_col=prompt_col, label_col=label_col,
-                                label_map=label_map, mode=mode, n_pushes=n_pushes, seed=seed, id_col=id_col,
-                                response_col=response_col, benchmark=benchmark, subtype_fn=subtype_fn,
-                                harm_category_fn=harm_category_fn, meta_fn=meta_fn, label_cols=label_cols,
-                                options=options)
-            if conv.id in seen:
-                raise ConversationError(f"duplicate id {conv.id!r} (first seen on row {seen[conv.id]})",
-                                        field=id_col or "id", record_id=conv.id)
-            seen[conv.id] = line
-        except ConversationError as e:
-            e = e.located(source=source, line=line)
-            if not skip_invalid:
-                raise e from None
-            own_report.skipped.append(e)
-            continue
-        own_report.read += 1
-        out.append(conv)
+    own_report = ReadReport(source=source) if report is None else report
+
+    def convert(row: Row, line: int) -> Conversation:
+        return _convert_row(row, line, source, prompt_col=prompt_col, label_col=label_col, label_map=label_map,
+                            mode=mode, n_pushes=n_pushes, seed=seed, id_col=id_col, response_col=response_col,
+                            benchmark=benchmark, subtype_fn=subtype_fn, harm_category_fn=harm_category_fn,
+                            meta_fn=meta_fn, label_cols=label_cols, options=options)
+
+    out = list(_validated(numbered, source, options, skip_invalid, own_report, convert=convert,
+                          id_field=id_col or "id", unit="row"))
     if skip_invalid and report is None and own_report.n_skipped:
         warnings.warn(own_report.summary(), stacklevel=2)
     return out

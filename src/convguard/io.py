@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .schema import Conversation, ConversationError, ValidationOptions, validate_record
 
@@ -189,16 +189,21 @@ def _transpose_struct_sequence(msgs: Mapping[str, Any], column: str) -> list[dic
 # ------------------------------------------------------------------------------------------
 
 def _validated(records: Iterable[tuple[int, Any]], source: str, options: ValidationOptions,
-               skip_invalid: bool, report: ReadReport) -> Iterator[Conversation]:
+               skip_invalid: bool, report: ReadReport, *,
+               convert: Callable[[Any, int], Conversation] | None = None, id_field: str = "id",
+               unit: str = "line") -> Iterator[Conversation]:
+    """Validate ``(line, record)`` pairs (``convert`` turns one into a Conversation; default
+    :func:`validate_record`), reject duplicate ids, and raise or -- with ``skip_invalid`` --
+    record every bad one in ``report``.  Shared by the readers and the benchmark adapters."""
     seen: dict[str, int] = {}
     for line, obj in records:
         try:
             if isinstance(obj, ConversationError):
                 raise obj
-            conv = validate_record(obj, options)
+            conv = convert(obj, line) if convert else validate_record(obj, options)
             if conv.id in seen:
-                raise ConversationError(f"duplicate id {conv.id!r} (first seen on line {seen[conv.id]})",
-                                        field="id", record_id=conv.id)
+                raise ConversationError(f"duplicate id {conv.id!r} (first seen on {unit} {seen[conv.id]})",
+                                        field=id_field, record_id=conv.id)
             seen[conv.id] = line
         except ConversationError as e:
             e = e.located(source=source, line=line)
