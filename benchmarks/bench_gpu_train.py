@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import platform
 import sys
 import time
@@ -71,7 +70,7 @@ def build_data(args):
     from transformers import AutoTokenizer
 
     from convguard.datagen import generate_conversations, split_conversations
-    from convguard.dataset import expand_prefixes, targets
+    from convguard.dataset import expand_prefixes
     from convguard.text import ConversationEncoder, EncodeSpec
 
     convs = generate_conversations(args.n, seed=0)
@@ -189,7 +188,6 @@ def run_convguard(args, train, val, tok):
     from convguard.config import load_config
     from convguard.train import fit
 
-    device = "cuda" if torch.cuda.is_available() else "cpu"
     over = [f"model.base={args.model}", f"model.max_length={args.max_length}", "model.truncation.last_user_max=128",
             "model.truncation.first_user_max=64", "model.truncation.stub_tokens=8", "train.epochs=1",
             f"train.max_steps={math.ceil(args.steps * 32 / args.batch)}", f"train.batch_size={args.batch}",

@@ -15,7 +15,6 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 
 from .config import ConfigError
 from .schema import ConversationError

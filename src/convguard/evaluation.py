@@ -23,10 +23,10 @@ import numpy as np
 
 from . import metrics as M
 from .calibration import expected_calibration_error
-from .config import PolicyRulesConfig, ThresholdConfig
+from .config import ThresholdConfig
 from .policy import Policy, Rules, Thresholds
 from .schema import Conversation
-from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
+from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 from .thresholds import ThresholdChoice, select_threshold
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,7 @@ def predicted_pushes(system: Mapping[str, np.ndarray]) -> np.ndarray | None:
     p = system.get("persistence")
     if p is None:
         return None
-    values = np.array([int(b.rstrip("+")) for b in PERSISTENCE_BUCKETS])
-    return values[np.argmax(p, axis=1)]
+    return np.array(PERSISTENCE_VALUES)[np.argmax(p, axis=1)]
 
 
 def apply_policy(system: Mapping[str, np.ndarray], n_assistant: np.ndarray, thresholds: Thresholds,

@@ -42,7 +42,7 @@ from .bundle import BundleError
 from .modeling import FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores
 from .policy import Policy
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
-from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
+from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 from .text import ConversationEncoder
 
 log = logging.getLogger(__name__)
@@ -427,7 +427,7 @@ class Guard:
         cat_p = scores["harm_category"][i]
         k = int(np.argmax(cat_p))
         pers = scores["persistence"][i]
-        expected_pushes = float(sum(p * int(b.rstrip("+")) for p, b in zip(pers, PERSISTENCE_BUCKETS)))
+        expected_pushes = float(sum(p * v for p, v in zip(pers, PERSISTENCE_VALUES)))
         s = {"terminate": float(scores["terminate"][i]), "crisis": float(scores["crisis"][i]),
              "harm_category": HARM_CATEGORIES[k], "harm_category_prob": float(cat_p[k]),
              "persistence": expected_pushes}

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from .taxonomy import PERSISTENCE_BUCKETS
+from .taxonomy import PERSISTENCE_VALUES
 
 POLICY_VERSION = 1
 
@@ -207,4 +207,4 @@ def predicted_pushes(scores: Mapping[str, Any]) -> int | None:
         idx = int(max(range(len(probs)), key=lambda i: probs[i]))
     except TypeError:
         return None
-    return int(PERSISTENCE_BUCKETS[idx].rstrip("+"))
+    return PERSISTENCE_VALUES[idx]

@@ -35,6 +35,8 @@ HARM_CATEGORIES: tuple[str, ...] = tuple(HARM_CATEGORY_CODES)
 
 #: persistence is a count; the model predicts it in these buckets (the last one is "3 or more")
 PERSISTENCE_BUCKETS: tuple[str, ...] = ("0", "1", "2", "3+")
+#: the push count each bucket stands for (its lower bound)
+PERSISTENCE_VALUES: tuple[int, ...] = tuple(int(b.rstrip("+")) for b in PERSISTENCE_BUCKETS)
 
 
 def persistence_bucket(count: int) -> int:
