@@ -31,7 +31,7 @@ import numpy as np
 
 from . import metrics as M
 from .evaluation import (MAIN, ScoreTable, _termination_rows, apply_policy, evaluate_table, policies_from,
-                         predicted_pushes, score_table)
+                         predicted_pushes, score_table, table_from_scores)
 from .policy import Policy, Rules, Thresholds
 from .schema import Conversation
 from .taxonomy import ACTIONS, HARM_CATEGORIES
@@ -682,6 +682,20 @@ def _labels(bundle_dirs: Sequence[Path]) -> list[str]:
     return labels
 
 
+def _whole_conversations(rs, convs: Sequence[Conversation]) -> ScoreTable | None:
+    """The conversation-level table taken from replay scores: a conversation that ends on a user
+    turn is its own last prefix, so its row is already scored.  None when some conversation does
+    not end on a user turn (then it is scored separately)."""
+    rows: dict[str, int] = {}
+    for r, cid in enumerate(rs.table.ids):
+        if cid == rs.convs[int(rs.conv_index[r])].id:  # the prefix that is the whole conversation
+            rows[cid] = r
+    if len(rows) != len(convs) or any(c.id not in rows for c in convs):
+        return None
+    idx = np.array([rows[c.id] for c in convs])
+    return table_from_scores(convs, {s: {k: v[idx] for k, v in d.items()} for s, d in rs.table.systems.items()})
+
+
 def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequence[Conversation],
                      out_dir: str | Path, *, n_boot: int = 1000, tracker=None, baselines: bool = True,
                      errors: int = 25, seed: int = 0, data_name: str = "data", replay: bool = True,
@@ -730,15 +744,23 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     multi = len(bdirs) > 1
     table: ScoreTable | None = None
     policies: dict[str, tuple[Thresholds, Rules]] = {}
-    guards: dict[str, Any] = {}
-    base_models: dict[str, Any] = {}
     bundle_systems: list[str] = []
     meta: list[dict[str, Any]] = []
+    rs_by_bundle: dict[str, Any] = {}
     for k, (b, lab) in enumerate(zip(bdirs, labels)):
         guard = Guard.load(b, require_user_last=False)
         base = load_baselines(b / "baselines") if (k == 0 and baselines and (b / "baselines").exists()) else {}
-        t = score_table(guard, convs, base or None, batch_size=batch_size, progress=progress)
         main_name = f"{MAIN}:{lab}" if multi else MAIN
+        if replay:  # score every user-turn prefix once; the whole conversations are among them
+            from .replay import replay_scores
+
+            rs_by_bundle[main_name] = replay_scores(guard, convs, base or None, batch_size=batch_size,
+                                                    progress=progress)
+            t = _whole_conversations(rs_by_bundle[main_name], convs)
+        else:
+            t = None
+        if t is None:
+            t = score_table(guard, convs, base or None, batch_size=batch_size, progress=progress)
         pols = policies_from(guard.policy)
         rename = {MAIN: main_name, BASELINE: BASELINE}
         systems = {rename.get(s, s): d for s, d in t.systems.items()}
@@ -750,9 +772,6 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
             table.systems = systems
         else:
             table.systems.update(systems)
-        guards[main_name] = guard
-        if base:
-            base_models[main_name] = base
         bundle_systems.append(main_name)
         info = bundle_info(b)
         meta.append({"system": main_name, "path": info["path"], "sha": info["sha"], "label": lab,
@@ -773,11 +792,9 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     replay_results: dict[str, Any] = {}
     if replay:
         from .replay import replay as do_replay
-        from .replay import replay_scores
 
         for name in bundle_systems:
-            base = base_models.get(name)
-            rs = replay_scores(guards[name], convs, base, batch_size=batch_size, progress=progress)
+            rs = rs_by_bundle[name]
             for s in rs.systems:
                 sname = name if s == MAIN else s
                 if sname in policies:
