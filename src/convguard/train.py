@@ -462,13 +462,14 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                 yb = {k: v[bt].to(device) for k, v in y_t.items()}
             else:
                 ids, mask, yb = collate(b)
-            real_tokens += sum(lengths[i] for i in b)
+            batch_tokens = sum(lengths[i] for i in b)
+            real_tokens += batch_tokens
             if state["step"] == steady_from:
                 sync()
                 steady["t0"] = time.perf_counter()
             if steady["t0"] is not None:
                 steady["samples"] += len(b)
-                steady["real_tokens"] += sum(lengths[i] for i in b)
+                steady["real_tokens"] += batch_tokens
                 steady["padded"] += [int(mask.shape[1])] * len(b)
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 if split_at:
