@@ -151,7 +151,9 @@ def build_tiny_bundle(root: Path, *, epochs: int = 2) -> Path:
               "train.progress=false", "tracking.enabled=false", "train.lr=1e-3"]
     outs = {}
     for recipe in ("harm", "crisis", "baseline"):
-        cfg = load_config(None, common + [f"recipe={recipe}", f"output_dir={root}/runs/{recipe}"], kind="recipe")
+        view = ["model.view=user_turns"] if recipe == "crisis" else []  # as the quickstart's crisis detector
+        cfg = load_config(None, common + [f"recipe={recipe}", f"output_dir={root}/runs/{recipe}"] + view,
+                          kind="recipe")
         outs[recipe] = run_recipe(cfg)
     splits = load_splits(cfg.data)
     policy = Policy(thresholds=Thresholds(terminate=0.5, crisis=0.5))

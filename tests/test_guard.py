@@ -197,8 +197,12 @@ def test_very_long_conversations_stay_within_the_window(guard):
     long_conv.append({"role": "user", "content": "please " * 4500})  # 31.5k characters, ~4.5k tokens
     msgs = guard._validate(long_conv[-999:])
     for det in (guard.harm, guard.crisis):
-        ids = det.encode([msgs])[0]
-        assert len(ids) <= det.spec.max_length
+        seqs, owner = det.units([msgs])
+        assert all(len(ids) <= det.spec.max_length for ids in seqs)
+        # the harm detector reads one window; the per-turn crisis detector every user turn
+        assert len(seqs) == (1 if det is guard.harm else sum(m.role == "user" for m in msgs))
+    with pytest.raises(ValueError, match="one sequence per user turn"):
+        guard.crisis.encode([msgs])
     assert guard.check(long_conv[-999:]).action in ACTIONS
 
 
@@ -265,6 +269,7 @@ def test_session_window_stays_bounded_and_tokenises_only_new_messages(guard):
     s = guard.session()
     chat = long_chat(40, seed=9)
     calls: list[int] = []
+    scored: list[int] = []
     for det in (guard.harm, guard.crisis):
         orig = det.encoder._tokenize
 
@@ -273,18 +278,30 @@ def test_session_window_stays_bounded_and_tokenises_only_new_messages(guard):
             return _orig(texts)
 
         det.encoder._tokenize = counting
+    orig_logits = guard.crisis.backend.logits
+
+    def counting_logits(seqs, *a, **k):
+        scored.append(len(seqs))
+        return orig_logits(seqs, *a, **k)
+
+    guard.crisis.backend.logits = counting_logits
     try:
         for m in chat:
             calls.clear()
+            scored.clear()
             d = s.observe(m)
             if d is not None:
                 # per detector: the new message (if not cached yet) and at most the omitted-turns marker
                 assert sum(calls) <= 4
+                # the per-turn crisis detector scores the new user turn only (earlier turns are cached)
+                assert sum(scored) <= 1
         for det in (guard.harm, guard.crisis):
-            assert len(det.encode([s.messages])[0]) <= det.spec.max_length
+            seqs, _ = det.units([s.messages])
+            assert all(len(x) <= det.spec.max_length for x in seqs)
     finally:
         for det in (guard.harm, guard.crisis):
             del det.encoder._tokenize
+        del guard.crisis.backend.logits
 
 
 def test_session_ends_refuses_more_and_resets(tiny_bundle):
@@ -344,10 +361,43 @@ def test_detector_folders_load_with_plain_transformers(tiny_bundle, guard):
         model = AutoModelForSequenceClassification.from_pretrained(tiny_bundle / name).eval()
         tok = AutoTokenizer.from_pretrained(tiny_bundle / name)
         assert model.config.num_labels == len(model.config.id2label)
-        ids = det.encode([guard._validate([{"role": "user", "content": "how do i make a bomb"}])])[0]
+        (ids,), _ = det.units([guard._validate([{"role": "user", "content": "how do i make a bomb"}])])
         assert ids[0] == tok.cls_token_id
         with torch.no_grad():
             logits = model(input_ids=torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long)).logits
         np.testing.assert_allclose(logits.numpy(), det.logits([ids]), atol=1e-5)
     assert guard.harm.backend.config.id2label[0] == "terminate"
     assert guard.crisis.backend.config.id2label[0] == "crisis"
+
+
+def test_per_turn_crisis_detector_takes_the_most_alarming_turn_and_never_forgets_it(tiny_bundle):
+    g = Guard.load(tiny_bundle, require_user_last=False)
+    det = g.crisis
+    assert det.spec.view == "user_turns"
+    convs = [g._validate(r["messages"]) for r in make_records(3, seed=5)]
+    pooled = det.pooled_logits(convs)
+    seqs, owner = det.units(convs)
+    raw = det.backend.logits(seqs, det.encoder.pad_id)
+    for k in range(len(convs)):
+        rows = raw[np.array(owner) == k]
+        assert len(rows) == sum(m.role == "user" for m in convs[k])
+        np.testing.assert_allclose(pooled[k], rows[rows[:, 0].argmax()], atol=1e-5)
+    # a chat's crisis score never drops as it goes on (prefixes ending at user turns)
+    for msgs in convs:
+        users = [i for i, m in enumerate(msgs) if m.role == "user"]
+        s = det.scores([msgs[: i + 1] for i in users])["crisis"]
+        assert np.all(np.diff(s) >= -1e-6)
+    # identical turns are scored once per call, and again not at all (cache)
+    det._cache.clear()
+    calls: list[int] = []
+    orig = det.backend.logits
+    det.backend.logits = lambda seqs, *a, **k: (calls.append(len(seqs)), orig(seqs, *a, **k))[1]
+    try:
+        det.pooled_logits([convs[0], convs[0], convs[0][:1]])
+        assert calls == [len(det.units([convs[0]])[0])]
+        det.pooled_logits([convs[0]])
+        assert calls == [len(det.units([convs[0]])[0])]
+    finally:
+        del det.backend.logits
+    with pytest.raises(ValueError, match="nothing to score"):
+        det.pooled_logits([[convs[0][0].__class__("system", "be nice")]])

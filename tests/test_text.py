@@ -87,3 +87,30 @@ def test_encoding_is_deterministic_and_cached(tok):
 
 def test_render_text():
     assert render_text([Message("user", "a"), Message("assistant", "b")]) == "user a [SEP] assistant b"
+
+
+def test_user_turns_view_encodes_every_user_turn_on_its_own(tok):
+    spec = EncodeSpec(max_length=64, view="user_turns", last_user_max=12, stub_tokens=3)
+    enc = ConversationEncoder(tok, spec)
+    msgs = long_chat(14)  # 16 user turns, some far over the clip
+    units = enc.encode_units(msgs)
+    users = [i for i, m in enumerate(msgs) if m.role == "user"]
+    assert len(units) == len(users)
+    for u, i in zip(units, users):
+        text = enc.decode(u)
+        assert text.startswith("[CLS]") and text.endswith("[SEP]")
+        assert len(u) <= spec.max_length
+        # the reply it answers shows as a stub before it; the first turn answers nothing
+        assert ("assistant" in text) == (i > 0)
+        content = tok(msgs[i].content, add_special_tokens=False)["input_ids"]
+        if len(content) <= spec.last_user_max:
+            assert enc.encode_turn(msgs, i)[-len(content) - 1:-1] == content
+    # a long turn keeps its head and tail
+    last = enc.decode(units[-1])
+    assert "user late" in last and "..." in last and last.endswith("it now [SEP]")
+    # a mid-chat turn is never cut away, however long the chat
+    mid = msgs[:15] + [Message("user", "i want to end my life")] + msgs[15:]
+    assert any("i want to end my life" in enc.decode(u) for u in enc.encode_units(mid))
+    # the other views read the whole conversation as one sequence
+    assert len(ConversationEncoder(tok, EncodeSpec(max_length=64)).encode_units(msgs)) == 1
+    assert ConversationEncoder(tok, EncodeSpec(view="user_turns")).encode_units([Message("system", "hi")]) == []

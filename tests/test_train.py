@@ -80,6 +80,50 @@ def test_crisis_recipe_has_one_binary_head(tiny_encoder, small_splits, tmp_path)
     assert json.loads((res.model_dir / "config.json").read_text())["id2label"] == {"0": "crisis"}
 
 
+def test_per_turn_crisis_detector_trains_on_turns_and_scores_conversations_by_their_worst_turn(
+        tiny_encoder, small_splits, tmp_path):
+    from convguard.train import turn_examples, pool_rows
+    from convguard.text import ConversationEncoder, EncodeSpec
+    from transformers import AutoTokenizer
+
+    train = load(small_splits["train"])
+    enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder), EncodeSpec(max_length=64, view="user_turns"))
+    ex = turn_examples(enc, train, progress=False, desc="")
+    # positives: the turn at crisis_from_turn of each crisis conversation; nothing after it
+    crisis = [c for c in train if c.labels.crisis]
+    assert int(ex.y["crisis"].sum()) == len({tuple(enc.encode_turn(c.messages, c.labels.crisis_from_turn))
+                                             for c in crisis})
+    assert all(len(b) == 1 for b in ex.bags)
+    negatives = {tuple(ex.units[b[0]]) for b, y in zip(ex.bags, ex.y["crisis"]) if y == 0}
+    assert tuple(enc.encode_turn(crisis[0].messages, 0)) in negatives  # "hi, can you help me" before the onset
+    assert len(negatives) == sum(1 for b, y in zip(ex.bags, ex.y["crisis"]) if y == 0)  # kept once each
+    # a crisis conversation without an onset is one bag of all its user turns
+    no_onset = Conversation.from_dict({**crisis[0].to_dict(), "labels": {**crisis[0].labels.to_dict(),
+                                                                         "crisis_from_turn": None}})
+    ex2 = turn_examples(enc, [no_onset], progress=False, desc="")
+    assert ex2.bags == [[0, 1]] and ex2.y["crisis"].tolist() == [1.0]
+    # pooling picks, per bag, the row with the highest main logit
+    lg = torch.tensor([[0.0, 1.0], [2.0, -1.0], [-3.0, 5.0]])
+    assert pool_rows(lg, [[0, 1], [2]]).tolist() == [[2.0, -1.0], [-3.0, 5.0]]
+
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "turns", "recipe=crisis", "model.view=user_turns",
+                  "train.epochs=8")
+    res = fit(cfg, train, load(small_splits["validation"]))
+    assert res.best_metric > 0.8  # validation PR-AUC of crisis, on whole conversations and prefixes
+    assert json.loads((res.model_dir / "config.json").read_text())["convguard"]["encoding"]["view"] == "user_turns"
+    # and with the frozen bottom cached
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "turns_cached", "recipe=crisis", "model.view=user_turns",
+                  "model.freeze_layers=1", "train.cache_frozen=true", "train.epochs=8")
+    assert fit(cfg, train, load(small_splits["validation"])).best_metric > 0.8
+
+
+def test_user_turns_view_is_for_the_crisis_recipe_only(tiny_encoder, small_splits, tmp_path):
+    from convguard.config import ConfigError
+
+    with pytest.raises(ConfigError, match="model.view.*crisis recipe"):
+        cfg_for(tiny_encoder, small_splits, tmp_path / "x", "recipe=harm", "model.view=user_turns")
+
+
 def test_early_stopping(tiny_encoder, small_splits, tmp_path):
     cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "es", "train.epochs=30", "train.eval_every=1",
                   "train.early_stopping_patience=2", "train.lr=1e-9", "train.head_lr=1e-9")

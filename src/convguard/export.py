@@ -297,7 +297,7 @@ def _binary_logits(guard, rows: list, batch_size: int = 32) -> dict[str, np.ndar
     out = {}
     for det, head in ((guard.harm, "terminate"), (guard.crisis, "crisis")):
         col = head_slices(det.heads)[head].start
-        out[head] = det.logits(det.encode(rows), batch_size)[:, col].astype(np.float64)
+        out[head] = det.pooled_logits(rows, batch_size)[:, col].astype(np.float64)
     return out
 
 
@@ -429,10 +429,12 @@ def export_onnx(bundle_dir: str | Path, *, variants: Sequence[str] = VARIANTS, p
         report["created"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         info["created"] = report["created"]
         info["how_to_feed"] = ("token ids from the detector's tokenizer (<detector>/tokenizer.json) laid out as "
-                               "convguard.text.ConversationEncoder does ([CLS] role content [SEP] ... within "
-                               "encoding.max_length); attention_mask 1 for tokens, 0 for padding; token_type_ids "
-                               "zeros. logits -> sigmoid for binary heads, softmax per multiclass head "
-                               "(convguard.modeling.logits_to_scores), policy.yaml for thresholds.")
+                               "convguard.text.ConversationEncoder.encode_units does: one sequence per "
+                               "conversation ([CLS] role content [SEP] ... within encoding.max_length), or with "
+                               "encoding.view 'user_turns' one per user turn, the conversation taking the row of "
+                               "the turn with the highest first logit; attention_mask 1 for tokens, 0 for "
+                               "padding; token_type_ids zeros. logits -> sigmoid for binary heads, softmax per "
+                               "multiclass head (convguard.modeling.logits_to_scores), policy.yaml for thresholds.")
         (tmp / PARITY_FILE).write_text(json.dumps(report, indent=1), encoding="utf-8")
         (tmp / EXPORT_INFO_FILE).write_text(json.dumps(info, indent=1), encoding="utf-8")
         # move into place, then re-hash

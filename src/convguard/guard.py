@@ -176,9 +176,14 @@ class OnnxBackend:
 
 
 class Detector:
-    """One detector: encoder rules from its config, a backend, and its heads."""
+    """One detector: encoder rules from its config, a backend, and its heads.
 
-    def __init__(self, folder: Path, backend, fallback=None):
+    A conversation is scored as one sequence, or in the ``user_turns`` view as one sequence per
+    user turn pooled by the highest main-head logit.  Identical sequences in one call are scored
+    once (a replay's prefixes share their turns); per-turn detectors also keep the logits of
+    recent turns, so a live chat scores only its new turn."""
+
+    def __init__(self, folder: Path, backend, fallback=None, cache_size: int = 100_000):
         self.folder = folder
         self.backend = backend
         #: a more exact backend (ONNX fp32 beside int8) for scores too close to a threshold to trust
@@ -187,24 +192,73 @@ class Detector:
         self.spec = encode_spec_of(backend.config)
         self.encoder = ConversationEncoder(backend.tokenizer, self.spec)
         self._lock = threading.Lock()  # the token cache is shared by every caller of this detector
+        self._cache: dict[tuple[int, ...], np.ndarray] = {}  # unit -> logits (per-turn view only)
+        self._cache_size = cache_size if self.encoder.per_turn else 0
 
     def encode(self, convs: Sequence[Sequence[Message]]) -> list[list[int]]:
+        """One sequence per conversation (the sequence views only; see :meth:`units`)."""
+        if self.encoder.per_turn:
+            raise ValueError(f"{self.folder}: this detector reads one sequence per user turn "
+                             f"(view 'user_turns'); use Detector.units / pooled_logits")
         with self._lock:
             return self.encoder.encode_many(convs)
 
+    def units(self, convs: Sequence[Sequence[Message]]) -> tuple[list[list[int]], list[int]]:
+        """The sequences to score and, for each, the index of its conversation."""
+        seqs: list[list[int]] = []
+        owner: list[int] = []
+        with self._lock:
+            for k, msgs in enumerate(convs):
+                u = self.encoder.encode_units(msgs)
+                seqs += u
+                owner += [k] * len(u)
+        return seqs, owner
+
     def logits(self, seqs: list[list[int]], batch_size: int = 32) -> np.ndarray:
         return self.backend.logits(seqs, self.encoder.pad_id, batch_size)
+
+    def pooled_logits(self, convs: Sequence[Sequence[Message]], batch_size: int = 32, *,
+                      exact: bool = False) -> np.ndarray:
+        """Logits per conversation (n x num_labels): each conversation's unit with the highest
+        main-head logit (its only unit in the sequence views)."""
+        seqs, owner = self.units(convs)
+        backend = self.fallback if exact and self.fallback is not None else self.backend
+        use_cache = self._cache_size > 0 and backend is self.backend
+        keys = [tuple(s) for s in seqs]
+        uniq: dict[tuple[int, ...], int] = {}
+        for key in keys:
+            uniq.setdefault(key, len(uniq))
+        todo = [key for key in uniq if not (use_cache and key in self._cache)]
+        width = self.backend.config.num_labels
+        got = backend.logits([list(k) for k in todo], self.encoder.pad_id, batch_size) if todo \
+            else np.empty((0, width), dtype=np.float32)
+        table = dict(zip(todo, got))
+        if use_cache:
+            with self._lock:
+                if len(self._cache) + len(table) > self._cache_size:
+                    self._cache.clear()
+                self._cache.update(table)
+                for key in uniq:
+                    if key not in table:
+                        table[key] = self._cache[key]
+        out = np.full((len(convs), width), np.nan, dtype=np.float32)
+        best = np.full(len(convs), -np.inf)
+        for key, k in zip(keys, owner):
+            row = table[key]
+            if row[0] > best[k]:
+                best[k] = row[0]
+                out[k] = row
+        if np.isnan(out).any():
+            empty = sorted({int(i) for i in np.flatnonzero(np.isnan(out).any(axis=1))})
+            raise ValueError(f"conversation(s) {empty[:5]} have nothing to score (no user turn)")
+        return out
 
     def scores(self, convs: Sequence[Sequence[Message]], temperature: Mapping[str, float] | None = None,
                batch_size: int = 32, *, exact: bool = False) -> dict[str, np.ndarray]:
         """Probabilities per head; ``exact``: score with the fallback backend (if any)."""
         import torch
 
-        seqs = self.encode(convs)
-        if exact and self.fallback is not None:
-            lg = self.fallback.logits(seqs, self.encoder.pad_id, batch_size)
-        else:
-            lg = self.logits(seqs, batch_size)
+        lg = self.pooled_logits(convs, batch_size, exact=exact)
         return logits_to_scores(torch.from_numpy(lg), self.heads, dict(temperature or {}))
 
 

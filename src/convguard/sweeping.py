@@ -335,7 +335,7 @@ def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation]
         wanted = [h.name for h in det.heads if h.name in heads and h.kind == "binary"]
         if not wanted:
             continue
-        lg = split_logits(torch.from_numpy(det.logits(det.encode(msgs), batch_size)), det.heads)
+        lg = split_logits(torch.from_numpy(det.pooled_logits(msgs, batch_size)), det.heads)
         for head in wanted:
             z = lg[head].float().numpy().astype(np.float64)
             y = np.array([-1 if getattr(c.labels, head) is None else int(getattr(c.labels, head)) for c in prefixes])

@@ -16,6 +16,13 @@ decides the label is never cut away:
 4. what is left grows turns back to full length, most recent first (user turns before
    assistant turns; in the ``user_focus`` view assistant turns stay stubs).
 
+The ``user_turns`` view (the crisis detector's) encodes each user turn on its own instead --
+``[CLS] assistant <stub of the reply it answers> [SEP] user <turn> [SEP]`` -- and the detector
+takes the most alarming turn (max over turns, see :meth:`ConversationEncoder.encode_units`).
+Nothing is ever truncated away between turns, a crisis disclosure in the middle of a long chat
+counts as much as one in the last message, and a prefix's score can only grow as the chat goes
+on: once a crisis signal has been seen it stays seen.
+
 Tokenisation is per message and cached, so scoring one more turn of a live chat re-tokenises
 only the new message.
 """
@@ -29,6 +36,9 @@ from .schema import Message
 
 MIN_STUB = 2
 ELLIPSIS = "..."
+#: views that read the conversation as one sequence; ``user_turns`` reads one sequence per user turn
+SEQUENCE_VIEWS = ("full", "user_focus")
+VIEWS = SEQUENCE_VIEWS + ("user_turns",)
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,31 @@ class ConversationEncoder:
 
     def encode_many(self, convs: Sequence[Sequence[Message]]) -> list[list[int]]:
         return [self.encode(m) for m in convs]
+
+    @property
+    def per_turn(self) -> bool:
+        return self.spec.view == "user_turns"
+
+    def encode_turn(self, messages: Sequence[Message], i: int) -> list[int]:
+        """User turn ``i`` on its own (the ``user_turns`` view): up to ``last_user_max`` tokens of
+        it (head and tail), after a ``stub_tokens`` stub of the assistant message it answers."""
+        s = self.spec
+        ids = [self.cls_id]
+        if s.stub_tokens > 0 and i > 0 and messages[i - 1].role == "assistant":
+            ctx = self.content_ids([messages[i - 1].content])[0]
+            ids += self._role_ids["assistant"] + ctx[: s.stub_tokens] + [self.sep_id]
+        room = max(MIN_STUB, min(s.last_user_max, s.max_length - len(ids) - len(self._role_ids["user"]) - 1))
+        content = self.content_ids([messages[i].content])[0]
+        ids += self._role_ids["user"] + self._clip(content, room, head_only=False) + [self.sep_id]
+        return ids[: s.max_length]
+
+    def encode_units(self, messages: Sequence[Message]) -> list[list[int]]:
+        """The sequences a detector scores for one conversation: the conversation itself (one
+        sequence), or in the ``user_turns`` view one per user turn (none if there is no user
+        turn); the detector pools them by taking the unit with the highest main-head logit."""
+        if not self.per_turn:
+            return [self.encode(messages)]
+        return [self.encode_turn(messages, i) for i, m in enumerate(messages) if m.role == "user"]
 
     def decode(self, ids: Sequence[int]) -> str:
         return self.tok.decode(list(ids), skip_special_tokens=False)

@@ -243,14 +243,98 @@ def _load_checkpoint(ckpt: Path, model, optimizer, scheduler):
 # fit
 # ------------------------------------------------------------------------------------------
 
+@dataclass
+class Examples:
+    """Encoded examples: the unique token sequences (``units``) and, per example, the units it
+    is scored from (``bags``: one unit, or one per user turn in the ``user_turns`` view, pooled by
+    the highest main-head logit) and its targets."""
+
+    units: list[list[int]]
+    bags: list[list[int]]
+    y: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.bags)
+
+    def lengths(self) -> list[int]:
+        return [sum(len(self.units[u]) for u in b) for b in self.bags]
+
+
 def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], recipe: str, progress: bool,
-                    desc: str) -> tuple[list[list[int]], dict[str, np.ndarray]]:
+                    desc: str) -> Examples:
+    """One example per conversation (or prefix), labelled as of its last message."""
     from tqdm.auto import tqdm
 
-    ids = [encoder.encode(c.messages) for c in tqdm(convs, desc=desc, disable=not progress, leave=False)]
+    units: list[list[int]] = []
+    bags: list[list[int]] = []
+    for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
+        u = encoder.encode_units(c.messages)
+        if not u:
+            raise ValueError(f"conversation {c.id}: no user turn to score")
+        bags.append(list(range(len(units), len(units) + len(u))))
+        units += u
     ys = [targets(c, recipe) for c in convs]
-    y = {k: np.array([t[k] for t in ys]) for k in ys[0]} if ys else {}
-    return ids, y
+    return Examples(units, bags, {k: np.array([t[k] for t in ys]) for k in ys[0]} if ys else {})
+
+
+def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progress: bool, desc: str) -> Examples:
+    """Training examples of a per-turn crisis detector (view ``user_turns``), one per user turn:
+
+    * every user turn of a conversation without crisis, and every user turn before
+      ``crisis_from_turn`` of one with crisis: negative;
+    * the turn at ``crisis_from_turn``: positive;
+    * a crisis conversation without ``crisis_from_turn``: one positive bag of all its user turns
+      (multiple-instance: at least one of them carries the signal; the max is trained);
+    * turns after the onset are left out: they may repeat the signal or go quiet, and which one
+      is not labelled.
+
+    Identical (sequence, label) examples -- the corpus' recurring small talk -- are kept once."""
+    from tqdm.auto import tqdm
+
+    units: list[list[int]] = []
+    index: dict[tuple[int, ...], int] = {}
+    bags: list[list[int]] = []
+    ys: list[float] = []
+    seen: set[tuple[tuple[int, ...], float]] = set()
+
+    def unit(ids: list[int]) -> int:
+        key = tuple(ids)
+        if key not in index:
+            index[key] = len(units)
+            units.append(ids)
+        return index[key]
+
+    for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
+        users = c.user_turn_indices
+        crisis = bool(c.labels.crisis)
+        onset = c.labels.crisis_from_turn if crisis else None
+        if crisis and onset is None:
+            bag = [unit(encoder.encode_turn(c.messages, i)) for i in users]
+            if bag:
+                bags.append(bag)
+                ys.append(1.0)
+            continue
+        for i in users:
+            if crisis and i > onset:
+                continue
+            y = 1.0 if crisis and i == onset else 0.0
+            u = unit(encoder.encode_turn(c.messages, i))
+            if (tuple(units[u]), y) in seen:
+                continue
+            seen.add((tuple(units[u]), y))
+            bags.append([u])
+            ys.append(y)
+    return Examples(units, bags, {"crisis": np.array(ys, dtype=np.float64)})
+
+
+def pool_rows(logits: torch.Tensor, bags: list[list[int]]) -> torch.Tensor:
+    """Per bag, the row of its unit with the highest main-head (column 0) logit; gradients flow
+    into that unit only (max pooling)."""
+    if all(len(b) == 1 for b in bags):
+        return logits[[b[0] for b in bags]]
+    main = logits[:, 0].detach()
+    rows = [b[0] if len(b) == 1 else b[int(main[b].argmax())] for b in bags]
+    return logits[rows]
 
 
 def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
@@ -282,17 +366,25 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     encoder = ConversationEncoder(tokenizer, spec)
     progress = tc.progress and dist.main
 
-    # examples: prefixes ending at user turns, labelled as of that turn
-    train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
-        if cfg.data.prefixes else list(train_convs)
-    train_ex = subsample(train_ex, cfg.data.max_train_examples, cfg.seed)
+    # examples: prefixes ending at user turns, labelled as of that turn (a per-turn crisis
+    # detector trains on single turns instead; it is validated on prefixes like the others)
+    if encoder.per_turn:
+        train_ex = list(train_convs)
+        tr = turn_examples(encoder, train_ex, progress, "encoding train turns")
+        keep = subsample(list(range(len(tr))), cfg.data.max_train_examples, cfg.seed)
+        tr = Examples(tr.units, [tr.bags[i] for i in keep], {k: v[keep] for k, v in tr.y.items()})
+    else:
+        train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
+            if cfg.data.prefixes else list(train_convs)
+        train_ex = subsample(train_ex, cfg.data.max_train_examples, cfg.seed)
+        tr = encode_examples(encoder, train_ex, recipe, progress, "encoding train")
     val_ex = expand_prefixes(val_convs, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
         if cfg.data.prefixes else list(val_convs)
     val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
-    tr_ids, tr_y = encode_examples(encoder, train_ex, recipe, progress, "encoding train")
-    va_ids, va_y = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
-    if not tr_ids or not va_ids:
+    va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
+    if not len(tr) or not len(va):
         raise ValueError("no training or validation examples")
+    tr_y, va_y = tr.y, va.y
 
     # optional: run the frozen bottom of the encoder once, train the top on cached states
     split_at = 0
@@ -305,14 +397,14 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             raise ValueError(f"train.cache_frozen: {type(model).__name__} has no BERT-style encoder/pooler/classifier")
         split_at = cfg.model.freeze_layers
         cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
-        tr_h = hidden_states_at(model, tr_ids, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
+        tr_h = hidden_states_at(model, tr.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
                                 progress, "caching frozen layers (train)")
-        va_h = hidden_states_at(model, va_ids, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
+        va_h = hidden_states_at(model, va.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
                                 progress, "caching frozen layers (validation)")
         model.eval()
         with torch.no_grad():  # the split forward must equal the full one
-            probe = list(range(min(8, len(va_ids))))
-            ids, mask = pad_batch([va_ids[i] for i in probe], encoder.pad_id, device)
+            probe = list(range(min(8, len(va.units))))
+            ids, mask = pad_batch([va.units[i] for i in probe], encoder.pad_id, device)
             x, m = pad_hidden([va_h[i] for i in probe], device)
             diff = float((model(input_ids=ids, attention_mask=mask).logits
                           - forward_from_layer(model, x, m, split_at)).abs().max())
@@ -320,7 +412,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         if diff > 5e-2:
             raise RuntimeError(f"cached split forward differs from the full model by {diff:.4f}; "
                                f"set train.cache_frozen=false")
-        log.info("cached hidden states after layer %d for %d + %d examples (split check %.1e)", split_at,
+        log.info("cached hidden states after layer %d for %d + %d sequences (split check %.1e)", split_at,
                  len(tr_h), len(va_h), diff)
 
     # class balance for binary heads
@@ -341,8 +433,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     fused = device.type == "cuda"
     optimizer = torch.optim.AdamW([{"params": enc_params, "lr": tc.lr}, {"params": head_params, "lr": tc.head_lr}],
                                   weight_decay=tc.weight_decay, **({"fused": True} if fused else {}))
-    lengths = [len(s) for s in tr_ids]
-    n_batches = math.ceil(len(tr_ids) / tc.batch_size)
+    lengths = tr.lengths()
+    n_batches = math.ceil(len(tr) / tc.batch_size)
     steps_per_epoch = n_batches // dist.world if dist.enabled else n_batches
     total_steps = tc.max_steps or steps_per_epoch * tc.epochs
     warmup = int(total_steps * tc.warmup_ratio)
@@ -372,7 +464,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             state, best_state = _load_checkpoint(ckpt, model, optimizer, scheduler)
             log.info("resumed from %s at step %d", ckpt, state["step"])
 
-    tracker.log_params({"n_train_examples": len(tr_ids), "n_val_examples": len(va_ids), "frozen_params": frozen,
+    tracker.log_params({"n_train_examples": len(tr), "n_val_examples": len(va), "frozen_params": frozen,
                         "pos_weight": json.dumps(pos_weight), "total_steps": total_steps, "device": str(device)})
     eval_every = tc.eval_every or steps_per_epoch
 
@@ -389,34 +481,44 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     def evaluate() -> dict[str, float]:
         model.eval()
         if split_at:
-            logits = cached_logits()
+            unit_logits = cached_logits()
         elif dist.enabled:  # each rank scores a shard; all ranks get every logit
-            mine = list(range(dist.rank, len(va_ids), dist.world))
-            part = predict_logits(model, [va_ids[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device)
+            mine = list(range(dist.rank, len(va.units), dist.world))
+            part = predict_logits(model, [va.units[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device)
             gathered: list[Any] = [None] * dist.world
             torch.distributed.all_gather_object(gathered, (mine, part))
-            logits = torch.empty((len(va_ids), part.shape[1]))
+            unit_logits = torch.empty((len(va.units), part.shape[1]))
             for idx, lg in gathered:
-                logits[torch.tensor(idx, dtype=torch.long)] = lg
+                unit_logits[torch.tensor(idx, dtype=torch.long)] = lg
         else:
-            logits = predict_logits(model, va_ids, encoder.pad_id, tc.eval_batch_size, device)
+            unit_logits = predict_logits(model, va.units, encoder.pad_id, tc.eval_batch_size, device)
         model.train()
+        logits = pool_rows(unit_logits, va.bags)
         scores = logits_to_scores(logits, heads)
         m = validation_metrics(scores, va_y, main)
         return m, logits
 
     # collation: tensors made once, padded per batch in C++ (pinned + non-blocking on GPUs)
-    tr_t = [torch.tensor(x, dtype=torch.long) for x in tr_ids]
+    tr_t = [torch.tensor(x, dtype=torch.long) for x in tr.units]
     y_t = {k: torch.tensor(v, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
            for k, v in tr_y.items()}
     pin = device.type == "cuda"
 
-    def collate(b: list[int]):
-        seqs = [tr_t[i] for i in b]
+    def batch_units(b: list[int]) -> tuple[list[int], list[list[int]]]:
+        """The units a batch of examples reads, and each example's rows among them."""
+        units: list[int] = []
+        local: list[list[int]] = []
+        for i in b:
+            local.append(list(range(len(units), len(units) + len(tr.bags[i]))))
+            units += tr.bags[i]
+        return units, local
+
+    def collate(b: list[int], units: list[int]):
+        seqs = [tr_t[u] for u in units]
         n = max(len(x) for x in seqs)
         if tc.pad_to_multiple_of:
             n = -(-n // tc.pad_to_multiple_of) * tc.pad_to_multiple_of
-        ids = torch.full((len(b), n), encoder.pad_id, dtype=torch.long)
+        ids = torch.full((len(seqs), n), encoder.pad_id, dtype=torch.long)
         ids[:, : max(len(x) for x in seqs)] = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True,
                                                                              padding_value=encoder.pad_id)
         lens = torch.tensor([len(x) for x in seqs])
@@ -452,16 +554,17 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     while not stop and state["step"] < total_steps:
         batches = shard_batches(
             length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
-            else plain_batches(len(tr_ids), tc.batch_size, cfg.seed, state["epoch"]), dist)
+            else plain_batches(len(tr), tc.batch_size, cfg.seed, state["epoch"]), dist)
         for bi in range(state["batch_in_epoch"], len(batches)):
             t_step = time.perf_counter()
             b = batches[bi]
+            units, local = batch_units(b)
             if split_at:
-                x, mask = pad_hidden([tr_h[i] for i in b], device)
+                x, mask = pad_hidden([tr_h[u] for u in units], device)
                 bt = torch.tensor(b)
                 yb = {k: v[bt].to(device) for k, v in y_t.items()}
             else:
-                ids, mask, yb = collate(b)
+                ids, mask, yb = collate(b, units)
             batch_tokens = sum(lengths[i] for i in b)
             real_tokens += batch_tokens
             if state["step"] == steady_from:
@@ -476,6 +579,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                     logits = forward_from_layer(model, x, mask, split_at)
                 else:
                     logits = forward(input_ids=ids, attention_mask=mask).logits
+            logits = pool_rows(logits, local)
             loss, parts = multitask_loss(logits, yb, heads, loss_w, pos_weight)
             loss.backward()
             if tc.grad_clip:
@@ -566,7 +670,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         (out / "history.json").write_text(json.dumps(state["history"], indent=1))
     return FitResult(model_dir=model_dir, best_metric=state["best_metric"], best_step=state["best_step"],
                      history=state["history"], val_scores=logits_to_scores(logits, heads), val_logits=logits.numpy(),
-                     steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr_ids),
+                     steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr),
                      extra={"dist": dist, "val_metrics": final_m,
                             "throughput": {"train_loop_seconds": t_loop, "real_tokens": real_tokens,
                                            "samples_per_s": (state["step"] * tc.batch_size * dist.world / t_loop)
