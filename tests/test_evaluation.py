@@ -127,6 +127,34 @@ def test_system_report_cross_checked_with_sklearn(table):
     assert h["crisis_ended"] == c["n_crisis_ended"]
 
 
+def test_paired_differences_resample_both_systems_together(convs):
+    from convguard.evaluation import paired_differences
+    from convguard.report import paired_lines
+
+    good = scores_for(convs, seed=1)
+    y = np.array([c.labels.terminate for c in convs])
+    noisy = dict(good, terminate=np.clip(good["terminate"] + np.random.default_rng(2).normal(0, 0.25, len(y)), 0, 1))
+    t = table_from_scores(convs, {"a": good, "b": noisy, "same": dict(good)})
+    pol = {k: (Thresholds(terminate=0.55, crisis=0.5), Rules(min_assistant_turns=1)) for k in ("a", "b", "same")}
+    reps = evaluate_table(t, pol, n_boot=300)
+    d = reps["a"]["paired_differences"]
+    assert set(d) == {"b", "same"} and "paired_differences" not in reps["b"]
+    for k in ("f1", "recall", "fpr", "pr_auc"):  # point = difference of the systems' own figures
+        own = {"f1": "f1", "recall": "recall", "fpr": "fpr", "pr_auc": "pr_auc"}[k]
+        assert d["b"][f"delta_{k}"]["value"] == pytest.approx(
+            reps["a"]["termination"][own]["value"] - reps["b"]["termination"][own]["value"])
+        assert d["b"][f"delta_{k}"]["low"] <= d["b"][f"delta_{k}"]["value"] <= d["b"][f"delta_{k}"]["high"]
+        # a system against itself: every resample differs by exactly 0
+        assert d["same"][f"delta_{k}"]["low"] == d["same"][f"delta_{k}"]["high"] == 0
+    assert d["same"]["p_not_better"] == 1.0
+    assert d["b"]["delta_f1"]["value"] > 0 and d["b"]["p_not_better"] < 0.05  # noise hurts, reliably
+    # pairing: the difference's interval is narrower than either system's own interval
+    width = d["b"]["delta_pr_auc"]["high"] - d["b"]["delta_pr_auc"]["low"]
+    own = reps["a"]["termination"]["pr_auc"]
+    assert width < 2 * (own["high"] - own["low"])
+    assert any("a minus b" in line for line in paired_lines(reps))
+
+
 def test_comparison_rows_show_intervals(table):
     reps = evaluate_table(table, {MAIN: (Thresholds(0.5, 0.5), Rules())}, n_boot=30)
     rows = comparison_rows(reps)

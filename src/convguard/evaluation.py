@@ -244,11 +244,69 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     return out
 
 
+def paired_differences(table: ScoreTable, policies: Mapping[str, tuple[Thresholds, Rules]], reference: str,
+                       n_boot: int = 1000, seed: int = 0, alpha: float = 0.05) -> dict[str, Any]:
+    """``reference`` minus each other system on the *same* bootstrap resamples of the termination
+    rows (termination-worthy vs benign-edgy): F1, recall, benign FTR of the policies' decisions
+    and PR-AUC of their effective scores.  Paired resamples cancel the noise both systems share
+    (which chats are hard), so the interval of a difference is much narrower than the two
+    systems' own intervals suggest.  ``p_not_better``: share of resamples where the reference's
+    F1 is not higher."""
+    rows = _termination_rows(table)
+    y = table.y_terminate[rows].astype(bool)
+    if not rows.any() or y.all() or not y.any() or reference not in policies:
+        return {}
+    ended, eff = {}, {}
+    for name, (th, rules) in policies.items():
+        a, e = apply_policy(table.systems[name], table.n_assistant, th, rules)
+        ended[name] = (a[rows] == "end_conversation")
+        eff[name] = e[rows]
+
+    def stats(pred: np.ndarray, score: np.ndarray, yy: np.ndarray) -> np.ndarray:
+        tp = float((pred & yy).sum())
+        fp = float((pred & ~yy).sum())
+        fn = float((~pred & yy).sum())
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
+        rec = tp / (tp + fn) if tp + fn else float("nan")
+        fpr = fp / float((~yy).sum()) if (~yy).any() else float("nan")
+        auc = M.pr_auc(yy, score) if 0 < yy.sum() < len(yy) else float("nan")
+        return np.array([f1, rec, fpr, auc])
+
+    names = ("f1", "recall", "fpr", "pr_auc")
+    ref_point = stats(ended[reference], eff[reference], y)
+    out: dict[str, Any] = {}
+    others = [n for n in policies if n != reference]
+    boots: dict[str, list[np.ndarray]] = {n: [] for n in others}
+    for block in M._boot_index_blocks(len(y), int(n_boot), seed):
+        for ib in block:
+            yy = y[ib]
+            r = stats(ended[reference][ib], eff[reference][ib], yy)
+            for n in others:
+                boots[n].append(r - stats(ended[n][ib], eff[n][ib], yy))
+    for n in others:
+        point = ref_point - stats(ended[n], eff[n], y)
+        d = np.array(boots[n]).reshape(-1, len(names))  # (n_boot, 4); (0, 4) without resamples
+        entry: dict[str, Any] = {"reference": reference, "n": int(len(y)), "n_boot": int(n_boot)}
+        for j, k in enumerate(names):
+            col = d[:, j][np.isfinite(d[:, j])]
+            lo, hi = (np.quantile(col, [alpha / 2, 1 - alpha / 2]) if len(col) else (np.nan, np.nan))
+            entry[f"delta_{k}"] = M._entry(point[j], lo, hi, len(col))
+        f1d = d[:, 0][np.isfinite(d[:, 0])]
+        entry["p_not_better"] = float((f1d <= 0).mean()) if len(f1d) else float("nan")
+        out[n] = entry
+    return out
+
+
 def evaluate_table(table: ScoreTable, policies: Mapping[str, tuple[Thresholds, Rules]], n_boot: int = 1000,
                    seed: int = 0) -> dict[str, Any]:
-    """Reports for every system in ``policies`` (name -> (thresholds, rules))."""
-    return {name: system_report(table, name, th, rules, n_boot, seed) for name, (th, rules) in policies.items()
-            if name in table.systems}
+    """Reports for every system in ``policies`` (name -> (thresholds, rules)); the first system's
+    report also carries ``paired_differences`` against each of the others."""
+    policies = {name: v for name, v in policies.items() if name in table.systems}
+    out = {name: system_report(table, name, th, rules, n_boot, seed) for name, (th, rules) in policies.items()}
+    if len(policies) > 1:
+        first = next(iter(policies))
+        out[first]["paired_differences"] = paired_differences(table, policies, first, n_boot, seed)
+    return out
 
 
 def headline(report: Mapping[str, Any]) -> dict[str, float]:

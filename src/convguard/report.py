@@ -868,6 +868,10 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
                 tracker.log_metrics({f"{metric_key(s)}/{k}": v for k, v in h.items()})
             if reports.get(main):
                 r = reports[main]
+                for other, d in (r.get("paired_differences") or {}).items():
+                    tracker.log_metrics({f"paired/{metric_key(other)}/delta_{k}": d[f"delta_{k}"]["value"]
+                                         for k in ("f1", "recall", "fpr", "pr_auc")}
+                                        | {f"paired/{metric_key(other)}/p_not_better": d["p_not_better"]})
                 flat = {}
                 if r.get("termination"):
                     flat.update(M.flatten_report(r["termination"], "detail/termination/"))
@@ -878,6 +882,24 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     return {"out_dir": str(out), "report": str(out / "report.md"), "reports": reports, "headline": heads,
             "replay": replay_summaries, "errors": error_counts, "calibration": calibration,
             "systems": list(reports), "run_id": run_id, "files": [str(f) for f in files]}
+
+
+def paired_lines(reports: Mapping[str, Any]) -> list[str]:
+    """Markdown lines for the first system's paired differences against the others."""
+    out = []
+    for other, d in (next(iter(reports.values()), {}).get("paired_differences") or {}).items():
+        def ci(k: str) -> str:
+            e = d[f"delta_{k}"]
+            return f"{e['value']:+.3f}" + (f" [{e['low']:+.3f}, {e['high']:+.3f}]" if e["n_boot_valid"] else "")
+
+        if not d["n_boot"]:
+            out += [f"{d['reference']} minus {other} on the {d['n']} termination rows: F1 {ci('f1')}, recall "
+                    f"{ci('recall')}, benign FTR {ci('fpr')}, PR-AUC {ci('pr_auc')} (no bootstrap).", ""]
+            continue
+        out += [f"Paired bootstrap, {d['reference']} minus {other} on the same {d['n_boot']} resamples of the "
+                f"{d['n']} termination rows (95% CI): F1 {ci('f1')}, recall {ci('recall')}, benign FTR {ci('fpr')}, "
+                f"PR-AUC {ci('pr_auc')}; F1 not higher in {100 * d['p_not_better']:.1f}% of resamples.", ""]
+    return out
 
 
 def _report_markdown(data_name: str, convs: Sequence[Conversation], table: ScoreTable, meta: list[dict[str, Any]],
@@ -920,6 +942,7 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
               "score. Crisis: detector recall/precision; **crisis ended** is the number of crisis conversations the "
               "policy would end (the promise is 0); fig. crisis FA: crisis alarms on benign figurative/profane "
               "language. ECE: expected calibration error of the raw probabilities.", "", comparison_md, ""]
+    lines += paired_lines(reports)
     lines += [f"Note: {n}" for n in notes] + ([""] if notes else [])
     lines += ["Actions the policies take on these conversations (decision after the last message):", "",
               md_table(["system", "continue", "end_conversation", "crisis_support"],
