@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         g = guards[k]
         g.policy.thresholds.terminate = 1.0  # let the chat run to the end (timing only)
         s = g.session()
-        obs, full_warm, full_cold, same = [], [], [], True
+        obs, full_warm, full_cold, same, max_diff = [], [], [], True, 0.0
         for i, m in enumerate(chat):
             t = time.perf_counter()
             d = s.observe(m)
@@ -378,19 +378,21 @@ def main(argv: list[str] | None = None) -> int:
                 t = time.perf_counter()
                 f = g.check(chat[: i + 1])
                 full_warm.append((time.perf_counter() - t) * 1000)
-                for det in (g.harm, g.crisis):  # token cache and per-turn logits cache
+                for det in (g.harm, g.crisis):  # token cache and per-turn logits caches
                     det.encoder._cache.clear()
                     det._cache.clear()
+                    det._exact_cache.clear()
                 t = time.perf_counter()
                 f = g.check(chat[: i + 1])
                 full_cold.append((time.perf_counter() - t) * 1000)
-                same = same and (f.action == d.action and f.scores == d.scores)
+                same = same and f.action == d.action
+                max_diff = max([max_diff] + [abs(f.scores[h] - d.scores[h]) for h in ("terminate", "crisis")])
         g.policy = Policy.load(bundle / "policy.yaml")
         res["session"][k] = {"messages": len(chat), "user_turns": len(users),
                              "observe_ms_p50": round(statistics.median(obs), 2),
                              "rescore_warm_cache_ms_p50": round(statistics.median(full_warm), 2),
                              "rescore_cold_cache_ms_p50": round(statistics.median(full_cold), 2),
-                             "same_decisions": same}
+                             "same_decisions": same, "max_score_diff_vs_rescore": max_diff}
     # per-turn cost as the chat grows
     g = guards["onnx_int8"]
     g.policy.thresholds.terminate = 1.0

@@ -192,7 +192,9 @@ class Detector:
         self.spec = encode_spec_of(backend.config)
         self.encoder = ConversationEncoder(backend.tokenizer, self.spec)
         self._lock = threading.Lock()  # the token cache is shared by every caller of this detector
-        self._cache: dict[tuple[int, ...], np.ndarray] = {}  # unit -> logits (per-turn view only)
+        # unit -> logits, per backend (per-turn view only): a live chat scores only its new turn
+        self._cache: dict[tuple[int, ...], np.ndarray] = {}
+        self._exact_cache: dict[tuple[int, ...], np.ndarray] = {}
         self._cache_size = cache_size if self.encoder.per_turn else 0
 
     def encode(self, convs: Sequence[Sequence[Message]]) -> list[list[int]]:
@@ -222,25 +224,27 @@ class Detector:
         """Logits per conversation (n x num_labels): each conversation's unit with the highest
         main-head logit (its only unit in the sequence views)."""
         seqs, owner = self.units(convs)
-        backend = self.fallback if exact and self.fallback is not None else self.backend
-        use_cache = self._cache_size > 0 and backend is self.backend
+        use_exact = exact and self.fallback is not None
+        backend = self.fallback if use_exact else self.backend
+        cache = self._exact_cache if use_exact else self._cache
+        use_cache = self._cache_size > 0
         keys = [tuple(s) for s in seqs]
         uniq: dict[tuple[int, ...], int] = {}
         for key in keys:
             uniq.setdefault(key, len(uniq))
-        todo = [key for key in uniq if not (use_cache and key in self._cache)]
+        todo = [key for key in uniq if not (use_cache and key in cache)]
         width = self.backend.config.num_labels
         got = backend.logits([list(k) for k in todo], self.encoder.pad_id, batch_size) if todo \
             else np.empty((0, width), dtype=np.float32)
         table = dict(zip(todo, got))
         if use_cache:
             with self._lock:
-                if len(self._cache) + len(table) > self._cache_size:
-                    self._cache.clear()
-                self._cache.update(table)
+                if len(cache) + len(table) > self._cache_size:
+                    cache.clear()
+                cache.update(table)
                 for key in uniq:
                     if key not in table:
-                        table[key] = self._cache[key]
+                        table[key] = cache[key]
         out = np.full((len(convs), width), np.nan, dtype=np.float32)
         best = np.full(len(convs), -np.inf)
         for key, k in zip(keys, owner):
