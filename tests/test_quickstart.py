@@ -55,10 +55,13 @@ def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
     """The README's main command on the real embedded MiniLM, at a reduced size: the fine-tuned
-    detectors learn the task (well above chance on held-out families) and no crisis chat is ended."""
+    detectors learn the task (well above chance on held-out families) and no crisis chat is ended.
+    (At 600 conversations the per-turn crisis detector has too few crisis turns to tell them from
+    violent requests and flags most termination-worthy chats; 1,200 is about the smallest corpus
+    the recipe is meant for -- docs/BENCHMARKS.md.)"""
     monkeypatch.chdir(tmp_path)
-    over = ["data.generate.n=600", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}",
-            "harm.data.max_train_examples=800",
+    over = ["data.generate.n=1200", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}",
+            "harm.data.max_train_examples=1500",
             "harm.train.progress=false", "crisis.train.progress=false"]
     assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
     _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")
