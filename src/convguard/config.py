@@ -208,22 +208,15 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
     * crisis: each user turn on its own (``user_turns``: up to 64 tokens after a 4-token stub of
       the reply it answers), the conversation scored by its most alarming turn; 5 layers frozen
       and cached, the top layer and the head trained on every distinct turn."""
-    if recipe == "crisis":
-        return RecipeConfig(
-            recipe=recipe,
-            data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
-            model=ModelConfig(max_length=128, view="user_turns", freeze_layers=5,
-                              truncation=TruncationConfig(last_user_max=64, first_user_max=24, stub_tokens=4)),
-            train=TrainConfig(epochs=3, batch_size=32, lr=2e-4, head_lr=2e-3, warmup_ratio=0.1, cache_frozen=True,
-                              early_stopping_patience=2),
-        )
+    crisis = recipe == "crisis"
     return RecipeConfig(
         recipe=recipe,
         data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
-        model=ModelConfig(max_length=128, view="full", freeze_layers=4,
-                          truncation=TruncationConfig(last_user_max=48, first_user_max=24, stub_tokens=6)),
-        train=TrainConfig(epochs=2, batch_size=16, lr=2e-4, head_lr=2e-3, warmup_ratio=0.1, cache_frozen=True,
-                          early_stopping_patience=2),
+        model=ModelConfig(max_length=128, view="user_turns" if crisis else "full", freeze_layers=5 if crisis else 4,
+                          truncation=TruncationConfig(last_user_max=64 if crisis else 48, first_user_max=24,
+                                                      stub_tokens=4 if crisis else 6)),
+        train=TrainConfig(epochs=3 if crisis else 2, batch_size=32 if crisis else 16, lr=2e-4, head_lr=2e-3,
+                          warmup_ratio=0.1, cache_frozen=True, early_stopping_patience=2),
     )
 
 
