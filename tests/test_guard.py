@@ -401,3 +401,14 @@ def test_per_turn_crisis_detector_takes_the_most_alarming_turn_and_never_forgets
         del det.backend.logits
     with pytest.raises(ValueError, match="nothing to score"):
         det.pooled_logits([[convs[0][0].__class__("system", "be nice")]])
+
+
+def test_per_turn_cache_overflow_keeps_scores_right(tiny_bundle):
+    g = Guard.load(tiny_bundle, require_user_last=False)
+    det = g.crisis
+    convs = [g._validate(r["messages"]) for r in make_records(3, seed=6)]
+    ref = det.pooled_logits(convs)
+    det._cache_size = 3  # far fewer entries than one call's turns: the cache is cleared mid-way
+    det.pooled_logits(convs[:1])
+    np.testing.assert_allclose(det.pooled_logits(convs), ref, atol=1e-6)
+    assert len(det._cache) <= max(3, len(det.units(convs)[0]))

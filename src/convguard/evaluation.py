@@ -263,14 +263,11 @@ def paired_differences(table: ScoreTable, policies: Mapping[str, tuple[Threshold
         eff[name] = e[rows]
 
     def stats(pred: np.ndarray, score: np.ndarray, yy: np.ndarray) -> np.ndarray:
-        tp = float((pred & yy).sum())
-        fp = float((pred & ~yy).sum())
-        fn = float((~pred & yy).sum())
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
-        rec = tp / (tp + fn) if tp + fn else float("nan")
-        fpr = fp / float((~yy).sum()) if (~yy).any() else float("nan")
-        auc = M.pr_auc(yy, score) if 0 < yy.sum() < len(yy) else float("nan")
-        return np.array([f1, rec, fpr, auc])
+        c = M.binary_counts(yy, pred)
+        prf = M._prf_from_counts(c, zero_division=float("nan"))
+        fpr = c.fp / c.n_neg if c.n_neg else float("nan")
+        auc = M.pr_auc(yy, score) if 0 < c.n_pos < c.n else float("nan")
+        return np.array([prf.f1, prf.recall, fpr, auc])
 
     names = ("f1", "recall", "fpr", "pr_auc")
     ref_point = stats(ended[reference], eff[reference], y)

@@ -39,7 +39,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .bundle import BundleError
-from .modeling import FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores
+from .modeling import FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
 from .policy import Policy
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
@@ -223,39 +223,39 @@ class Detector:
                       exact: bool = False) -> np.ndarray:
         """Logits per conversation (n x num_labels): each conversation's unit with the highest
         main-head logit (its only unit in the sequence views)."""
+        import torch
+
         seqs, owner = self.units(convs)
+        bags: list[list[int]] = [[] for _ in convs]
+        for j, k in enumerate(owner):
+            bags[k].append(j)
+        empty = [k for k, b in enumerate(bags) if not b]
+        if empty:
+            raise ValueError(f"conversation(s) {empty[:5]} have nothing to score (no user turn)")
+        width = self.backend.config.num_labels
+        if not seqs:
+            return np.empty((0, width), dtype=np.float32)
         use_exact = exact and self.fallback is not None
         backend = self.fallback if use_exact else self.backend
         cache = self._exact_cache if use_exact else self._cache
         use_cache = self._cache_size > 0
         keys = [tuple(s) for s in seqs]
-        uniq: dict[tuple[int, ...], int] = {}
-        for key in keys:
-            uniq.setdefault(key, len(uniq))
-        todo = [key for key in uniq if not (use_cache and key in cache)]
-        width = self.backend.config.num_labels
-        got = backend.logits([list(k) for k in todo], self.encoder.pad_id, batch_size) if todo \
-            else np.empty((0, width), dtype=np.float32)
-        table = dict(zip(todo, got))
+        uniq = list(dict.fromkeys(keys))
+        table: dict[tuple[int, ...], np.ndarray] = {}
         if use_cache:
             with self._lock:
-                if len(cache) + len(table) > self._cache_size:
-                    cache.clear()
-                cache.update(table)
-                for key in uniq:
-                    if key not in table:
-                        table[key] = cache[key]
-        out = np.full((len(convs), width), np.nan, dtype=np.float32)
-        best = np.full(len(convs), -np.inf)
-        for key, k in zip(keys, owner):
-            row = table[key]
-            if row[0] > best[k]:
-                best[k] = row[0]
-                out[k] = row
-        if np.isnan(out).any():
-            empty = sorted({int(i) for i in np.flatnonzero(np.isnan(out).any(axis=1))})
-            raise ValueError(f"conversation(s) {empty[:5]} have nothing to score (no user turn)")
-        return out
+                table = {key: cache[key] for key in uniq if key in cache}
+        todo = [key for key in uniq if key not in table]
+        if todo:
+            new = dict(zip(todo, backend.logits([list(k) for k in todo], self.encoder.pad_id, batch_size)))
+            table.update(new)
+            if use_cache:
+                with self._lock:
+                    if len(cache) + len(new) > self._cache_size:
+                        cache.clear()
+                    cache.update(new)
+        rows = np.stack([table[key] for key in keys]).astype(np.float32, copy=False)
+        return pool_rows(torch.from_numpy(rows), bags).numpy()
 
     def scores(self, convs: Sequence[Sequence[Message]], temperature: Mapping[str, float] | None = None,
                batch_size: int = 32, *, exact: bool = False) -> dict[str, np.ndarray]:

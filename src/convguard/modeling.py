@@ -157,6 +157,17 @@ def logits_to_scores(logits: torch.Tensor, heads, temperature: dict[str, float] 
     return out
 
 
+def pool_rows(logits: torch.Tensor, bags: list[list[int]]) -> torch.Tensor:
+    """Per bag, the row of its unit with the highest main-head (column 0) logit: how a detector
+    that reads several sequences per conversation (the ``user_turns`` view) scores it, in
+    training and at inference alike.  Gradients flow into the chosen unit only (max pooling)."""
+    if all(len(b) == 1 for b in bags):
+        return logits[[b[0] for b in bags]]
+    main = logits[:, 0].detach()
+    rows = [b[0] if len(b) == 1 else b[int(main[b].argmax())] for b in bags]
+    return logits[rows]
+
+
 def load_detector(folder: str | Path, device: str = "cpu"):
     """Load a saved detector folder (safetensors only) and its tokenizer."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer

@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
 from .modeling import (HEADS_BY_RECIPE, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
-                       logits_to_scores, pad_batch, pad_hidden, predict_logits, split_logits,
+                       logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits, split_logits,
                        supports_split_forward)
 from .schema import Conversation
 from .text import ConversationEncoder, EncodeSpec
@@ -295,7 +295,7 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     index: dict[tuple[int, ...], int] = {}
     bags: list[list[int]] = []
     ys: list[float] = []
-    seen: set[tuple[tuple[int, ...], float]] = set()
+    seen: set[tuple[int, float]] = set()  # (unit, label)
 
     def unit(ids: list[int]) -> int:
         key = tuple(ids)
@@ -319,22 +319,12 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                 continue
             y = 1.0 if crisis and i == onset else 0.0
             u = unit(encoder.encode_turn(c.messages, i))
-            if (tuple(units[u]), y) in seen:
+            if (u, y) in seen:
                 continue
-            seen.add((tuple(units[u]), y))
+            seen.add((u, y))
             bags.append([u])
             ys.append(y)
     return Examples(units, bags, {"crisis": np.array(ys, dtype=np.float64)})
-
-
-def pool_rows(logits: torch.Tensor, bags: list[list[int]]) -> torch.Tensor:
-    """Per bag, the row of its unit with the highest main-head (column 0) logit; gradients flow
-    into that unit only (max pooling)."""
-    if all(len(b) == 1 for b in bags):
-        return logits[[b[0] for b in bags]]
-    main = logits[:, 0].detach()
-    rows = [b[0] if len(b) == 1 else b[int(main[b].argmax())] for b in bags]
-    return logits[rows]
 
 
 def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
@@ -369,8 +359,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     # examples: prefixes ending at user turns, labelled as of that turn (a per-turn crisis
     # detector trains on single turns instead; it is validated on prefixes like the others)
     if encoder.per_turn:
-        train_ex = list(train_convs)
-        tr = turn_examples(encoder, train_ex, progress, "encoding train turns")
+        tr = turn_examples(encoder, list(train_convs), progress, "encoding train turns")
         keep = subsample(list(range(len(tr))), cfg.data.max_train_examples, cfg.seed)
         tr = Examples(tr.units, [tr.bags[i] for i in keep], {k: v[keep] for k, v in tr.y.items()})
     else:
