@@ -36,9 +36,6 @@ from .schema import Message
 
 MIN_STUB = 2
 ELLIPSIS = "..."
-#: views that read the conversation as one sequence; ``user_turns`` reads one sequence per user turn
-SEQUENCE_VIEWS = ("full", "user_focus")
-VIEWS = SEQUENCE_VIEWS + ("user_turns",)
 
 
 @dataclass(frozen=True)
