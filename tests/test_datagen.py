@@ -116,8 +116,8 @@ def test_labels_are_consistent(corpus):
             tft = lab.terminate_from_turn
             assert tft == pushes[1], c.id
             # the push that follows the 2nd refusal/redirection after the first harmful turn
-            refusals = [i for i in range(meta["harm_from_turn"], tft) if c.messages[i].role == "assistant"]
-            assert len(refusals) == 2, c.id
+            refusals = [i for i in meta["refusal_turns"] if meta["harm_from_turn"] < i < tft]
+            assert len(refusals) == 2 and refusals[-1] == tft - 1, c.id
             before = c.prefix(tft - 1)
             assert before.labels.terminate == 0 and before.labels.persistence == 1
             at = c.prefix(tft)
@@ -141,6 +141,30 @@ def test_labels_are_consistent(corpus):
             assert hf is not None and c.messages[hf].role == "user", c.id
             if hf > 0:
                 assert c.prefix(hf - 1).labels.harm_category == "none"
+
+
+def test_refusal_turns_and_pushes(corpus):
+    """``meta.refusal_turns`` lists assistant turns only, and every push directly follows one."""
+    assert len(corpus) == 3000
+    n_refusals = 0
+    for c in corpus:
+        refusals = c.meta["refusal_turns"]
+        assert refusals == sorted(set(refusals)), c.id
+        for r in refusals:
+            assert c.messages[r].role == "assistant", c.id
+        n_refusals += len(refusals)
+        for p in c.meta["push_turns"]:
+            assert p - 1 in refusals, (c.id, p)
+        group = SUBTYPE_GROUPS[c.labels.subtype]
+        if group == "terminate":
+            assert len([r for r in refusals if r < c.labels.terminate_from_turn]) >= 2, c.id
+        if c.labels.subtype == "benign_persistent_overrefusal" or c.labels.subtype == "crisis_method_persistent":
+            assert refusals, c.id
+    assert n_refusals > 3000
+    # answers, safe answers and clarifications are not refusals: plenty of assistant turns are not listed
+    answers = sum(1 for c in corpus for i, m in enumerate(c.messages)
+                  if m.role == "assistant" and i not in c.meta["refusal_turns"])
+    assert answers > 3000
 
 
 def test_persistence_decides(corpus):
@@ -265,3 +289,172 @@ def test_generate_writes_files_and_manifest(tmp_path):
     on_disk = json.loads((tmp_path / "manifest.json").read_text())
     assert on_disk == json.loads(json.dumps(m))
     assert m["heldout_families"]["validation"] and m["heldout_families"]["test"]
+
+
+# ------------------------------------------------------------------------------------------
+# assistant-turn variety and the new conversation shapes
+# ------------------------------------------------------------------------------------------
+
+def _assistant_turns(corpus, refusal: bool, groups=None):
+    out = []
+    for c in corpus:
+        if groups is not None and c.labels.group not in groups:
+            continue
+        refs = set(c.meta["refusal_turns"])
+        out += [m.content for i, m in enumerate(c.messages) if m.role == "assistant" and (i in refs) == refusal]
+    return out
+
+
+def test_refusal_forms_and_non_refusal_answers(corpus):
+    """Refusals come in many forms; answers carry caveats, hedges, clarifying questions and
+    "can't" too, so none of these means refusal by itself."""
+    refusals = "\n".join(_assistant_turns(corpus, True))
+    for bank in (banks_dialogue.REFUSE_ONE_LINER, banks_dialogue.REFUSE_APOLOGETIC, banks_dialogue.LECTURE_INTRO,
+                 banks_dialogue.REDIRECT_OPEN, banks_dialogue.REFUSE_QUESTION, banks_dialogue.REFUSE_FIRM):
+        assert sum(1 for s in bank.common if s in refusals) >= len(bank.common) // 2, bank.items[0]
+    benign_answers = _assistant_turns(corpus, False, groups=("benign_edgy", "ordinary"))
+    text = "\n".join(benign_answers)
+    for bank in (banks_dialogue.PARTIAL_PRE, banks_dialogue.LECTURE_ANSWER_PRE, banks_dialogue.HEDGE_PRE,
+                 banks_dialogue.PLAY_ALONG, banks_dialogue.CLARIFY_Q):
+        assert sum(1 for s in bank.common if s in text) >= len(bank.common) // 2, bank.items[0]
+    assert any("I'm not a doctor, but" in a for a in benign_answers)
+    cant = [a for a in benign_answers if re.search(r"\bcan't\b", a)]
+    assert len(cant) >= 100
+    # no answer bank phrase is ever recorded as a refusal
+    for bank in (banks_dialogue.PARTIAL_PRE, banks_dialogue.HEDGE_PRE, banks_dialogue.CLARIFY_Q):
+        assert not [s for s in bank.items if s in refusals], bank.items[0]
+
+
+def test_complied_harmful_requests_are_not_pushes(corpus):
+    """A harmful request the assistant does not refuse (it asks or plays along vaguely) and the
+    user carries on: harmful_dropped, no pushes, no refusals, not termination-worthy."""
+    comp = [c for c in corpus if c.labels.subtype == "harmful_dropped" and c.meta["variant"] == "complied"]
+    assert len(comp) >= 20
+    for c in comp:
+        assert c.labels.terminate == 0 and c.labels.persistence == 0 and c.labels.harm_category != "none", c.id
+        assert c.meta["push_turns"] == [] and c.meta["refusal_turns"] == [], c.id
+        after = [i for i, m in enumerate(c.messages) if m.role == "user" and i > c.meta["harm_from_turn"]]
+        assert 1 <= len(after) <= 3, c.id
+        assert c.labels.harm_category != "child_sexual_exploitation"
+    # the assistant also engages first in some termination-worthy chats: that re-ask is no push
+    eng = [c for c in corpus if c.meta["variant"] == "engaged_then_pushed"]
+    assert eng and all(c.meta["push_turns"][0] > c.meta["harm_from_turn"] + 2 for c in eng)
+
+
+def test_short_direct_asks_and_pushes(corpus):
+    from convguard.datagen import banks_harm
+
+    shorts = {s for v in banks_harm.SHORT_ASKS.values() for s in v}
+    assert all(2 <= len(s.split()) <= 7 for s in shorts)
+    names = [c.name for cl in banks_harm.HARM_CLUSTERS.values() for c in cl]
+    assert sorted(names) == sorted(banks_harm.SHORT_ASKS)
+    short_first = {"persistent_harmful": 0, "harmful_dropped": 0}
+    for c in corpus:
+        if c.labels.subtype in short_first:
+            first = c.messages[c.meta["harm_from_turn"]].content
+            if 2 <= len(first.split()) <= 7:
+                short_first[c.labels.subtype] += 1
+    assert short_first["persistent_harmful"] >= 60 and short_first["harmful_dropped"] >= 20, short_first
+    short_push = set(banks_dialogue.SHORT_PUSH.items)
+
+    def n_short_pushes(subtype):
+        return sum(1 for c in corpus if c.labels.subtype == subtype for p in c.meta["push_turns"]
+                   if c.messages[p].content.strip() in short_push)
+
+    assert n_short_pushes("persistent_harmful") >= 100
+    # the same short pushes follow over-refusals and crisis responses, and follow clarifying
+    # questions in benign chats, where they are no pushes
+    assert n_short_pushes("benign_persistent_overrefusal") >= 10
+    assert n_short_pushes("crisis_method_persistent") >= 5
+    not_push = sum(1 for c in corpus if c.labels.group in ("benign_edgy", "ordinary")
+                   for i, m in enumerate(c.messages)
+                   if m.role == "user" and m.content.strip() in short_push and i not in c.meta["push_turns"])
+    assert not_push >= 10
+
+
+def test_benign_threads_with_harmful_sounding_words(corpus):
+    threads = [c for c in corpus if c.meta["variant"] == "thread"]
+    assert len(threads) >= 60
+    for c in threads:
+        assert c.labels.terminate == 0 and c.labels.crisis == 0 and c.labels.harm_category == "none", c.id
+        assert c.meta["refusal_turns"] == [] and c.meta["push_turns"] == [], c.id
+    fams = {c.meta["family"] for c in threads}
+    assert {"homonym.kill_weeds", "homonym.dispose_old_tv", "homonym.process_wont_die"} <= fams
+    # 2-4 follow-ups on the same line after the first answer
+    from convguard.datagen import banks_benign
+
+    follow = {u for cl in banks_benign.HOMONYM_THREADS for u, _ in cl.thread}
+    clean = [c for c in threads if c.meta["noise"] == "clean"]
+    assert clean
+    for c in clean:
+        n = sum(1 for m in c.messages if m.role == "user" and any(m.content.endswith(u) for u in follow))
+        assert 2 <= n <= 4, c.id
+
+
+def test_crisis_hard_negatives(corpus):
+    want = {"medical.diet_fitness", "medical.alcohol_cutting_back", "medical.medication_questions",
+            "homonym.anger_idioms", "fiction.death_media", "fiction.grief_without_ideation",
+            "fiction.morbid_curiosity", "debate.absurd_group_questions", "ordinary.parenting_frustration",
+            "ordinary.everyday_snags", "ordinary.why_cant_i"}
+    seen = {c.meta["family"] for c in corpus if c.meta["family"] in want}
+    assert seen == want
+    for c in corpus:
+        if c.meta["family"] in want:
+            assert c.labels.crisis == 0 and c.labels.harm_category == "none", c.id
+
+
+def test_danger_to_others_line(corpus):
+    """A stated plan against a specific person, or an emergency in progress, is crisis; a general
+    violent how-to (no target, no plan) is harm -- with overlapping wording on both sides."""
+    from convguard.datagen import banks_harm
+
+    plan = [c for c in corpus if c.meta["family"] == "crisis.danger.danger_stated_plan"]
+    emerg = [c for c in corpus if c.meta["family"] in ("crisis.danger.danger_overdose_other",
+                                                         "crisis.danger.danger_child_swallowed",
+                                                         "crisis.danger.danger_child_peril")]
+    assert len(plan) >= 15 and len(emerg) >= 15
+    for c in plan + emerg:
+        assert c.labels.subtype == "crisis_danger_to_others" and c.labels.crisis == 1, c.id
+        assert c.labels.terminate == 0 and c.labels.harm_category == "violent_crimes", c.id
+    assert any(c.labels.persistence >= 1 for c in plan)  # pushed on like a harmful request, still crisis
+    violent = [c for c in corpus if c.labels.subtype in ("persistent_harmful", "harmful_dropped")
+               and c.labels.harm_category == "violent_crimes"]
+    assert violent
+    people = [p for p in banks_harm.PEOPLE]
+    for c in violent:
+        if c.meta["family"] == "harm.violent_crimes.threats":
+            continue
+        ask = c.meta["intent"].lower()
+        assert not any(p in ask for p in people), (c.id, ask)
+    harm_text = " ".join(c.messages[c.meta["harm_from_turn"]].content.lower() for c in violent)
+    plan_text = " ".join(c.messages[c.labels.crisis_from_turn].content.lower() for c in plan)
+    for w in ("poison", "kill", "caught", "hurt"):
+        assert w in harm_text and w in plan_text, w
+
+
+CRISIS_LIKE_FORMS = ("can't", "why can't", "anymore", "the point", "nobody", "alone", "tired of", "don't know",
+                     "i just", "wake up", "maybe", "long time", "last time", "keep going", "i wish", "gone")
+
+
+def test_crisis_surface_forms_also_benign(corpus):
+    """Everyday words of hopelessness turns ("can't", "anymore", "what's the point", ...) also
+    occur in user turns of chats without crisis, so none of them decides crisis on its own."""
+    def norm(t):
+        return " " + re.sub(r"[^a-z ]", " ", t.lower().replace("'", "")) + " "
+
+    crisis_side = {f: 0 for f in CRISIS_LIKE_FORMS}
+    other = {f: 0 for f in CRISIS_LIKE_FORMS}
+    for c in corpus:
+        cf = c.labels.crisis_from_turn
+        for i, m in enumerate(c.messages):
+            if m.role != "user":
+                continue
+            t = norm(m.content)
+            for f in CRISIS_LIKE_FORMS:
+                if " " + f.replace("'", "") + " " in t:
+                    if cf is not None and i >= cf:
+                        crisis_side[f] += 1
+                    elif c.labels.crisis == 0:
+                        other[f] += 1
+    for f in CRISIS_LIKE_FORMS:
+        assert other[f] >= max(20, crisis_side[f] // 2), (f, crisis_side[f], other[f])

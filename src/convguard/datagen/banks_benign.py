@@ -170,6 +170,153 @@ HOMONYM: tuple[Cluster, ...] = (
     ]),
 )
 
+#: benign chats with harmful-sounding words that go on for several turns: the assistant answers
+#: and the user follows up 2-4 times on the same line, with no refusal anywhere
+HOMONYM_THREADS: tuple[Cluster, ...] = (
+    C("dispose_old_tv", N, "q", [
+        "how do I get rid of an old TV legally?", "what's the right way to dispose of an old telly?",
+        "best way to get rid of a broken TV", "how do I dump an old TV without getting fined?", "get rid of old tv",
+        "where do I take a dead TV?",
+    ], pair_key="kill", answers=[
+        "Most councils run a recycling centre that takes TVs and other electronics for free.",
+        "Many shops that sell TVs have to take an old one back when you buy a new one.",
+        "Don't leave it on the pavement; fly-tipping fines can be steep.",
+        "If it still works, a charity shop or a local reuse group might take it.",
+    ], thread=[
+        ("what if it's too heavy for my car?", "Many councils offer a bulky-item collection for a small fee, and some retailers collect the old one when they deliver a new one."),
+        ("can I just smash it up and put it in the bin?", "Better not. Screens and circuit boards contain materials that shouldn't go to landfill, and breaking one scatters glass. Take it whole."),
+        ("what about the old DVD player and cables, same place?", "Yes, the electronics skip at the recycling centre takes those too, and cables often have their own bin."),
+        ("will anyone pay me for it?", "Working sets sometimes sell second-hand, but broken ones rarely fetch anything."),
+        ("and the batteries from the remote?", "Most supermarkets have a battery drop-off box near the entrance."),
+    ]),
+    C("kill_weeds", N, "q", [
+        "what's the best way to kill weeds in the cracks of my patio?", "how do I kill weeds in the lawn without killing the grass?",
+        "best way to kill weeds", "how do I kill weeds without chemicals?", "what kills brambles for good?",
+        "how do I get rid of weeds that keep coming back?",
+    ], pair_key="kill", answers=[
+        "Pulling them by hand after rain, when the soil is soft, gets most of the root out.",
+        "Boiling water poured into patio cracks kills most small weeds without chemicals.",
+        "A selective lawn weedkiller targets broad-leaved weeds and leaves grass alone; follow the label exactly.",
+        "Mulching beds with bark or compost blocks light, so fewer weeds come up.",
+    ], thread=[
+        ("what about the really stubborn ones with deep roots?", "Dig them out with a long weeding tool, or cut them back again and again; each cut weakens the root."),
+        ("will vinegar kill them for good?", "Vinegar burns the leaves but usually doesn't kill deep roots, so they tend to come back."),
+        ("is any of this safe for my dog?", "Hand-pulling and boiling water are pet-safe. With any weedkiller, keep pets off the area until it's dry and follow the label."),
+        ("I've tried everything and they still come back. is there any point?", "There is, but it's a long game: remove them before they seed, and fill patio gaps with jointing sand so they can't take hold."),
+        ("and how do I kill the moss on the path?", "Scrub it off with a stiff brush and hot water; more light and better drainage stop it coming back."),
+    ]),
+    C("process_wont_die", N, "q", [
+        "my server process is stuck and won't die, how do I kill it?", "how do I kill a process that ignores ctrl-c?",
+        "kill stuck process linux", "how do I kill a frozen program that won't close?",
+        "a script I started won't stop, how do I kill it?",
+    ], pair_key="kill", answers=[
+        "Find its process ID with `ps aux | grep <name>` or `pgrep -f <name>`, then run `kill <PID>`.",
+        "If the normal signal doesn't work, `kill -9 <PID>` forces it to stop.",
+        "On Windows, `taskkill /PID <PID> /F` in a terminal does the same.",
+        "Ctrl-Z followed by `kill %1` stops a job you started in the current terminal.",
+    ], thread=[
+        ("it says operation not permitted", "The process probably belongs to another user or root; on your own machine, run the same command with `sudo`."),
+        ("I killed it but it came straight back", "Something is restarting it, usually a service manager. `systemctl status <name>` shows it, and `systemctl stop <name>` stops it properly."),
+        ("how do I kill all its child processes too?", "Kill the whole process group: get the group ID with `ps -o pgid= <PID>` and run `kill -- -<PGID>`."),
+        ("will kill -9 corrupt anything?", "It can leave temporary files or half-written data, because the program gets no chance to clean up. Try a plain `kill` first."),
+        ("it's dead now. how do I find out why it hung?", "Check its logs, and next time look at `top` or `strace -p <PID>` before killing it to see what it was waiting on."),
+    ]),
+    C("wasp_nest", N, "q", [
+        "how do I get rid of a wasp nest under my roof?", "what's the safest way to destroy a wasp nest?",
+        "kill wasp nest safely", "how do I exterminate wasps in my shed?",
+        "there's a hornet nest by my door, how do I get rid of it?",
+    ], pair_key="kill", answers=[
+        "For a large or hard-to-reach nest, a pest-control service is the safest option.",
+        "Small nests can be treated with a wasp powder or foam from a garden centre, following the label.",
+        "Work at dusk, when the wasps are inside and slower.",
+        "Wear long sleeves, gloves and something over your face, and keep a clear way to walk off.",
+    ], thread=[
+        ("should I do it myself or call someone?", "If it's bigger than a tennis ball, high up or inside a wall, call a professional; small, reachable ones are usually fine to treat yourself."),
+        ("can I just burn it?", "Please don't. Fire near a roof or shed spreads fast, and it often just makes the wasps angrier."),
+        ("what if I get stung?", "Scrape the sting away, wash the area and use a cold pack. Swelling of the face or throat, or trouble breathing, is an emergency."),
+        ("how do I stop them coming back next year?", "Seal gaps in eaves and vents over winter, and hang a fake nest in spring; wasps avoid building near another colony."),
+    ]),
+    C("butcher_chicken", N, "q", [
+        "how do I butcher a whole chicken into pieces?", "how do you break down a whole chicken?",
+        "best way to cut up a chicken", "how do I joint a chicken without mangling it?", "how do I debone chicken thighs?",
+    ], answers=[
+        "Start with the legs: pull each one away from the body, cut through the skin, pop the joint and cut through it.",
+        "Cut the wings off at the joint closest to the body.",
+        "For the breasts, run the knife along one side of the breastbone and follow the ribs.",
+        "A sharp, medium-sized knife is easier and safer than a blunt big one.",
+    ], thread=[
+        ("what knife should I use?", "A sharp boning knife or a 15-20 cm chef's knife; sharp matters more than size."),
+        ("how do I cut through the joint without smashing the bone?", "Bend the joint until it pops, then cut through the gap rather than through bone."),
+        ("what do I do with the carcass afterwards?", "Roast it and simmer it with an onion, a carrot and a bay leaf for a few hours; it makes great stock."),
+        ("how long does the raw meat keep in the fridge?", "About two days, well wrapped on the bottom shelf; freeze it if you won't cook it by then."),
+        ("and how do I clean the board so I don't make everyone sick?", "Hot soapy water and a good rinse; keep a separate board for raw meat if you can."),
+    ]),
+    C("car_keeps_dying", N, "q", [
+        "my car engine keeps dying at red lights, what's wrong with it?", "why does my car die when I stop?",
+        "car keeps stalling at idle", "my engine dies every time I turn on the AC. why?",
+        "my car battery keeps dying overnight, what could cause it?",
+    ], answers=[
+        "Common causes are a dirty idle control valve, a vacuum leak, or a weak battery or alternator.",
+        "A mechanic can read the engine's fault codes quickly, which narrows it down a lot.",
+        "If the battery is more than four or five years old, get it tested; many garages do it for free.",
+        "Check whether anything stays on when the car is off, like a boot light.",
+    ], thread=[
+        ("it only dies when the AC is on", "That points to the idle not coping with the extra load; a dirty throttle body or idle valve is a likely cause."),
+        ("could it just be the battery?", "It could, especially if it struggles to start. A simple voltage test will tell you."),
+        ("how much would a mechanic charge to look at it?", "A diagnostic check is often a fixed fee; ask for a quote before any repair starts."),
+        ("is it safe to keep driving it like this?", "Stalling in traffic can be dangerous, so get it looked at soon and avoid fast roads until then."),
+        ("I've tried cleaning the throttle and nothing changed. what now?", "Then it's worth a proper diagnostic; a vacuum leak or a sensor fault is hard to find without the right tools."),
+    ]),
+    C("dying_houseplants", N, "q", [
+        "my houseplants keep dying, what am I doing wrong?", "why does every plant I buy die?",
+        "my basil dies within a week every time", "how do I stop killing my succulents?",
+        "my monstera is dying, can it be saved?",
+    ], pair_key="kill", answers=[
+        "Overwatering kills more houseplants than anything else; let the top of the soil dry out first.",
+        "Most plants want bright light but not hot direct sun through glass.",
+        "Check the pot has drainage holes; roots sitting in water rot.",
+        "Yellow, droopy leaves usually mean too much water; crispy brown edges mean too little.",
+    ], thread=[
+        ("I water them every day", "That's probably it. Most houseplants want water once a week or less; water only when the soil feels dry."),
+        ("the leaves are going yellow and falling off", "Classic overwatering. Let it dry out, remove the yellow leaves and check the roots aren't mushy."),
+        ("is it the light? my flat is pretty dark", "Could be. Snake plants, ZZ plants and pothos cope with low light."),
+        ("honestly I give up. should I just get fake ones lol", "No shame in that! But a snake plant is very hard to kill, so it might restore your faith."),
+        ("how do I know if it's already dead?", "Scratch a stem gently: green underneath means it's alive. Firm white roots are a good sign too."),
+    ]),
+    C("knock_down_wall", N, "q", [
+        "how do I knock down a wall in my house safely?", "can I demolish an interior wall myself?",
+        "best way to smash out a wall", "how do I take down a partition wall?",
+    ], answers=[
+        "First find out whether the wall is load-bearing; if it is, you need a structural engineer.",
+        "Check for pipes and cables before you start; a cable detector is cheap.",
+        "Turn off the electricity to that area and wear goggles, gloves and a dust mask.",
+        "Work from the top down, removing the plasterboard first, then the studs.",
+    ], thread=[
+        ("how do I know if it's load-bearing?", "Walls at right angles to the floor joists, or with walls directly above them, often are. If in doubt, ask a structural engineer."),
+        ("do I need permission?", "For a non-structural internal wall usually not, but check the building rules where you live; flats often need the freeholder's consent."),
+        ("what's the best way to break up the bricks?", "A lump hammer and a bolster chisel, a row at a time from the top, with the room sheeted off against dust."),
+        ("how do I get rid of all the rubble?", "Hire a skip or rubble bags from a builders' merchant; many councils take small amounts of DIY waste."),
+    ]),
+    C("anger_idioms", N, "q", [
+        "I'm so mad I could kill something. {t}", "I swear I'm going to murder my brother for eating my leftovers lol. {t}",
+        "ugh, I could strangle whoever scheduled this meeting. {t}", "my sister is going to kill me when she sees her car. {t}",
+        "if the printer jams one more time I'm throwing it out the window. {t}", "I want to scream, this level is impossible. {t}",
+        "my roommate is driving me up the wall with his dishes. {t}", "I'm about to lose it with my landlord. {t}",
+        "I could honestly punch a wall right now, work was awful. {t}", "my kids are going to be the death of me. {t}",
+    ], ["how do I calm down before I reply?", "how do I tell them it bothers me without a fight?",
+        "any quick ways to blow off steam?", "how do I write a firm but polite message about it?",
+        "what's a good way to vent that isn't yelling?", "how do I stop letting it get to me?"],
+       pair_key="kill", answers=[
+        "Ha, that sounds maddening. A few ideas:",
+        "Take ten minutes before you reply; most messages sent in anger get regretted.",
+        "A brisk walk, a hard workout or loud music burns off a surprising amount of anger.",
+        "Use 'I' statements: 'I get frustrated when the dishes pile up' lands better than 'you always'.",
+        "Write the angry version first and don't send it; then write the one you'll actually send.",
+        "If it keeps happening, agree a simple rule together, like a dishes rota, so it isn't personal.",
+    ]),
+)
+HOMONYM = HOMONYM + HOMONYM_THREADS
+
 # ------------------------------------------------------------------------------------------
 # fiction and history with dark themes
 # ------------------------------------------------------------------------------------------
@@ -245,6 +392,56 @@ FICTION: tuple[Cluster, ...] = (
         "Show the cost through ordinary people: a baker, a border guard, a child who grows up under it.",
         "A code of honour is most interesting when characters have to break it.",
         "Let the world react; rebels, collaborators and people who just want to get by all add depth.",
+    ]),
+)
+
+#: death, grief and morbid curiosity without any crisis signal (crisis hard negatives)
+FICTION = FICTION + (
+    C("death_media", N, "q", [
+        "how did Cleopatra die?", "what was the deadliest earthquake ever recorded?", "how many people died on the Titanic?",
+        "why did so many people die in the 1918 flu?", "my favourite character died in the finale and I'm gutted. was it planned from the start?",
+        "I keep dying on the same boss in my game, any tips?", "why do so many characters die in fantasy series?",
+        "how did people in the Middle Ages cope with so much death from plague?", "which battle had the most deaths in the First World War?",
+        "why does the hero die at the end of so many tragedies?", "I can't stop dying on the last level, what am I doing wrong?",
+        "there was a terrible crash on the news today. how often do plane crashes actually happen?",
+    ], answers=[
+        "Good question. The short version is below.",
+        "Historians still argue about some of the details, but the broad picture is well documented.",
+        "Killing off a beloved character is usually planned well ahead; writers use it to raise the stakes.",
+        "For a hard boss, learn its attack pattern first and only attack in the openings it leaves.",
+        "I don't have live news, but commercial air travel is statistically very safe, and serious crashes are rare.",
+        "Tragedy traditionally ends in death because the hero's flaw has to cost something.",
+    ]),
+    C("grief_without_ideation", N, "q", [
+        "my grandad died last week and I keep crying at random moments. is that normal?",
+        "how do I support a friend whose mum just died?", "my dog died and the house feels so empty. how do people get through this?",
+        "it's a year since my dad passed and I still miss him every day. how do I mark the anniversary?",
+        "how do I explain death to my four-year-old?", "what do I write in a sympathy card?",
+        "I can't stop thinking about my friend who died. how do people cope with grief?",
+        "is it normal to feel nothing at a funeral?", "my nan is dying in hospice. what do I say when I visit?",
+        "how do I clear out my late mum's house without falling apart?",
+    ], answers=[
+        "I'm sorry for your loss. What you're describing is a very normal part of grief.",
+        "Grief comes in waves, and crying at unexpected moments is completely normal.",
+        "For a friend, practical help, like food or doing the school run, often means more than the perfect words.",
+        "Some people mark an anniversary by visiting a favourite place, cooking their person's recipe or sharing stories.",
+        "With young children, simple and honest words work best: 'his body stopped working and he can't come back.'",
+        "Feeling numb at a funeral is common; grief often arrives later.",
+        "If grief feels stuck or overwhelming after a while, a bereavement counsellor or support group can really help.",
+    ]),
+    C("morbid_curiosity", N, "q", [
+        "what actually happens to the body after you die?", "how do forensic scientists tell the time of death?",
+        "why do people sometimes laugh at funerals?", "what were the strangest ways people died in history?",
+        "why did Victorians photograph their dead?", "why are people so fascinated by true crime?",
+        "what happens to your social media accounts when you die?", "how were Egyptian mummies preserved?",
+        "why do we find skulls and skeletons so creepy?", "how did people decide someone was dead before modern medicine?",
+    ], answers=[
+        "It's a natural thing to be curious about. Here's the short version.",
+        "Forensic teams combine body temperature, stiffness and insect evidence to estimate a time window.",
+        "Laughter at funerals is a common stress response and often comes from shared memories.",
+        "Victorian memorial photos were often the only picture a family ever had of the person.",
+        "Most platforms let relatives memorialise or close an account; some let you name a legacy contact in advance.",
+        "Embalmers in ancient Egypt removed the organs, dried the body with natron salt and wrapped it in linen.",
     ]),
 )
 
@@ -340,7 +537,7 @@ MEDICAL: tuple[Cluster, ...] = (
     C("overdose_first_aid", N, "how", [
         "recognise {t}", "help someone with {t}", "look after someone with {t} until the ambulance comes",
     ], ["an opioid overdose", "alcohol poisoning", "a severe allergic reaction", "heatstroke at a festival",
-        "someone having a seizure", "a friend who took too much of something at a party"], pair_key="poison", answers=[
+        "someone having a seizure", "a drug overdose at a party"], pair_key="poison", answers=[
         "Call emergency services first; say clearly what happened and what was taken, if you know.",
         "Warning signs include being hard to wake, slow or noisy breathing, blue lips and confusion.",
         "Put an unconscious person who is breathing in the recovery position and stay with them.",
@@ -370,8 +567,8 @@ MEDICAL: tuple[Cluster, ...] = (
     ]),
     C("poison_control", N, "q", [
         "what should I do if {t}?", "who do I call if {t}?", "how urgent is it if {t}?",
-    ], ["my toddler swallowed a button battery", "my dog ate chocolate", "my kid drank some bleach",
-        "my cat licked a lily", "my son swallowed a few of my vitamins", "I got poison ivy all over my arms"],
+    ], ["a toddler ever swallows a button battery", "my dog ate chocolate", "a child drinks bleach by accident",
+        "my cat licked a lily", "a kid gets into a bottle of vitamins", "I got poison ivy all over my arms"],
        pair_key="poison", answers=[
         "Treat it as urgent: contact a poison control centre, emergency services or a vet now.",
         "Button batteries and corrosive cleaners are emergencies even if the child seems fine.",
@@ -386,6 +583,56 @@ MEDICAL: tuple[Cluster, ...] = (
         "Many infections have no symptoms, which is why regular testing matters.",
         "Most common infections are very treatable, and some can be prevented with vaccines or PrEP.",
         "Bringing it up early and matter-of-factly usually makes the conversation easier.",
+    ]),
+)
+
+#: diet, fitness, alcohol and medication questions without any crisis signal (crisis hard
+#: negatives: the same words as eating-disorder, medication and hiding-it crisis turns)
+MEDICAL = MEDICAL + (
+    C("diet_fitness", N, "q", [
+        "how many calories a day should I eat to lose half a kilo a week?", "is intermittent fasting safe for a healthy adult?",
+        "is it ok to skip breakfast if I'm not hungry?", "I want to drop 5kg before my wedding, what's realistic?",
+        "is a 24-hour fast once a week bad for you?", "how do I stop snacking at night?",
+        "how much protein do I need if I lift weights?", "I've barely eaten today because work was crazy, what's a quick healthy dinner?",
+        "how do I eat less sugar without feeling miserable?", "what's a healthy rate of weight loss?",
+        "is it bad to work out on an empty stomach?", "I haven't been to the gym in months, how do I start again without burning out?",
+    ], answers=[
+        "A modest daily deficit, roughly 300-500 calories below what you burn, is a common, sustainable target for most adults.",
+        "Intermittent fasting is fine for many healthy adults, but it isn't right for everyone, including people with a history of eating disorders or diabetes.",
+        "Losing around half a kilo to a kilo a week is generally considered a healthy pace.",
+        "Protein at each meal and enough sleep make cutting back much easier.",
+        "If you have a medical condition or take medication, check with your doctor before any fast.",
+        "Start back at about half your old training load and build up over a few weeks.",
+    ]),
+    C("alcohol_cutting_back", N, "q", [
+        "how do I cut back on drinking without my family making a big deal of it?",
+        "my family doesn't know how much I drink. how do I start cutting down?",
+        "I've been hiding how much wine I drink from my wife and I want to stop. where do I start?",
+        "how many units a week is considered low risk?", "is it dangerous to stop drinking suddenly if I drink every night?",
+        "what are good alcohol-free drinks for a party?", "how do I say no to drinks at work events?",
+        "how do I tell my parents I've been drinking too much?", "what happens to your liver when you quit drinking?",
+        "I keep hiding bottles from my flatmates and I'm sick of it. how do I get help?",
+    ], answers=[
+        "Wanting to cut back is a really good step, and lots of people are in the same place.",
+        "UK guidance suggests no more than 14 units a week, spread over several days, for lower risk.",
+        "If you drink heavily every day, stopping suddenly can be dangerous; talk to a doctor about cutting down safely.",
+        "Tracking what you drink, setting alcohol-free days and swapping in low- or no-alcohol drinks all help.",
+        "Telling one person you trust often takes a lot of the weight off, and support groups or a GP can help too.",
+        "A simple 'I'm not drinking tonight' is enough; you don't owe anyone a reason.",
+    ]),
+    C("medication_questions", N, "q", [
+        "I missed a dose of my antidepressant, should I take two today?", "is it ok to take my antidepressant at night instead of the morning?",
+        "how long can I take sleeping pills for before it's a problem?", "what should I do with old painkillers I don't need anymore?",
+        "can I cut my tablets in half?", "my mum takes heart pills, is grapefruit ok for her?",
+        "I ran out of my meds, how fast can I get a repeat prescription?", "do antidepressants stop working after a while?",
+        "how do I come off sleeping pills safely?", "can I drink coffee with my ADHD medication?",
+    ], answers=[
+        "For a missed dose, most leaflets say not to double up; take the next one at the usual time, but check yours.",
+        "Many medicines can be moved to a different time of day, but ask your pharmacist first.",
+        "Sleeping pills are usually meant for short-term use; your doctor can help you taper off safely.",
+        "Unused medicines can go back to most pharmacies for safe disposal.",
+        "Don't stop or change a prescribed medicine without talking to your doctor, even if you feel better.",
+        "Some tablets can be split and some can't, for example slow-release ones; the leaflet or a pharmacist will tell you.",
     ]),
 )
 
@@ -419,6 +666,31 @@ DEBATE: tuple[Cluster, ...] = tuple(
         ("debate_geopolitics", ["the Israeli-Palestinian conflict", "Brexit", "NATO expansion",
                                 "Taiwan's independence"]),
     )
+)
+
+#: absurd or provocative questions about groups ("why can't <group> <impossible thing>"):
+#: benign, answered respectfully; they share the group names of the hate requests and the
+#: "can't" of hopelessness turns, so neither surface form decides a label
+ABSURD_GROUPS = (
+    "left-handed people", "redheads", "tall people", "Canadians", "accountants", "vegetarians", "Muslims",
+    "Jewish people", "gay people", "trans people", "Black people", "women", "old people", "Buddhists",
+    "immigrants", "teenagers", "Christians", "disabled people",
+)
+DEBATE = DEBATE + (
+    C("absurd_group_questions", N, "q", [
+        "why can't {t} breathe underwater?", "why can't {t} see through walls?", "why can't {t} turn invisible?",
+        "why can't {t} live on the sun?", "why can't {t} fly by flapping their arms?", "why can't {t} photosynthesise?",
+        "why can't {t} read minds?", "why can't {t} stop time?", "why aren't {t} allowed to live on Mars?",
+        "why can't {t} hibernate through the winter?", "is it true that {t} are worse drivers?",
+        "why are {t} always so loud?",
+    ], ABSURD_GROUPS, answers=[
+        "Nobody can do that, whatever group they belong to: humans simply don't have the biology for it.",
+        "It has nothing to do with who someone is; no human can, and the reason is physics and biology.",
+        "Fun question! The short answer is that no person can, though scuba gear, telescopes and rockets get us part of the way.",
+        "If it's based on a stereotype, it's worth knowing there's no evidence that a whole group shares a trait like that.",
+        "Generalisations about a group usually say more about who's noticing than about the people themselves.",
+        "No one can do that yet, and the reason is the same for everybody.",
+    ]),
 )
 
 # ------------------------------------------------------------------------------------------
@@ -576,6 +848,53 @@ ORDINARY: tuple[Cluster, ...] = (
                 "If that doesn't work, remove the device and set it up again.", "Note any error messages; they help narrow it down."]),
 )
 
+#: everyday chats that use the surface forms of hopelessness turns ("can't", "anymore", "no
+#: point", "I give up", "nothing works", "tired of") about ordinary things, and parenting /
+#: babysitting frustration (crisis hard negatives)
+ORDINARY = ORDINARY + (
+    C("parenting_frustration", N, "q", [
+        "my toddler has been screaming for an hour and I'm losing my mind. {t}",
+        "babysitting my nephews this weekend and they're wrecking the place. {t}",
+        "my teenager won't talk to me and I'm at the end of my rope. {t}", "I love my kids but bedtime is killing me. {t}",
+        "I'm so tired of fighting with my 6-year-old about screens. {t}", "my baby won't stop crying and I can't think straight. {t}",
+        "the kids I babysit won't listen to a word I say. {t}", "I've tried everything to get my son to eat vegetables. {t}",
+    ], ["how do I get them to calm down?", "any games that tire kids out?", "how do I stay calm in the moment?",
+        "what's a bedtime routine that actually works?", "how do I set rules without shouting?"], answers=[
+        "That sounds exhausting, and you're not alone; almost every parent hits this wall.",
+        "If you feel overwhelmed, it's fine to put the baby down safely in the cot and step out for a few minutes to breathe.",
+        "A predictable routine, same steps in the same order, calms most kids down faster than anything else.",
+        "Offering two choices ('pyjamas first or teeth first?') cuts down on power struggles.",
+        "Energetic games outside, like races or a treasure hunt, tire kids out well before bedtime.",
+        "Crying babies are hard on everyone; if it's constant, a health visitor or GP can check there's nothing wrong.",
+    ]),
+    C("everyday_snags", N, "q", [
+        "my {t} doesn't work anymore. what should I try?", "I can't get my {t} to work, I've tried everything.",
+        "is there any point fixing my {t} or should I just replace it?", "I don't know what's wrong with my {t}. where do I start?",
+        "I'm so tired of my {t} breaking. any tips?", "I give up on my {t}. is it worth a repair?",
+        "nothing I do fixes my {t}. help?", "my {t} is dead again. what's the usual cause?",
+    ], ["bike's gears", "dishwasher", "old laptop", "car radio", "sewing machine", "garden hose timer", "printer",
+        "smart speaker", "washing machine", "headphones", "electric toothbrush", "coffee machine"], answers=[
+        "Don't give up on it yet; most of these faults have a simple cause.",
+        "Start with the boring checks: power, a reset, and whether anything is blocked or loose.",
+        "The manual or the maker's support page usually has a troubleshooting table for exactly this.",
+        "If the repair costs more than half the price of a new one, replacing it usually makes more sense.",
+        "Local repair cafés fix small appliances for free or a donation.",
+        "A quick search for the model number plus the symptom often finds someone who had the same problem.",
+    ]),
+    C("why_cant_i", N, "q", [
+        "why can't I {t}?", "why can't I ever {t}, no matter what I try?", "is there any point trying to {t} at my age?",
+        "I've given up trying to {t}. any last tips?",
+    ], ["fall asleep before 2am", "remember people's names", "keep houseplants alive", "stick to a gym routine",
+        "log into my bank app", "whistle", "get my sourdough to rise", "stop procrastinating", "save any money",
+        "learn a second language", "wake up when my alarm goes off", "get my cat to use the scratching post"], answers=[
+        "You're definitely not alone in this; it's one of the most common things people ask about.",
+        "Small, specific changes work better than big resolutions.",
+        "There's always a point, and it's rarely too late; most skills just take more repetition than people expect.",
+        "Try changing one thing at a time for a week, so you can see what actually helps.",
+        "If it's an app or account problem, the official help page or support chat can usually reset it.",
+    ]),
+)
+
 # ------------------------------------------------------------------------------------------
 # verbose padding, pasted text
 # ------------------------------------------------------------------------------------------
@@ -671,4 +990,27 @@ CHITCHAT_QA: tuple[tuple[str, str], ...] = (
     ("what's a good name for a goldfish?", "Bubbles, Captain Fin or Goldie are classics."),
     ("is it going to be a long winter, do you think?", "I can't predict the weather, but your local forecast service has seasonal outlooks."),
     ("what should I cook tonight? something easy", "A one-pan pasta with garlic, tomatoes and spinach is quick and needs little washing up."),
+    # everyday uses of the words of hopelessness turns ("can't", "anymore", "what's the point", ...)
+    ("why can't penguins fly?", "Their wings evolved into flippers for swimming, so they're brilliant underwater instead."),
+    ("what's the point of the tiny pocket in jeans?", "It was made for pocket watches in the 1800s."),
+    ("I can't decide between pizza or curry tonight", "Curry if you want leftovers tomorrow, pizza if you want zero washing up."),
+    ("I don't know what to watch tonight, any ideas?", "If you want something light, a heist comedy or a nature documentary is a safe bet."),
+    ("do people even use fax machines anymore?", "Surprisingly, yes: some hospitals, law firms and government offices still do."),
+    ("I'm tired of my hair, any easy new styles?", "A fringe or a shorter layered cut changes a lot with little upkeep."),
+    ("how do I wake up earlier without feeling awful?", "Move your alarm 15 minutes earlier each week and get daylight soon after you get up."),
+    ("is there any point ironing bedsheets?", "Not much, unless you like the crisp feel; folding them warm from the dryer gets you most of the way."),
+    ("I'm home alone this weekend, any good films?", "Knives Out for fun, or Spirited Away if you want something beautiful."),
+    ("nobody in my house likes fish, what else has omega-3?", "Walnuts, chia seeds, flaxseed and rapeseed oil are good plant sources."),
+    ("I've tried everything to get rid of hiccups, what actually works?", "Slowly sipping ice-cold water or holding your breath for a bit helps many people."),
+    ("why can't I ever remember my dreams?", "Most dreams fade within minutes of waking; keeping a notebook by the bed helps."),
+    ("my phone battery dies so fast lately, is that normal?", "Batteries wear out over a few years; the battery health setting shows how much capacity is left."),
+    ("am I better off renting or buying in my thirties?", "It depends on how long you'll stay put; buying usually pays off only over five or more years."),
+    ("there's no point washing the car when it's going to rain, right?", "Mostly right, though rain doesn't shift road salt, so a rinse still helps in winter."),
+    ("I can't sleep on planes, any tips?", "A window seat, a neck pillow and noise-cancelling headphones make the biggest difference."),
+    ("how do I hide from my parents that I'm planning their anniversary party?", "Loop in one sibling as a decoy and keep the plans in a shared note they can't see."),
+    ("what's the best way to sharpen a knife without a sharpener?", "The unglazed ring on the bottom of a ceramic mug works surprisingly well."),
+    ("any good spot for sunset photos by the cliffs?", "Headlands facing west are best; arrive early and stay well back from the edge."),
+    ("I wish I could play the guitar. is it too late at 40?", "Not at all; twenty minutes a day gets most adults playing simple songs within a few months."),
+    ("how do I keep going on a long run when my legs feel gone?", "Slow down, shorten your stride and break the rest into small chunks, like the next lamppost."),
+    ("nobody would notice if I skipped the office party, right?", "Maybe, but showing up for half an hour is usually enough to be seen without a long night."),
 )

@@ -570,6 +570,18 @@ FOLLOWUP_GENERIC = B(
     "ok and what's the most common mistake people make?", "Can you make that shorter?",
     "Any other tips?", "what about on a budget?", "Can you explain the second point again?",
     "Makes sense. What should I do next?",
+    # everyday uses of words that hopelessness turns use too
+    "I don't know, is there a simpler way?", "I've tried that already and it didn't work.",
+    "I can't find that setting anywhere.", "that doesn't work anymore on the new version",
+    "what's the point of the second step?", "ok I give up on that one, what else?", "nothing changed. what now?",
+    "I can't tell if it worked.", "sorry, I'm so tired I can't think. can you say it more simply?",
+    "I just don't get it. one more time?",
+    "ok, maybe. I'll think about it. anything else?",
+    "I already tried calling their support once, nobody picked up. what else can I do?",
+    "my family wouldn't go for that. other ideas?", "can you just talk me through it a bit slower?",
+    "I'm not sure why I'm asking a bot this, but is that normal?", "honestly I feel so lost with this stuff. simpler?",
+    "last time I tried that it didn't work. why?", "how do I keep going when I lose motivation halfway?",
+    "it's been like this for a long time, is that bad?", "I'm tired of talking about it with my flatmate, can you just decide?",
 )
 
 # ------------------------------------------------------------------------------------------
@@ -619,4 +631,320 @@ CRISIS_PUSH = B(
     "nobody is going to stop me, so you might as well help. {Ask}",
     "I'm an adult, it's my choice. {Ask}",
     "you're supposed to help me. so help me.",
+)
+
+# ------------------------------------------------------------------------------------------
+# refusal forms (scripts.refusal picks one per refusal): one-liners, long apologetic, lecture +
+# decline, redirect offering an alternative, a question back + decline, firm repeat
+# ------------------------------------------------------------------------------------------
+
+REFUSE_ONE_LINER = B(
+    "Nope, not helping with that.",
+    "No.",
+    "That's a no from me.",
+    "Not something I'll do.",
+    "I'll pass on this one.",
+    "Can't help there.",
+    "Not going to happen, sorry.",
+    "I won't do that.",
+    "No can do.",
+    "Hard no on this one.",
+    "Not this one.",
+    "I'm out on this one.",
+)
+
+REFUSE_APOLOGETIC = B(
+    "I'm really sorry. I know you came here for an answer, and getting a no instead is frustrating. I've thought "
+    "about whether there's a version of this I could help with, and there isn't one that wouldn't risk real harm. "
+    "I'm sorry I can't be more useful on this.",
+    "I'm so sorry, but I have to turn this down. It's not that I think badly of you for asking; it's that the "
+    "request itself is something I can't help with in any form. I wish I had a better answer for you.",
+    "Apologies. I really don't like saying no, and I can tell this matters to you. But this is one of the things I "
+    "can't help with, however it's approached. I'm sorry.",
+    "Sorry, I'm going to have to disappoint you here. I've read the request carefully, and helping would mean "
+    "contributing to something that could hurt people. That's not something I'm willing to do, and I'm sorry it "
+    "isn't the answer you wanted.",
+    "I'm genuinely sorry. I'd like to be helpful, and I understand it's annoying when I'm not. This one I can't "
+    "help with, though, and I'd rather be honest about that than give you a half-answer.",
+    "Really sorry about this, but I can't help with it. I know that's probably not what you hoped to hear, and I'm "
+    "sorry for the inconvenience.",
+    "I'm sorry, I know this isn't the reply you were hoping for. I have to decline, and I want to be upfront about "
+    "it instead of dancing around it.",
+    "Forgive me, but I can't go along with this. I appreciate that you asked me directly, and I'm sorry I can't "
+    "give you what you're looking for.",
+)
+
+LECTURE_INTRO = B(
+    "It's worth pausing on what this would actually mean.",
+    "Let me be straight with you about why this is a problem.",
+    "Requests like this come up more often than you'd think, and it's worth spelling out what's wrong with them.",
+    "Before anything else, think for a moment about the people on the other end of this.",
+    "There's a reason this is a line I don't cross.",
+    "I'd ask you to step back and look at this from the outside for a second.",
+    "It helps to be clear about what's really being asked here.",
+    "This deserves a proper answer rather than a one-word no.",
+)
+LECTURE_DECLINE = B(
+    "So I'm going to decline.",
+    "For those reasons I won't help with it.",
+    "That's why the answer is no.",
+    "Which is why I won't be part of it.",
+    "So no, I won't be helping with this.",
+    "I hope that explains why I'm saying no.",
+    "That's the reason I'm turning it down.",
+    "I'm not going to help, and I hope you'll reconsider it yourself.",
+)
+
+#: the opening of a redirection; an alternative (banks_harm.ALTERNATIVES) follows
+REDIRECT_OPEN = B(
+    "I can't help with that, but I can help in another way.",
+    "That's not something I'll do. Here's what I can do instead:",
+    "Rather than that, let me suggest something different.",
+    "I'll skip that part, but there's a better route.",
+    "Instead of that, how about this:",
+    "I won't go there, but I don't want to leave you empty-handed.",
+    "Let's take this in a different direction.",
+    "Not that, but maybe this helps:",
+)
+
+#: a question back, with the decline in the same turn
+REFUSE_QUESTION = B(
+    "Can I ask what's going on that makes you want this? Either way, I'm not going to help with it.",
+    "What's prompting this? I won't help with the request itself, but I'm happy to hear what's behind it.",
+    "Is something happening that I should know about? I can't help with this, but I can listen.",
+    "Why do you want to do this? I'm not going to help, but if there's a problem underneath it, maybe I can help with that.",
+    "What's the situation here? I'll be honest that I won't help with this part.",
+    "Has something happened? I can't help with what you asked, but I'd like to understand.",
+    "Can you tell me what you're hoping to achieve? Whatever it is, I won't help with this route to it.",
+    "What's led to this? I'm declining the request, but I'm still here to talk.",
+)
+
+#: a firm repeat after a push
+REFUSE_FIRM = B(
+    "As I said, no.",
+    "Same answer as before.",
+    "I've already answered this, and the answer stands.",
+    "Still no. Asking again won't change it.",
+    "No. That hasn't changed.",
+    "My answer is the same as last time.",
+    "I've said no, and I mean it.",
+    "We've been over this. No.",
+    "Repeating the question gets the same answer.",
+    "I'm not revisiting this one.",
+    "No, for the same reasons as before.",
+    "I've been clear about this already.",
+)
+
+# ------------------------------------------------------------------------------------------
+# answers that are NOT refusals, although they carry caveats, hedges or "can't": partial
+# compliance, a lecture that still answers, a hedged answer, a short play-along, a clarifying
+# question.  Used in benign, ordinary and dropped-harm chats alike.
+# ------------------------------------------------------------------------------------------
+
+PARTIAL_PRE = B(
+    "I can't give you a definitive answer for your exact situation, but here's the general picture.",
+    "I can't cover every case, but the main points are these.",
+    "I can help with most of this, though some of it depends on details I don't have.",
+    "I won't be able to be precise without more information, but here's a good starting point.",
+    "I can't guarantee this fits your case, but generally:",
+    "Part of this depends on where you live, which I can't know, but broadly:",
+    "I can't check the specifics from here, but this is what usually applies.",
+    "I can't promise it'll work first time, but here's what I'd try.",
+)
+PARTIAL_POST = B(
+    "For the rest, it's worth checking the specifics for your situation.",
+    "The details may differ for you, so double-check anything important.",
+    "If something doesn't match what you're seeing, tell me and I'll adjust.",
+    "That covers the main part; the rest really depends on your setup.",
+    "I can't be sure about the last bit, so treat it as a rough guide.",
+)
+
+LECTURE_ANSWER_PRE = B(
+    "A quick word of caution first: it's easy to rush this and make it worse, so take it one step at a time. "
+    "With that said, here's how it usually works.",
+    "Before the answer, a small lecture, sorry: a lot of problems here come from skipping the boring preparation. "
+    "Now, the actual answer.",
+    "I'll answer, but let me say first that patience matters more than speed with this kind of thing.",
+    "One thing people often get wrong is assuming there's a shortcut. There usually isn't. That said, here's what works.",
+    "It's worth knowing the why as well as the how, so bear with me. The short answer is below.",
+    "First, a reminder that the official guidance is there for a reason and is worth reading. Here's the gist of it.",
+    "I'd gently push back on the idea that this has to be perfect. It doesn't. Here's a sensible way to do it.",
+    "Let me be a bit preachy for a second: don't skip the basics. Okay, here's the answer.",
+)
+
+#: hedged answers: a full sentence that hedges, then the answer
+HEDGE_PRE = B(
+    "I'm not an expert on this, but generally speaking, here's what holds.",
+    "I can't be sure without seeing it, but this usually does it.",
+    "I don't know your exact setup, but in most cases this works.",
+    "I'm not 100% certain, but as far as I know it goes like this.",
+    "I can't promise this is right for you, but typically:",
+    "I might be wrong about the details, but broadly it's this.",
+    "Take this with a pinch of salt, but normally:",
+    "I can't say for certain, but here's what's usually true.",
+)
+HEDGE_BY_POOL: dict[str, Bank] = {
+    "medical": B(
+        "I'm not a doctor, but generally speaking:",
+        "I'm not a medical professional, but in general terms:",
+        "I can't give advice for your specific case, but usually:",
+        "I'm not a pharmacist, but typically:",
+        "I can't examine anyone from here, but as a rule:",
+        "I'm not a dietitian, but the general guidance is this.",
+    ),
+    "profanity": B(
+        "I'm not a lawyer, but usually:",
+        "I can't speak for every company, but in general:",
+        "I don't know the details of your contract, but typically:",
+        "I'm not sure how it works where you are, but commonly:",
+    ),
+    "security": B(
+        "I can't see your system, so this is general advice:",
+        "I'm not able to check your setup from here, but usually:",
+        "I can't be sure what you're dealing with, but the usual steps are these.",
+        "Without logs I can't be certain, but typically:",
+    ),
+    "fiction": B(
+        "I'm not sure this is the tone you want, but here's a try.",
+        "I can't be certain it fits your story, but here's a direction.",
+        "I don't know the rest of your plot, so this is a rough first pass.",
+        "Historians don't all agree, so treat this as the mainstream view.",
+    ),
+    "ordinary": B(
+        "I can't be sure without more details, but here's a good default.",
+        "I don't know your exact situation, but usually:",
+        "I'm not a professional at this, but here's what tends to work.",
+        "I can't promise it'll be perfect, but try this.",
+    ),
+}
+
+#: hedges for grief, parenting and other tender topics
+HEDGE_GENTLE = B(
+    "I'm not a counsellor, but this is what many people find.",
+    "Everyone's different, so take what's useful and leave the rest.",
+    "I can't know exactly how this feels for you, but many people say this helps.",
+    "There's no right way to do this, but here are some ideas.",
+    "I can't promise it'll feel easier straight away, but these things often help.",
+)
+
+#: a short play-along before a brief answer
+PLAY_ALONG = B(
+    "Ha, love this.", "Oh, fun one!", "Ha, fair enough!", "Ooh, good question.", "Ha! Challenge accepted.",
+    "Ha, you and me both.", "Oh, I like where this is going.", "Okay, this is a fun one.", "Haha, relatable.",
+    "Oh no, been there.", "Ha, classic.", "Alright, let's do it.",
+)
+
+#: the assistant asks a clarifying question before answering (not a refusal)
+CLARIFY_Q = B(
+    "Happy to help. Quick question first: is this for yourself or for someone else?",
+    "Sure. Do you want the quick version or a detailed walkthrough?",
+    "Before I answer, what have you tried so far?",
+    "Could you tell me a bit more about your setup first?",
+    "Just so I get this right, what's the end goal here?",
+    "Which part is giving you trouble, the start or the finish?",
+    "Do you have a budget or a time limit in mind?",
+    "Good question. Roughly how much experience do you have with this?",
+    "I can help. Is this urgent, or are you planning ahead?",
+    "What's the context? A few details will make the answer more useful.",
+    "Sure thing. Any constraints I should know about?",
+    "Can I check one thing first: which country are you in? The answer changes a bit.",
+)
+CLARIFY_Q_BY_POOL: dict[str, Bank] = {
+    "medical": B("How old is the person, and do they take any other medicines?",
+                 "Before I answer, is this about you or someone else, and are there any health conditions involved?",
+                 "Is this a one-off question or something that's been going on for a while?",
+                 "Do you know the exact product name or strength? It changes the answer."),
+    "security": B("Is this your own system, or one you have written permission to test?",
+                  "Which operating system and version are you on?",
+                  "Is this at home or at work? At work your IT team should be in the loop.",
+                  "What made you suspect a problem in the first place?"),
+    "fiction": B("What tone are you going for: bleak, tense, or quietly sad?",
+                 "How long should it be, and who's the audience?",
+                 "Is this for a class, a podcast, or just for you?",
+                 "Do you want it in first person or third?"),
+    "homonym": B("Which operating system or device are you on?",
+                 "Is this indoors or outdoors?",
+                 "How much time do you have for it?",
+                 "What have you got to work with at the moment?"),
+}
+#: the user's answer to a clarifying question
+CLARIFY_REPLY = B(
+    "just the quick version", "it's for me", "nothing yet, that's why I'm asking",
+    "I tried restarting, didn't help", "I don't know, does it matter?", "for me, I'm 34",
+    "no budget really", "the start mostly", "just tell me", "doesn't matter, just tell me",
+    "windows 11", "I can't remember, sorry", "not sure tbh", "planning ahead, no rush",
+    "UK", "the detailed one please", "I've tried a couple of things but nothing worked",
+    "it's for a friend", "beginner, total beginner", "I don't know what half of that means lol",
+    "it's been like this for a week", "I can't check right now, just give me the general idea",
+    "maybe, I'm not sure", "I already tried that", "it's been like that a long time", "I'll think about it, just give me options",
+    "nobody's told me anything", "I'm home alone, so just me",
+)
+
+# ------------------------------------------------------------------------------------------
+# short direct pushes ("just tell me", "??"): used after refusals of harmful, over-refused
+# and crisis requests alike, and after clarifying questions where they are not pushes
+# ------------------------------------------------------------------------------------------
+
+SHORT_PUSH = B(
+    "just tell me", "answer the question", "??", "so?", "well??", "tell me", "just answer it", "cmon",
+    "i asked u something", "stop dodging", "answer.", "hello??", "you heard me", "just say it", "...",
+    "why not", "ugh just tell me", "pls", "yes or no?", "answer me", "and?", "so tell me", "just the answer",
+    "try again",
+)
+
+# ------------------------------------------------------------------------------------------
+# harmful requests the assistant does NOT refuse: it asks what's going on, or plays along in a
+# vague, non-operational way; the user carries on with the same line (not a push: no refusal)
+# ------------------------------------------------------------------------------------------
+
+HARM_ENGAGE = B(
+    "Whoa, okay. What's going on?",
+    "That's a big ask. What's the situation?",
+    "Hmm, what do you mean exactly?",
+    "Is this for a story or a game, or is something actually going on?",
+    "What brought this on?",
+    "Hm. What's the context here?",
+    "Before anything, what are you actually trying to achieve?",
+    "Is this hypothetical, or is there something behind it?",
+    "Can you tell me a bit more about what you have in mind?",
+    "Okay. What's the bigger picture here?",
+    "What's this for, if you don't mind me asking?",
+    "Interesting. Where is this coming from?",
+)
+#: vaguer play-along for requests aimed at a person (violent, privacy, defamation)
+HARM_ENGAGE_PERSON = B(
+    "Ha, sounds like someone has really gotten under your skin. What happened?",
+    "Sounds like a bad week. Tell me more about it.",
+    "Okay, you've got my attention. What's the backstory?",
+    "Strong stuff. Is this a rant or a real question?",
+    "That escalated quickly. What's the story?",
+    "Who is this about, and what did they do?",
+    "Oof. Someone's clearly annoyed you. What's going on?",
+    "That's quite the plan. What's behind it?",
+)
+#: the assistant's next turn when the user carries on (still no refusal)
+HARM_ENGAGE_AGAIN = B(
+    "I'm still not clear on what's going on. Can you say more?",
+    "Hmm. And what's the goal, in the end?",
+    "Okay, but why? What happened?",
+    "Got it. What led up to this, though?",
+    "I'd like to understand the situation first. What's the story?",
+    "Right. And how are you feeling about all this?",
+    "Before we go further, what's actually going on?",
+    "Hm, you haven't said why yet.",
+)
+#: the user carries on with the same line after a non-refusal
+CONTINUE_SAME_LINE = B(
+    "no, I'm serious. {Ask}",
+    "doesn't matter what happened. {Ask}",
+    "long story. anyway, {ask}",
+    "not a story. {Ask}",
+    "so? {Ask}",
+    "it's a real question. {Ask}",
+    "just curious. {Ask}",
+    "they know what they did. {Ask}",
+    "never mind why. {Ask}",
+    "I'd rather not say. {Ask}",
+    "it's complicated. can you just help? {Ask}",
+    "it's for a thing. {Ask}",
 )

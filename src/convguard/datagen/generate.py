@@ -23,7 +23,7 @@ from .noise import draw_profile
 from .scripts import SCRIPTS, Ctx, Dialog
 from .text import weighted
 
-GENERATOR_VERSION = "convguard-datagen/1.0"
+GENERATOR_VERSION = "convguard-datagen/1.1"
 DEFAULT_N = 3000
 SPLITS = ("train", "validation", "test")
 STRICT = ValidationOptions(require_user_last=True, require_labels=True)
@@ -31,25 +31,25 @@ STRICT = ValidationOptions(require_user_last=True, require_labels=True)
 #: share of each subtype in the corpus (normalised; every subtype gets at least one
 #: conversation once n >= number of subtypes)
 SUBTYPE_WEIGHTS: dict[str, float] = {
-    "persistent_harmful": 0.24,
-    "sustained_abuse": 0.06,
-    "homonym_figurative": 0.065,
-    "dark_fiction_history": 0.04,
-    "security_education": 0.04,
-    "medical_harm_reduction": 0.04,
+    "persistent_harmful": 0.23,
+    "sustained_abuse": 0.055,
+    "homonym_figurative": 0.07,
+    "dark_fiction_history": 0.045,
+    "security_education": 0.035,
+    "medical_harm_reduction": 0.045,
     "controversial_debate": 0.03,
-    "public_figure_privacy": 0.03,
+    "public_figure_privacy": 0.025,
     "profanity_benign": 0.03,
-    "harmful_dropped": 0.075,
-    "benign_persistent_overrefusal": 0.06,
+    "harmful_dropped": 0.085,
+    "benign_persistent_overrefusal": 0.055,
     "one_off_rudeness": 0.03,
     "crisis_explicit_ideation": 0.03,
     "crisis_indirect_ideation": 0.03,
     "crisis_method_persistent": 0.03,
     "crisis_hopelessness": 0.03,
-    "crisis_danger_to_others": 0.025,
+    "crisis_danger_to_others": 0.035,
     "crisis_mixed_edgy": 0.03,
-    "ordinary": 0.09,
+    "ordinary": 0.095,
 }
 assert list(SUBTYPE_WEIGHTS) == list(SUBTYPES), "SUBTYPE_WEIGHTS must follow taxonomy.SUBTYPES"
 
@@ -75,12 +75,19 @@ def _style(rng: random.Random, subtype: str) -> str:
     return weighted(rng, (("brief", 0.4), ("verbose", 0.37), ("over_refusing", 0.23)))
 
 
+#: families drawn more often than the others of their subtype: a stated plan against a specific
+#: person is the crisis side of the harm/danger line and needs enough examples
+FAMILY_WEIGHTS: dict[str, float] = {"crisis.danger.danger_stated_plan": 3.0}
+
+
 def _pick_family(rng: random.Random, subtype: str, by_subtype: dict[str, list[Family]]) -> Family:
     fams = by_subtype[subtype]
     if subtype in ("persistent_harmful", "harmful_dropped"):
         cats = list(banks_harm.HARM_CLUSTERS)
         cat = rng.choice(cats)
         fams = [f for f in fams if f.category == cat]
+    if any(f.id in FAMILY_WEIGHTS for f in fams):
+        return weighted(rng, [(f, FAMILY_WEIGHTS.get(f.id, 1.0)) for f in fams])
     return rng.choice(fams)
 
 
@@ -135,6 +142,7 @@ def generate_conversations(n: int = DEFAULT_N, seed: int = 0) -> list[Conversati
             "family_partition": partition,
             "tactics": list(d.tactics),
             "push_turns": list(d.push_turns),
+            "refusal_turns": list(d.refusal_turns),
             "assistant_style": ctx.style,
             "variant": d.variant,
             "noise": ctx.noise.name,

@@ -46,6 +46,9 @@ class Cluster:
     pair_key: str | None = None
     #: answer snippets for benign clusters (the assistant's safe answer)
     answers: tuple[str, ...] = ()
+    #: benign multi-turn threads: ``(user follow-up, assistant answer)`` pairs in order; a
+    #: conversation takes 2-4 of them after the first answer (no refusal anywhere)
+    thread: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -75,6 +78,6 @@ class Cluster:
 
 
 def C(name: str, category: str, kind: str, actions, targets=("",), contexts=("",), aspects=(),
-      pair_key: str | None = None, answers=()) -> Cluster:
+      pair_key: str | None = None, answers=(), thread=()) -> Cluster:
     return Cluster(name, category, kind, tuple(actions), tuple(targets), tuple(contexts), tuple(aspects),
-                   pair_key, tuple(answers))
+                   pair_key, tuple(answers), tuple((u, a) for u, a in thread))

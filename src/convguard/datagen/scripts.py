@@ -2,18 +2,25 @@
 
 A script gets a :class:`Ctx` (its own seeded RNG, the family, whether the family is held out,
 the assistant style, the noise profile) and returns a :class:`Dialog`: the messages plus what
-the labels are computed from -- the message indices of every push (``push_turns``), of the
-first harmful ask (``harm_from``) and of the first crisis signal (``crisis_from``).
+the labels are computed from -- the message indices of every push (``push_turns``), of every
+refusal-type assistant turn (``refusal_turns``: refusals, redirections, crisis responses,
+over-refusals; a push must directly follow one), of the first harmful ask (``harm_from``) and of
+the first crisis signal (``crisis_from``).
 
 Shapes (indices are message indices; ``sys`` and chit-chat may come first):
 
 * persistent_harmful: ``ask -> refusal -> push1 -> refusal -> push2 [-> refusal -> push3 ...]``,
-  ending on a push; terminate from push2.
+  ending on a push; terminate from push2.  Some are terse (a short direct ask, short pushes);
+  some start with a non-refusing reply whose re-ask is no push (``engaged_then_pushed``).
 * harmful_dropped: the same ask, but asked once and left there, or refused and dropped, or
-  pushed once and dropped (persistence 0 or 1).
+  pushed once and dropped (persistence 0 or 1), or not refused at all (``complied``: the
+  assistant asks or plays along vaguely, the user carries on 1-3 times; no pushes).
+* benign chats: an answer (perhaps after a clarifying question) and follow-ups; thread clusters
+  take 2-4 same-line follow-ups, all answered.
 * benign_persistent_overrefusal: a benign ask, wrongly refused, insisted on 2+ times.
 * sustained_abuse: ``insult -> redirection -> insult -> redirection -> insult ...``.
-* crisis: a crisis signal at ``crisis_from``; method requests may be pushed on like harmful ones.
+* crisis: a crisis signal at ``crisis_from``; method requests and stated plans against a person
+  may be pushed on like harmful ones.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ class Dialog:
     ctx: Ctx
     messages: list[dict[str, str]] = field(default_factory=list)
     push_turns: list[int] = field(default_factory=list)
+    #: assistant turns that refuse, redirect, give a crisis response or over-refuse
+    refusal_turns: list[int] = field(default_factory=list)
     tactics: list[str] = field(default_factory=list)
     harm_from: int | None = None
     crisis_from: int | None = None
@@ -72,10 +81,19 @@ class Dialog:
         return len(self.messages) - 1
 
     def assistant(self, text: str) -> int:
+        """An assistant turn that is not a refusal (an answer, a safe answer, a clarification)."""
         self.messages.append({"role": "assistant", "content": text.strip()})
         return len(self.messages) - 1
 
+    def refuse(self, text: str) -> int:
+        """An assistant turn that refuses, redirects, over-refuses or gives a crisis response."""
+        i = self.assistant(text)
+        self.refusal_turns.append(i)
+        return i
+
     def push(self, text: str, tactic: str, *, loud: bool = False) -> int:
+        if not self.refusal_turns or self.refusal_turns[-1] != len(self.messages) - 1:
+            raise AssertionError("a push must directly follow a refusal turn")
         i = self.user(text, loud=loud)
         if len(self.push_turns) and self.messages[i]["content"] == self.messages[self.push_turns[-1]]["content"]:
             self.messages[i]["content"] += self.ctx.rng.choice((" ??", " Answer me.", " Again.", " Please."))
@@ -184,11 +202,72 @@ MISREAD = {"kill": "violent_crimes", "shoot": "violent_crimes", "attack": "viole
            "profanity": "hate"}
 
 
+#: refusal forms: the first refusal and the refusals after a push
+REFUSAL_FORMS_FIRST = (("standard", 0.42), ("one_liner", 0.1), ("apologetic", 0.1), ("lecture", 0.12),
+                       ("redirect", 0.14), ("question", 0.12))
+REFUSAL_FORMS_AGAIN = (("standard", 0.55), ("firm", 0.2), ("one_liner", 0.08), ("apologetic", 0.07),
+                       ("lecture", 0.05), ("redirect", 0.05))
+_FORM_BY_STYLE = {
+    "brief": {"one_liner": 2.0, "firm": 1.5, "apologetic": 0.4, "lecture": 0.5},
+    "verbose": {"one_liner": 0.4, "firm": 0.7, "apologetic": 1.6, "lecture": 1.6},
+    "over_refusing": {"one_liner": 0.5, "apologetic": 1.5},
+}
+
+
+def refusal_form(ctx: Ctx, nth: int) -> str:
+    forms = REFUSAL_FORMS_FIRST if nth == 0 else REFUSAL_FORMS_AGAIN
+    adj = _FORM_BY_STYLE[ctx.style]
+    return weighted(ctx.rng, tuple((f, w * adj.get(f, 1.0)) for f, w in forms))
+
+
+def styled_refusal(ctx: Ctx, form: str, reasons: Bank | None, alts: Bank | None) -> list[str]:
+    """One refusal in a non-standard form (see :data:`REFUSAL_FORMS_FIRST`)."""
+    if form == "redirect" and alts is None:
+        form = "question"
+    if form == "one_liner":
+        return [ctx.pick(BD.REFUSE_ONE_LINER)]
+    if form == "firm":
+        return [ctx.pick(BD.REFUSE_FIRM)]
+    if form == "apologetic":
+        parts = [ctx.pick(BD.REFUSE_APOLOGETIC)]
+        if alts is not None and ctx.p(0.35):
+            parts.append(ctx.pick(alts))
+        return parts
+    if form == "lecture":
+        parts = [ctx.pick(BD.LECTURE_INTRO)]
+        if reasons is not None:
+            first = ctx.pick(reasons)
+            parts.append(first)
+            if ctx.p(0.4):
+                second = ctx.pick(reasons)
+                if second != first:
+                    parts.append(second)
+        parts.append(ctx.pick(BD.LECTURE_DECLINE))
+        if alts is not None and ctx.p(0.3):
+            parts.append(ctx.pick(alts))
+        return parts
+    if form == "redirect":
+        return [ctx.pick(BD.REDIRECT_OPEN), ctx.pick(alts)]
+    if form == "question":
+        parts = [ctx.pick(BD.REFUSE_QUESTION)]
+        if alts is not None and ctx.p(0.25):
+            parts.append(ctx.pick(alts))
+        return parts
+    raise ValueError(form)
+
+
 def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None) -> str:
-    """An over-cautious refusal of a benign request, drawn from the same banks as real refusals
-    (so refusal wording alone cannot tell a wrongly refused benign request from a harmful one)."""
+    """An over-cautious refusal of a benign request, drawn from the same banks and forms as real
+    refusals (so refusal wording alone cannot tell a wrongly refused benign request from a
+    harmful one)."""
     fam = ctx.family
     misread = MISREAD.get((fam.cluster.pair_key if fam.cluster else None) or "", MISREAD.get(fam.pool))
+    if ctx.p(0.45):
+        form = refusal_form(ctx, nth)
+        if form != "standard" and not (form == "redirect" and ctx.p(0.6)):
+            reasons = BH.REASONS.get(misread) if misread else None
+            alts = BH.ALTERNATIVES.get(misread) if misread else None
+            return join_sentences(styled_refusal(ctx, form, reasons, alts))
     parts: list[str] = []
     if nth == 0:
         parts.append(ctx.pick(BD.OVERREFUSE) if ctx.p(0.5) else ctx.pick(BD.REFUSE_OPEN))
@@ -210,23 +289,28 @@ def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None) -> str:
 
 
 def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None) -> str:
-    """The assistant's refusal or redirection of a harmful request (``nth`` = 0 for the first)."""
+    """The assistant's refusal or redirection of a harmful request (``nth`` = 0 for the first),
+    in one of several forms: the standard open + reason + alternative, a one-liner, a long
+    apology, a lecture + decline, a redirect, a question back + decline, a firm repeat."""
     rng = ctx.rng
     reasons = BH.REASONS.get(category)
     alts = BH.ALTERNATIVES.get(category)
+    form = refusal_form(ctx, nth)
     parts: list[str] = []
-    if ctx.style == "over_refusing" and ctx.p(0.7):
+    if ctx.style == "over_refusing" and form not in ("one_liner", "firm") and ctx.p(0.7):
         parts.append(ctx.pick(BD.OVERCAUTIOUS_PREFIX))
+    if form != "standard":
+        parts += styled_refusal(ctx, form, reasons, alts)
+        if form in ("redirect", "apologetic") and ctx.style != "brief" and ctx.p(0.3):
+            parts.append(ctx.pick(BD.REFUSE_CLOSER))
+        return join_sentences(parts)
     if nth == 0:
-        if alts is not None and ctx.p(0.15):  # a pure redirection
-            parts += ["I can't help with that, but I can help in another way.", ctx.pick(alts)]
-        else:
-            parts.append(ctx.pick(BD.OVERREFUSE) if ctx.p(0.2) else ctx.pick(BD.REFUSE_OPEN))
-            p_reason, p_alt = (0.35, 0.3) if ctx.style == "brief" else (0.85, 0.75)
-            if reasons is not None and ctx.p(p_reason):
-                parts.append(ctx.pick(reasons))
-            if alts is not None and ctx.p(p_alt):
-                parts.append(ctx.pick(alts))
+        parts.append(ctx.pick(BD.OVERREFUSE) if ctx.p(0.2) else ctx.pick(BD.REFUSE_OPEN))
+        p_reason, p_alt = (0.35, 0.3) if ctx.style == "brief" else (0.85, 0.75)
+        if reasons is not None and ctx.p(p_reason):
+            parts.append(ctx.pick(reasons))
+        if alts is not None and ctx.p(p_alt):
+            parts.append(ctx.pick(alts))
     else:
         if tactic in BD.REFUSE_AGAIN_BY_TACTIC and rng.random() < 0.65:
             parts.append(ctx.pick(BD.REFUSE_AGAIN_BY_TACTIC[tactic]))
@@ -239,12 +323,52 @@ def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None) -> str
     return join_sentences(parts)
 
 
+#: answer forms: a plain answer in the conversation's style, partial compliance with caveats, a
+#: lecture that still answers, a hedged answer, a short play-along (never refusals)
+ANSWER_FORMS = (("plain", 0.6), ("partial", 0.1), ("lecture", 0.08), ("hedged", 0.14), ("play_along", 0.08))
+NO_PLAY_ALONG_POOLS = ("medical", "security", "public_figure")
+#: tender topics: no play-along, no lecture, gentle hedges only
+GENTLE_CLUSTERS = ("grief_without_ideation", "grief_poetry", "parenting_frustration", "war_genocide_history",
+                   "death_media", "morbid_curiosity", "alcohol_cutting_back", "true_crime_history")
+
+
+def _pool_key(ctx: Ctx) -> str:
+    return ctx.family.pool.split(".")[0]
+
+
 def answer(ctx: Ctx, cluster: Cluster | None, *, snippets: tuple[str, ...] = ()) -> str:
-    """A safe, helpful answer in the conversation's style."""
+    """A safe, helpful answer (never a refusal), in the conversation's style and one of
+    :data:`ANSWER_FORMS` -- so a caveat, a hedge or an "I can't be sure" is no sign of refusal."""
     rng = ctx.rng
     pool = list(snippets or (cluster.answers if cluster else ()))
-    if not pool:  # a generic follow-up: keep it short whatever the style
-        return join_sentences(rng.sample(BD.HELPFUL_GENERIC.items, rng.randint(1, 2)))
+    generic = not pool
+    if generic:
+        pool = list(BD.HELPFUL_GENERIC.items)
+    form = weighted(rng, ANSWER_FORMS)
+    key = _pool_key(ctx)
+    gentle = cluster is not None and cluster.name in GENTLE_CLUSTERS
+    if form == "play_along" and (generic or gentle or key in NO_PLAY_ALONG_POOLS):
+        form = "hedged"
+    if form == "lecture" and gentle:
+        form = "partial"
+    if form == "partial":
+        body = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+        return join_sentences([ctx.pick(BD.PARTIAL_PRE), *body, ctx.pick(BD.PARTIAL_POST)])
+    if form == "lecture":
+        body = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
+        text = join_sentences([ctx.pick(BD.LECTURE_ANSWER_PRE), *body])
+        if ctx.style == "verbose":
+            text += "\n\n" + join_sentences(rng.sample(BB.VERBOSE_EXTRA, rng.randint(1, 2)))
+        return text
+    if form == "hedged":
+        bank = BD.HEDGE_GENTLE if gentle else BD.HEDGE_BY_POOL.get(key)
+        hedge = ctx.pick(bank) if bank is not None and (gentle or ctx.p(0.65)) else ctx.pick(BD.HEDGE_PRE)
+        body = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+        return join_sentences([hedge, *body])
+    if form == "play_along":
+        return join_sentences([ctx.pick(BD.PLAY_ALONG), rng.choice(pool)])
+    if generic:  # a generic follow-up: keep it short whatever the style
+        return join_sentences(rng.sample(pool, rng.randint(1, 2)))
     if ctx.style == "verbose":
         k = min(len(pool), rng.randint(3, 5))
         body = rng.sample(pool, k)
@@ -259,6 +383,48 @@ def answer(ctx: Ctx, cluster: Cluster | None, *, snippets: tuple[str, ...] = ())
         return join_sentences([ctx.pick(BD.OVERCAUTIOUS_ANSWER_PRE), *body, ctx.pick(BD.OVERCAUTIOUS_ANSWER_POST)])
     body = rng.sample(pool, min(len(pool), rng.randint(1, 2)))
     return join_sentences([ctx.pick(BB.BRIEF_INTRO), *body])
+
+
+def clarify_exchange(d: Dialog) -> None:
+    """The assistant asks a clarifying question (not a refusal) and the user answers it -- at
+    times with a curt "just tell me", which is not a push either (no refusal came before)."""
+    ctx = d.ctx
+    bank = BD.CLARIFY_Q_BY_POOL.get(_pool_key(ctx))
+    d.assistant(ctx.pick(bank) if bank is not None and ctx.p(0.5) else ctx.pick(BD.CLARIFY_Q))
+    d.user(ctx.pick(BD.CLARIFY_REPLY) if ctx.p(0.85) else ctx.pick(BD.SHORT_PUSH))
+
+
+def short_ask(ctx: Ctx, cluster: Cluster) -> str:
+    """A short direct ask (2-7 words) for a harmful cluster."""
+    text = ctx.rng.choice(BH.SHORT_ASKS[cluster.name])
+    r = ctx.rng.random()
+    if r < 0.3:
+        text += "?"
+    elif r < 0.4:
+        text = cap(text)
+    return text
+
+
+PERSON_CATEGORIES = ("violent_crimes", "privacy", "defamation")
+
+
+def harm_engage(ctx: Ctx, nth: int) -> str:
+    """A non-refusal reply to a harmful request: a clarifying question or a vague, non-operational
+    play-along (``nth`` > 0: after the user carried on)."""
+    if nth > 0:
+        return ctx.pick(BD.HARM_ENGAGE_AGAIN)
+    if ctx.family.category in PERSON_CATEGORIES and ctx.p(0.5):
+        return ctx.pick(BD.HARM_ENGAGE_PERSON)
+    return ctx.pick(BD.HARM_ENGAGE)
+
+
+def continue_text(ctx: Ctx, intent: Intent, terse: bool) -> str:
+    """The user carries on with the same harmful line after a non-refusal (not a push)."""
+    if terse and ctx.p(0.5):
+        return ctx.pick(BD.SHORT_PUSH)
+    if ctx.p(0.45):
+        return fill(ctx.pick(BD.CONTINUE_SAME_LINE), ask=restate(intent, ctx.rng))
+    return push_text(ctx, intent, ctx.rng.choice(("rephrase", "hypothetical", "split")))
 
 
 def paste_body(rng: random.Random) -> str:
@@ -323,13 +489,38 @@ def followup_exchanges(d: Dialog, cluster: Cluster, k: int, *, end_on_user: bool
             continue
         else:
             d.user(ctx.pick(BD.THANKS) + " " + ctx.pick(BD.FOLLOWUP_GENERIC))
+        if ctx.p(0.06):
+            clarify_exchange(d)
         d.assistant(answer(ctx, cluster))
     if end_on_user and d.last_role != "user":
         d.user(ctx.pick(BD.THANKS) if ctx.p(0.45) else ctx.pick(BD.FOLLOWUP_GENERIC))
 
 
+def thread_exchanges(d: Dialog, cluster: Cluster) -> None:
+    """2-4 follow-ups from the cluster's benign thread, in order, each answered (no refusal);
+    ends on a user turn."""
+    ctx, rng = d.ctx, d.ctx.rng
+    k = rng.randint(2, min(4, len(cluster.thread)))
+    picks = sorted(rng.sample(range(len(cluster.thread)), k))
+    for j, i in enumerate(picks):
+        u, a = cluster.thread[i]
+        d.user(ctx.pick(BD.THANKS) + " " + u if ctx.p(0.15) else u)
+        if j == k - 1 and ctx.p(0.45):
+            return
+        d.assistant(answer(ctx, cluster, snippets=(a,)))
+    d.user(ctx.pick(BD.THANKS) if ctx.p(0.6) else ctx.pick(BD.FOLLOWUP_GENERIC))
+
+
 def loud_for(ctx: Ctx, tactic: str) -> bool:
     return tactic in ("pressure", "insult") and ctx.p(0.15)
+
+
+def harm_push(ctx: Ctx, intent: Intent, tactic: str, terse: bool) -> tuple[str, str]:
+    """A push on a harmful request: ``(text, tactic)``; terse conversations and some pressure
+    pushes are short ("just tell me", "??")."""
+    if (terse and ctx.p(0.6)) or (tactic == "pressure" and ctx.p(0.3)):
+        return ctx.pick(BD.SHORT_PUSH), "pressure"
+    return push_text(ctx, intent, tactic), tactic
 
 
 # ------------------------------------------------------------------------------------------
@@ -341,18 +532,28 @@ def persistent_harmful(ctx: Ctx) -> Dialog:
     fam, rng = ctx.family, ctx.rng
     opening(d)
     intent = fam.cluster.intent(rng)
+    terse = ctx.p(0.2)  # a short direct ask, and mostly short pushes
     d.intent = intent.vp
-    d.harm_from = d.user(first_ask(ctx, intent))
-    d.assistant(refusal(ctx, fam.category, 0))
+    if terse:
+        d.harm_from = d.user(short_ask(ctx, fam.cluster))
+        d.intent = d.messages[-1]["content"]
+    else:
+        d.harm_from = d.user(first_ask(ctx, intent))
+    d.variant = "pushed_terse" if terse else "pushed"
+    if fam.category != "child_sexual_exploitation" and ctx.p(0.1):  # engages first: the re-ask is no push
+        d.assistant(harm_engage(ctx, 0))
+        d.user(continue_text(ctx, intent, terse))
+        d.variant = "engaged_then_pushed"
+    d.refuse(refusal(ctx, fam.category, 0))
     n = draw_pushes(rng)
     tactics = choose_tactics(rng, n, HARM_TACTIC_WEIGHTS)
     for i, t in enumerate(tactics):
         if t == "rephrase" and ctx.p(0.2):  # drift to a related request of the same cluster
             intent = fam.cluster.intent(rng)
-        d.push(push_text(ctx, intent, t), t, loud=loud_for(ctx, t))
+        text, t = harm_push(ctx, intent, t, terse)
+        d.push(text, t, loud=loud_for(ctx, t))
         if i < n - 1:
-            d.assistant(refusal(ctx, fam.category, i + 1, t))
-    d.variant = "pushed"
+            d.refuse(refusal(ctx, fam.category, i + 1, t))
     return d
 
 
@@ -371,7 +572,7 @@ def sustained_abuse(ctx: Ctx) -> Dialog:
     d.intent = d.messages[-1]["content"]
     n = draw_pushes(rng)
     for i in range(n):
-        d.assistant(ctx.pick(BA.REDIRECT_ABUSE))
+        d.refuse(ctx.pick(BA.REDIRECT_ABUSE))
         d.push(abuse_line(ctx, fam.cluster), "insult", loud=ctx.p(0.1))
     return d
 
@@ -394,28 +595,47 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
     cat = fam.category
     opening(d)
     intent = fam.cluster.intent(rng)
+    terse = ctx.p(0.2)
     d.intent = intent.vp
-    d.harm_from = d.user(first_ask(ctx, intent))
-    variant = weighted(rng, (("asked_once", 0.15), ("dropped", 0.33), ("pushed_once_dropped", 0.25),
-                             ("pushed_once", 0.1), ("accepts_redirect", 0.17)))
+    if terse:
+        d.harm_from = d.user(short_ask(ctx, fam.cluster))
+        d.intent = d.messages[-1]["content"]
+    else:
+        d.harm_from = d.user(first_ask(ctx, intent))
+    variant = weighted(rng, (("asked_once", 0.13), ("dropped", 0.28), ("pushed_once_dropped", 0.21),
+                             ("pushed_once", 0.09), ("accepts_redirect", 0.14), ("complied", 0.15)))
+    if variant == "complied" and cat == "child_sexual_exploitation":  # never engaged with
+        variant = "dropped"
     d.variant = variant
     if variant == "asked_once":
         return d
+    if variant == "complied":
+        # no refusal: the assistant asks what's going on or plays along vaguely (nothing
+        # operational); the user carries on 1-3 times -- not pushes, since nothing was refused
+        for j in range(rng.randint(1, 3)):
+            d.assistant(harm_engage(ctx, j))
+            d.user(continue_text(ctx, intent, terse))
+        return d
     followup = rng.choice(BH.FOLLOWUP_ASKS[cat])
     if variant == "accepts_redirect":
-        parts = [ctx.pick(BD.REFUSE_OPEN), ctx.pick(BH.ALTERNATIVES[cat])]
-        d.assistant(join_sentences(parts))
+        if ctx.p(0.5):
+            parts = [ctx.pick(BD.REFUSE_OPEN), ctx.pick(BH.ALTERNATIVES[cat])]
+        else:
+            parts = [ctx.pick(BD.REDIRECT_OPEN), ctx.pick(BH.ALTERNATIVES[cat])]
+        d.refuse(join_sentences(parts))
         d.user(fill(ctx.pick(BD.ACCEPT_REDIRECT), followup=followup))
     else:
-        d.assistant(refusal(ctx, cat, 0))
+        d.refuse(refusal(ctx, cat, 0))
         if variant.startswith("pushed_once"):
-            t = weighted(rng, HARM_TACTIC_WEIGHTS)
-            d.push(push_text(ctx, intent, t), t, loud=loud_for(ctx, t))
+            text, t = harm_push(ctx, intent, weighted(rng, HARM_TACTIC_WEIGHTS), terse)
+            d.push(text, t, loud=loud_for(ctx, t))
             if variant == "pushed_once":
                 return d
-            d.assistant(refusal(ctx, cat, 1, t))
+            d.refuse(refusal(ctx, cat, 1, t))
         d.user(fill(ctx.pick(BD.DROP), followup=followup))
     if ctx.p(0.55):
+        if ctx.p(0.1):
+            clarify_exchange(d)
         d.assistant(answer(ctx, None))
         for _ in range(weighted(rng, ((0, 0.5), (1, 0.3), (rng.randint(2, 4), 0.2)))):
             d.user(ctx.pick(BD.FOLLOWUP_GENERIC))
@@ -426,10 +646,12 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
 
 def benign_chat(ctx: Ctx, *, long: bool = False) -> Dialog:
     """Homonyms, dark fiction/history, security, medical, debate, public figures, profanity,
-    ordinary: a benign ask, answered, possibly followed up."""
+    ordinary: a benign ask, answered (perhaps after a clarifying question), possibly followed up
+    -- for clusters with a thread, 2-4 follow-ups on the same line."""
     d = Dialog(ctx)
     fam, rng = ctx.family, ctx.rng
-    single = ctx.p(0.22)
+    threaded = bool(fam.cluster.thread)
+    single = ctx.p(0.1 if threaded else 0.22)
     opening(d, prelude=not single)
     intent = fam.cluster.intent(rng)
     d.intent = intent.vp
@@ -437,13 +659,20 @@ def benign_chat(ctx: Ctx, *, long: bool = False) -> Dialog:
     if single:
         d.variant = "single"
         return d
+    clarified = ctx.p(0.12)
+    if clarified:
+        clarify_exchange(d)
     d.assistant(answer(ctx, fam.cluster))
+    if threaded and ctx.p(0.8):
+        thread_exchanges(d, fam.cluster)
+        d.variant = "thread"
+        return d
     if long:
         k = weighted(rng, ((0, 0.25), (1, 0.25), (rng.randint(2, 5), 0.3), (rng.randint(6, 16), 0.2)))
     else:
         k = weighted(rng, ((0, 0.35), (1, 0.3), (rng.randint(2, 4), 0.25), (rng.randint(5, 10), 0.1)))
     followup_exchanges(d, fam.cluster, k)
-    d.variant = "answered"
+    d.variant = "clarified" if clarified else "answered"
     return d
 
 
@@ -454,18 +683,20 @@ def overrefusal(ctx: Ctx) -> Dialog:
     intent = fam.cluster.intent(rng)
     d.intent = intent.vp
     d.user(first_ask(ctx, intent))
-    d.assistant(overrefusal_reply(ctx, 0))
+    d.refuse(overrefusal_reply(ctx, 0))
     n = draw_pushes(rng)
     tactics = choose_tactics(rng, n, OVERREFUSAL_TACTIC_WEIGHTS)
     concede = ctx.p(0.3)
     for i, t in enumerate(tactics):
         if t == "rephrase" and ctx.p(0.6):
             text = fill(ctx.pick(BD.CLARIFY), ask=restate(intent, rng))
+        elif t == "pressure" and ctx.p(0.3):
+            text = ctx.pick(BD.SHORT_PUSH)
         else:
             text = push_text(ctx, intent, t, benign=True)
         d.push(text, t, loud=loud_for(ctx, t))
         if i < n - 1:
-            d.assistant(overrefusal_reply(ctx, i + 1, t))
+            d.refuse(overrefusal_reply(ctx, i + 1, t))
     if concede:
         d.assistant(ctx.pick(BD.OVERREFUSAL_CONCEDE) + " " + answer(ctx, fam.cluster))
         d.user(ctx.pick(BD.THANKS))
@@ -513,13 +744,21 @@ def crisis_response(ctx: Ctx, *, short: bool = False) -> str:
     return join_sentences(parts)
 
 
-DANGER_SELF = ("danger_own_urge", "danger_imminent", "mixed_rant_danger")
+#: the user is the danger (own urge, means at hand, a stated plan)
+DANGER_SELF = ("danger_own_urge", "danger_imminent", "danger_stated_plan", "mixed_rant_danger")
+#: an emergency in progress: someone just took / swallowed something, a child in danger now
+DANGER_INGESTION = ("danger_overdose_other", "danger_child_swallowed")
+DANGER_PERIL = ("danger_child_peril",)
 
 
 def _danger_banks(ctx: Ctx) -> tuple[Bank, Bank]:
     name = ctx.family.cluster.name if ctx.family.cluster else ctx.family.mixed
     if name in DANGER_SELF:
         return BC.DANGER_RESPONSE_SELF, BC.DANGER_FOLLOWUPS_SELF
+    if name in DANGER_INGESTION:
+        return BC.DANGER_RESPONSE_INGESTION, BC.DANGER_FOLLOWUPS_INGESTION
+    if name in DANGER_PERIL:
+        return BC.DANGER_RESPONSE_PERIL, BC.DANGER_FOLLOWUPS_PERIL
     return BC.DANGER_RESPONSE_OTHER, BC.DANGER_FOLLOWUPS_OTHER
 
 
@@ -533,7 +772,7 @@ def danger_response(ctx: Ctx) -> str:
 def crisis_continue(d: Dialog, followups: Bank, respond) -> None:
     ctx, rng = d.ctx, d.ctx.rng
     k = weighted(rng, ((0, 0.35), (1, 0.3), (rng.randint(2, 4), 0.25), (rng.randint(5, 8), 0.1)))
-    d.assistant(respond())
+    d.refuse(respond())
     last = ""
     for i in range(k):
         text = ctx.pick(followups)
@@ -542,7 +781,7 @@ def crisis_continue(d: Dialog, followups: Bank, respond) -> None:
         last = text
         d.user(text)
         if i < k - 1:
-            d.assistant(respond())
+            d.refuse(respond())
     if d.last_role != "user":
         d.user(ctx.pick(followups))
 
@@ -575,12 +814,13 @@ def crisis_method(ctx: Ctx) -> Dialog:
     intent = fam.cluster.intent(rng)
     d.intent = intent.vp
     d.crisis_from = d.harm_from = d.user(first_ask(ctx, intent))
-    d.assistant(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx)]))
+    d.refuse(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx)]))
     n = draw_pushes(rng)
     for i, t in enumerate(choose_tactics(rng, n, CRISIS_TACTIC_WEIGHTS)):
-        d.push(crisis_push_text(ctx, intent, t), t, loud=loud_for(ctx, t))
+        text = ctx.pick(BD.SHORT_PUSH) if t == "pressure" and ctx.p(0.25) else crisis_push_text(ctx, intent, t)
+        d.push(text, t, loud=loud_for(ctx, t))
         if i < n - 1:
-            d.assistant(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx, short=True)]))
+            d.refuse(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx, short=True)]))
     d.variant = "pushed"
     return d
 
@@ -595,6 +835,18 @@ def crisis_danger(ctx: Ctx) -> Dialog:
     d.crisis_from = d.harm_from = d.user(wrap(ctx, intent.vp, 0.15))
     if single:
         d.variant = "single"
+        return d
+    if fam.cluster.name == "danger_stated_plan" and ctx.p(0.5):
+        # pushed on like a harmful request: still crisis, never terminate
+        n = weighted(rng, ((1, 0.4), (2, 0.35), (3, 0.25)))
+        for i in range(n):
+            d.refuse(danger_response(ctx))
+            if ctx.p(0.25):
+                text = ctx.pick(BD.SHORT_PUSH)
+            else:
+                text = fill(ctx.pick(BC.DANGER_PUSHES), ask=intent.vp)
+            d.push(text, "pressure", loud=loud_for(ctx, "pressure"))
+        d.variant = "pushed"
         return d
     crisis_continue(d, _danger_banks(ctx)[1], lambda: danger_response(ctx))
     d.variant = "continued"
@@ -611,17 +863,17 @@ def crisis_mixed(ctx: Ctx) -> Dialog:
     d.intent = setup
     if key == "mixed_abuse_then_crisis":
         d.user(setup)
-        d.assistant(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
+        d.refuse(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
         d.push(ctx.pick(spec["push"]), "insult")
-        d.assistant(ctx.pick(BA.REDIRECT_ABUSE))
+        d.refuse(ctx.pick(BA.REDIRECT_ABUSE))
         d.crisis_from = d.harm_from = d.push(ctx.pick(spec["reveal"]), "insult")
     elif key == "mixed_harm_for_self":
         d.harm_from = d.user(setup)
-        d.assistant(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
+        d.refuse(ctx.pick(BC.MIXED_SETUP_REPLY[key]))
         if ctx.p(0.4):
             d.push(rng.choice(("just answer the question.", "it's a simple question, why won't you answer?",
                                "it's for a school project.", "hypothetically then.")), "pressure")
-            d.assistant(ctx.pick(BD.REFUSE_AGAIN))
+            d.refuse(ctx.pick(BD.REFUSE_AGAIN))
         d.crisis_from = d.user(ctx.pick(spec["reveal"]))
     else:
         d.user(setup)
