@@ -189,3 +189,40 @@ def test_cache_frozen_needs_frozen_layers(tiny_encoder, small_splits, tmp_path):
     cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "x", "train.cache_frozen=true")
     with pytest.raises(ValueError, match="needs model.freeze_layers > 0"):
         fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))
+
+
+def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder, small_splits, tmp_path):
+    """The ``turns`` view: every assistant turn is a refusal example (meta.refusal_turns), every user
+    turn a push example (meta.push_turns) and, up to the onset, a crisis example; labels a unit does
+    not carry are NaN and left out of the loss."""
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    from convguard.text import ConversationEncoder, EncodeSpec
+    from convguard.train import turn_examples
+
+    train = load(small_splits["train"])
+    enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder),
+                              EncodeSpec(max_length=64, view="turns", context_tokens=6))
+    ex = turn_examples(enc, train, progress=False, desc="")
+    assert set(ex.y) == {"crisis", "push", "refusal"}
+    user = np.isfinite(ex.y["push"])
+    assistant = np.isfinite(ex.y["refusal"])
+    assert not (user & assistant).any() and (user | assistant | np.isfinite(ex.y["crisis"])).all()
+    refusals = {tuple(enc.encode_reply(c.messages, i)) for c in train for i in c.meta["refusal_turns"]}
+    pos = {tuple(ex.units[b[0]]) for b, y in zip(ex.bags, ex.y["refusal"]) if y == 1}
+    assert pos == refusals
+    pushes = {tuple(enc.encode_turn(c.messages, i)) for c in train for i in c.meta["push_turns"]}
+    assert {tuple(ex.units[b[0]]) for b, y in zip(ex.bags, ex.y["push"]) if y == 1} == pushes
+    # a record without the evidence labels is refused, naming it
+    bare = Conversation.from_dict({**train[0].to_dict(), "meta": {}})
+    with pytest.raises(ValueError, match="meta.push_turns is missing"):
+        turn_examples(enc, [bare], progress=False, desc="")
+
+    cfg = cfg_for(tiny_encoder, small_splits, tmp_path / "turns", "recipe=crisis", "model.view=turns",
+                  "model.truncation.context_tokens=6", "train.epochs=20")
+    res = fit(cfg, train, load(small_splits["validation"]))
+    final = res.extra["val_metrics"]
+    assert final["refusal_pr_auc"] > 0.9 and final["push_pr_auc"] > 0.6  # pushes need the reply stub: harder
+    labels = json.loads((res.model_dir / "config.json").read_text())["id2label"]
+    assert labels == {"0": "crisis", "1": "push", "2": "refusal"}

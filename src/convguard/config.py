@@ -65,6 +65,8 @@ class TruncationConfig:
     last_user_max: int = 96
     first_user_max: int = 48
     stub_tokens: int = 8
+    #: the ``turns`` view: tokens of the previous user turn read before each turn (0: none)
+    context_tokens: int = 0
 
 
 @dataclass
@@ -74,8 +76,11 @@ class ModelConfig:
     max_length: int = 256
     #: "full": every turn; "user_focus": user turns in full, assistant turns as short stubs;
     #: "user_turns" (crisis detector only): each user turn scored on its own (after a stub of the
-    #: assistant reply it answers), the conversation scored by its most alarming turn
-    view: Literal["full", "user_focus", "user_turns"] = "full"
+    #: assistant reply it answers), the conversation scored by its most alarming turn;
+    #: "turns" (crisis detector only): every user and assistant turn on its own, with heads for
+    #: crisis (user turns, pooled by the most alarming), push (user turns) and refusal
+    #: (assistant turns) -- the evidence the policy's refused-push rule counts
+    view: Literal["full", "user_focus", "user_turns", "turns"] = "full"
     #: freeze the embeddings and the lowest N transformer layers (cheaper CPU training)
     freeze_layers: int = 0
     dropout: float = 0.1
@@ -88,6 +93,9 @@ class LossConfig:
     harm_category: float = 0.5
     persistence: float = 0.5
     crisis: float = 1.0
+    #: the turn detector's evidence heads (view ``turns``)
+    refusal: float = 1.0
+    push: float = 1.0
     #: "balanced": weight the positive class by n_neg/n_pos (capped); "none"
     class_weighting: Literal["balanced", "none"] = "balanced"
     max_pos_weight: float = 10.0
@@ -181,14 +189,24 @@ class ThresholdConfig:
     max_fpr: float = 0.02
     crisis_strategy: Literal["crisis_recall"] = "crisis_recall"
     crisis_min_recall: float = 0.98
+    #: benign false-alarm budget: at most this share of the non-crisis validation conversations
+    #: may be sent to crisis support (null: no budget)
+    crisis_max_false_alarm: float | None = 0.01
+    #: when the budget and the recall target cannot both hold: "budget" keeps the budget (crisis
+    #: support that cries wolf gets switched off) and records the recall it cost; "recall" keeps
+    #: the recall target and records the false alarms it costs
+    crisis_priority: Literal["budget", "recall"] = "budget"
+    #: a refusal / push counts as evidence when the turn detector's probability reaches this
+    evidence: float = 0.5
 
 
 @dataclass
 class PolicyRulesConfig:
     #: end a chat only after at least this many pushes predicted (persistence head), 0 = off
     min_pushes: int = 0
-    #: end a chat only after at least this many assistant turns (refusals/redirections) exist
-    min_assistant_turns: int = 2
+    #: end a chat only when the turn detector saw at least this many refusals, each followed by
+    #: a push on the same line (request -> refusal -> push -> refusal -> push)
+    min_refused_pushes: int = 2
     #: the harm head's self-harm probability at which a would-be end goes to crisis support
     self_harm_veto: float = 0.25
     #: also route to crisis support when the TF-IDF crisis baseline passes its own threshold
@@ -205,18 +223,22 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
     * harm: a 128-token window over the whole conversation, the embeddings and 4 lowest layers
       frozen and run once (cached), the top 2 layers and the heads trained for 2 epochs on every
       training conversation and up to 2 of its prefixes (the labelled boundary turns first);
-    * crisis: each user turn on its own (``user_turns``: up to 64 tokens after a 4-token stub of
-      the reply it answers), the conversation scored by its most alarming turn; 5 layers frozen
-      and cached, the top layer and the head trained on every distinct turn."""
+    * crisis (the turn detector): every turn on its own (``turns``: a user turn as up to 64 tokens
+      after the head of the previous user turn and an 8-token stub of the reply it answers, an
+      assistant turn as up to 64 tokens after the head of the user turn it answers), heads for
+      crisis, push and refusal; 5 layers frozen and cached, the top layer and the heads trained on
+      every distinct turn."""
     crisis = recipe == "crisis"
     return RecipeConfig(
         recipe=recipe,
         data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
-        model=ModelConfig(max_length=128, view="user_turns" if crisis else "full", freeze_layers=5 if crisis else 4,
+        model=ModelConfig(max_length=128, view="turns" if crisis else "full", freeze_layers=5 if crisis else 4,
                           truncation=TruncationConfig(last_user_max=64 if crisis else 48, first_user_max=24,
-                                                      stub_tokens=4 if crisis else 6)),
-        train=TrainConfig(epochs=3 if crisis else 2, batch_size=32 if crisis else 16, lr=2e-4, head_lr=2e-3,
-                          warmup_ratio=0.1, cache_frozen=True, early_stopping_patience=2),
+                                                      stub_tokens=8 if crisis else 6,
+                                                      context_tokens=16 if crisis else 0)),
+        train=TrainConfig(epochs=2, batch_size=64 if crisis else 16, lr=5e-4 if crisis else 2e-4,
+                          head_lr=5e-3 if crisis else 2e-3, warmup_ratio=0.1, cache_frozen=True,
+                          early_stopping_patience=2),
     )
 
 
@@ -235,6 +257,12 @@ class QuickstartConfig:
     rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
     n_boot: int = 500
+    #: thresholds are chosen on validation cut at its labelled boundary turns plus up to this many
+    #: other user turns per conversation (every user turn: a large number)
+    selection_prefixes: int = 3
+    #: the hand-written challenge set (a JSONL file or a folder of them), evaluated beside test;
+    #: never trained or tuned on.  null: skip it
+    challenge: str | None = "data/challenge"
 
 
 CONFIG_TYPES: dict[str, type] = {"recipe": RecipeConfig, "quickstart": QuickstartConfig}
@@ -367,11 +395,16 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
         need(0 < obj.min_precision <= 1, "min_precision", "must be in (0, 1]")
         need(0 <= obj.max_fpr < 1, "max_fpr", "must be in [0, 1)")
         need(0 < obj.crisis_min_recall <= 1, "crisis_min_recall", "must be in (0, 1]")
+        need(obj.crisis_max_false_alarm is None or 0 <= obj.crisis_max_false_alarm < 1, "crisis_max_false_alarm",
+             "must be in [0, 1) or null")
+        need(0 < obj.evidence < 1, "evidence", "must be in (0, 1)")
+    if isinstance(obj, PolicyRulesConfig):
+        need(obj.min_refused_pushes >= 1, "min_refused_pushes", "must be >= 1 (ending needs refused pushes)")
     if isinstance(obj, DataConfig):
         need(obj.generate.n >= 20, "generate.n", "must be >= 20")
     if isinstance(obj, RecipeConfig):
-        need(obj.model.view != "user_turns" or obj.recipe == "crisis", "model.view",
-             "'user_turns' scores each user turn and keeps the highest: only for the crisis recipe "
+        need(obj.model.view not in ("user_turns", "turns") or obj.recipe == "crisis", "model.view",
+             f"{obj.model.view!r} scores each turn on its own: only for the crisis recipe "
              "(the harm detector must read refusals and pushes across turns)")
 
 

@@ -9,7 +9,8 @@ head layout and the input encoding (max length, view, truncation), so labels and
 preprocessing travel with the model.
 
 Harm detector heads: ``terminate`` (1 logit, sigmoid), ``harm_category`` (softmax over the
-taxonomy), ``persistence`` (softmax over 0/1/2/3+).  Crisis detector: ``crisis`` (1 logit).
+taxonomy), ``persistence`` (softmax over 0/1/2/3+).  Crisis (turn) detector: ``crisis`` (1 logit)
+and, in the ``turns`` view, ``push`` and ``refusal`` (1 logit each, read per turn).
 """
 
 from __future__ import annotations
@@ -54,7 +55,19 @@ HARM_HEADS = (
     Head("persistence", "multiclass", PERSISTENCE_BUCKETS),
 )
 CRISIS_HEADS = (Head("crisis", "binary"),)
+#: the turn detector (crisis recipe, view ``turns``): crisis on user turns (the conversation takes
+#: its most alarming user turn), push on user turns, refusal on assistant turns
+TURN_HEADS = (Head("crisis", "binary"), Head("push", "binary"), Head("refusal", "binary"))
+#: the evidence heads and the role of the turns each one reads
+EVIDENCE_HEADS = {"push": "user", "refusal": "assistant"}
 HEADS_BY_RECIPE = {"harm": HARM_HEADS, "crisis": CRISIS_HEADS}
+
+
+def heads_for(recipe: str, view: str = "full") -> tuple[Head, ...]:
+    """The heads a recipe trains: the crisis recipe in the ``turns`` view adds the evidence heads."""
+    if recipe == "crisis" and view == "turns":
+        return TURN_HEADS
+    return HEADS_BY_RECIPE[recipe]
 
 
 def head_slices(heads) -> dict[str, slice]:

@@ -16,7 +16,14 @@ decides the label is never cut away:
 4. what is left grows turns back to full length, most recent first (user turns before
    assistant turns; in the ``user_focus`` view assistant turns stay stubs).
 
-The ``user_turns`` view (the crisis detector's) encodes each user turn on its own instead --
+The ``turns`` view (the turn detector's: crisis, refusal and push heads) reads every turn on its
+own: a user turn as ``[CLS] user <head of the previous user turn> [SEP] assistant <stub of the
+reply it answers> [SEP] user <turn> [SEP]`` (so "did the user carry on the same line after a
+refusal" is visible), an assistant turn as ``[CLS] user <head of the turn it answers> [SEP]
+assistant <turn> [SEP]`` (so "is this a refusal of that request" is visible).  The crisis head
+pools over the user units only.
+
+The ``user_turns`` view (the older crisis-only detector) encodes each user turn on its own --
 ``[CLS] assistant <stub of the reply it answers> [SEP] user <turn> [SEP]`` -- and the detector
 takes the most alarming turn (max over turns, see :meth:`ConversationEncoder.encode_units`).
 Nothing is ever truncated away between turns, a crisis disclosure in the middle of a long chat
@@ -35,6 +42,8 @@ from typing import Sequence
 from .schema import Message
 
 MIN_STUB = 2
+#: views that score one unit per turn instead of one sequence per conversation
+PER_TURN_VIEWS = ("user_turns", "turns")
 ELLIPSIS = "..."
 
 
@@ -45,12 +54,14 @@ class EncodeSpec:
     last_user_max: int = 96
     first_user_max: int = 48
     stub_tokens: int = 8
+    #: the ``turns`` view: tokens of the previous user turn read before each unit (0: none)
+    context_tokens: int = 0
 
     @classmethod
     def from_config(cls, model_cfg) -> "EncodeSpec":
         t = model_cfg.truncation
         return cls(max_length=model_cfg.max_length, view=model_cfg.view, last_user_max=t.last_user_max,
-                   first_user_max=t.first_user_max, stub_tokens=t.stub_tokens)
+                   first_user_max=t.first_user_max, stub_tokens=t.stub_tokens, context_tokens=t.context_tokens)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -203,14 +214,35 @@ class ConversationEncoder:
 
     @property
     def per_turn(self) -> bool:
-        return self.spec.view == "user_turns"
+        """One unit per turn (``user_turns``, ``turns``) rather than one per conversation."""
+        return self.spec.view in PER_TURN_VIEWS
+
+    @property
+    def reads_replies(self) -> bool:
+        """Assistant turns are units too (the ``turns`` view: refusal evidence)."""
+        return self.spec.view == "turns"
+
+    def _context(self, messages: Sequence[Message], i: int) -> list[int]:
+        """``user <head of the user turn before message i>`` [SEP] (the ``turns`` view), or nothing."""
+        k = self.spec.context_tokens
+        if k <= 0 or self.spec.view != "turns":
+            return []
+        j = i - 1
+        while j >= 0 and messages[j].role != "user":
+            j -= 1
+        if j < 0:
+            return []
+        ctx = self.content_ids([messages[j].content])[0]
+        return self._role_ids["user"] + ctx[:k] + [self.sep_id]
 
     def encode_turn(self, messages: Sequence[Message], i: int) -> list[int]:
-        """User turn ``i`` on its own (the ``user_turns`` view): up to ``last_user_max`` tokens of
-        it (head and tail), after a ``stub_tokens`` stub of the assistant message it answers."""
+        """User turn ``i`` on its own (the per-turn views): up to ``last_user_max`` tokens of it
+        (head and tail), after a ``stub_tokens`` stub of the assistant message it answers (and,
+        in the ``turns`` view, the head of the user turn before that)."""
         s = self.spec
         ids = [self.cls_id]
         if s.stub_tokens > 0 and i > 0 and messages[i - 1].role == "assistant":
+            ids += self._context(messages, i - 1)
             ctx = self.content_ids([messages[i - 1].content])[0]
             ids += self._role_ids["assistant"] + ctx[: s.stub_tokens] + [self.sep_id]
         room = max(MIN_STUB, min(s.last_user_max, s.max_length - len(ids) - len(self._role_ids["user"]) - 1))
@@ -218,10 +250,32 @@ class ConversationEncoder:
         ids += self._role_ids["user"] + self._clip(content, room, head_only=False) + [self.sep_id]
         return ids[: s.max_length]
 
+    def encode_reply(self, messages: Sequence[Message], i: int) -> list[int]:
+        """Assistant turn ``i`` (the ``turns`` view): the head of the user turn it answers, then up
+        to ``last_user_max`` tokens of the reply (head and tail: a refusal shows at the start, an
+        answer that follows a caveat at the end)."""
+        s = self.spec
+        ids = [self.cls_id] + self._context(messages, i)
+        room = max(MIN_STUB, min(s.last_user_max, s.max_length - len(ids) - len(self._role_ids["assistant"]) - 1))
+        content = self.content_ids([messages[i].content])[0]
+        ids += self._role_ids["assistant"] + self._clip(content, room, head_only=False) + [self.sep_id]
+        return ids[: s.max_length]
+
+    def turn_units(self, messages: Sequence[Message]) -> list[tuple[int, str, list[int]]]:
+        """``(message index, role, ids)`` for every unit of a per-turn view: each user turn, and
+        in the ``turns`` view each assistant turn too (system messages are never units)."""
+        out = []
+        for i, m in enumerate(messages):
+            if m.role == "user":
+                out.append((i, "user", self.encode_turn(messages, i)))
+            elif m.role == "assistant" and self.reads_replies:
+                out.append((i, "assistant", self.encode_reply(messages, i)))
+        return out
+
     def encode_units(self, messages: Sequence[Message]) -> list[list[int]]:
-        """The sequences a detector scores for one conversation: the conversation itself (one
-        sequence), or in the ``user_turns`` view one per user turn (none if there is no user
-        turn); the detector pools them by taking the unit with the highest main-head logit."""
+        """The sequences a detector pools for one conversation's main score: the conversation
+        itself (one sequence), or in the per-turn views one per user turn (none if there is no
+        user turn); the detector pools them by taking the unit with the highest main-head logit."""
         if not self.per_turn:
             return [self.encode(messages)]
         return [self.encode_turn(messages, i) for i, m in enumerate(messages) if m.role == "user"]

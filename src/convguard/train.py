@@ -30,7 +30,7 @@ import torch.nn.functional as F
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
-from .modeling import (HEADS_BY_RECIPE, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
+from .modeling import (heads_for, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
                        logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits, split_logits,
                        supports_split_forward)
 from .schema import Conversation
@@ -171,8 +171,13 @@ def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor],
             continue
         y = batch_targets[h.name]
         if h.kind == "binary":
+            # NaN marks rows without this head's label (a turn detector's assistant turns carry
+            # no crisis/push label, its user turns no refusal label)
             pw = logits.new_full((), pos_weight.get(h.name, 1.0), dtype=torch.float32)
-            loss = F.binary_cross_entropy_with_logits(parts[h.name], y, pos_weight=pw)
+            valid = ~torch.isnan(y)
+            per = F.binary_cross_entropy_with_logits(parts[h.name], torch.nan_to_num(y), pos_weight=pw,
+                                                     reduction="none")
+            loss = (per * valid).sum() / valid.sum().clamp(min=1)
         else:
             valid = (y != IGNORE).sum().clamp(min=1)
             loss = F.cross_entropy(parts[h.name], y, ignore_index=IGNORE, reduction="sum") / valid
@@ -184,8 +189,9 @@ def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor],
 def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], main: str) -> dict[str, float]:
     from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
-    yt = y[main].astype(int)
-    s = scores[main]
+    known = np.isfinite(y[main].astype(float))
+    yt = y[main][known].astype(int)
+    s = scores[main][known]
     out = {"n": float(len(yt))}
     if 0 < yt.sum() < len(yt):
         out["pr_auc"] = float(average_precision_score(yt, s))
@@ -200,6 +206,13 @@ def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], 
         mask = y["harm_category"] != IGNORE
         if mask.any():
             out["harm_category_acc"] = float((scores["harm_category"][mask].argmax(1) == y["harm_category"][mask]).mean())
+    for h in ("push", "refusal"):  # the turn detector's evidence heads
+        if h in scores and h in y:
+            ok = np.isfinite(y[h])
+            yh = y[h][ok].astype(int)
+            if 0 < yh.sum() < len(yh):
+                out[f"{h}_pr_auc"] = float(average_precision_score(yh, scores[h][ok]))
+                out[f"{h}_acc@0.5"] = float(((scores[h][ok] >= 0.5) == yh).mean())
     if "persistence" in scores and "persistence" in y:
         mask = y["persistence"] != IGNORE
         if mask.any():
@@ -278,24 +291,34 @@ def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], rec
 
 
 def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progress: bool, desc: str) -> Examples:
-    """Training examples of a per-turn crisis detector (view ``user_turns``), one per user turn:
+    """Training examples of a per-turn detector (views ``user_turns`` and ``turns``), one per turn.
+
+    Crisis (user turns):
 
     * every user turn of a conversation without crisis, and every user turn before
       ``crisis_from_turn`` of one with crisis: negative;
     * the turn at ``crisis_from_turn``: positive;
     * a crisis conversation without ``crisis_from_turn``: one positive bag of all its user turns
       (multiple-instance: at least one of them carries the signal; the max is trained);
-    * turns after the onset are left out: they may repeat the signal or go quiet, and which one
-      is not labelled.
+    * turns after the onset carry no crisis label: they may repeat the signal or go quiet, and
+      which one is not labelled.
 
-    Identical (sequence, label) examples -- the corpus' recurring small talk -- are kept once."""
+    Evidence (view ``turns`` only, from ``meta.push_turns`` and ``meta.refusal_turns``): every
+    user turn is a push example (positive iff it is in ``push_turns``), every assistant turn a
+    refusal example (positive iff it is in ``refusal_turns``).  A label a unit does not carry is
+    NaN (masked out of the loss).
+
+    Identical (sequence, labels) examples -- the corpus' recurring small talk -- are kept once."""
     from tqdm.auto import tqdm
 
+    evidence = encoder.reads_replies
+    names = ("crisis", "push", "refusal") if evidence else ("crisis",)
+    nan = float("nan")
     units: list[list[int]] = []
     index: dict[tuple[int, ...], int] = {}
     bags: list[list[int]] = []
-    ys: list[float] = []
-    seen: set[tuple[int, float]] = set()  # (unit, label)
+    ys: list[tuple[float, ...]] = []
+    seen: set[tuple] = set()  # (unit, labels)
 
     def unit(ids: list[int]) -> int:
         key = tuple(ids)
@@ -304,27 +327,51 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
             units.append(ids)
         return index[key]
 
+    def add(bag: list[int], y: tuple[float, ...]) -> None:
+        key = (tuple(bag), tuple("nan" if v != v else v for v in y))
+        if key in seen:
+            return
+        seen.add(key)
+        bags.append(bag)
+        ys.append(y)
+
     for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
-        users = c.user_turn_indices
         crisis = bool(c.labels.crisis)
         onset = c.labels.crisis_from_turn if crisis else None
+        pushes = refusals = None
+        if evidence:
+            pushes, refusals = evidence_labels(c)
         if crisis and onset is None:
-            bag = [unit(encoder.encode_turn(c.messages, i)) for i in users]
+            bag = [unit(encoder.encode_turn(c.messages, i)) for i in c.user_turn_indices]
             if bag:
-                bags.append(bag)
-                ys.append(1.0)
-            continue
-        for i in users:
-            if crisis and i > onset:
+                add(bag, (1.0,) + ((nan, nan) if evidence else ()))
+            crisis_known = False
+        else:
+            crisis_known = True
+        for i, role, ids in encoder.turn_units(c.messages):
+            if role == "user":
+                if crisis_known and not (crisis and i > onset):
+                    yc = 1.0 if crisis and i == onset else 0.0
+                else:
+                    yc = nan
+                y = (yc,) + ((float(i in pushes), nan) if evidence else ())
+            else:
+                y = (nan, nan, float(i in refusals))
+            if all(v != v for v in y):
                 continue
-            y = 1.0 if crisis and i == onset else 0.0
-            u = unit(encoder.encode_turn(c.messages, i))
-            if (u, y) in seen:
-                continue
-            seen.add((u, y))
-            bags.append([u])
-            ys.append(y)
-    return Examples(units, bags, {"crisis": np.array(ys, dtype=np.float64)})
+            add([unit(ids)], y)
+    arr = np.array(ys, dtype=np.float64).reshape(len(ys), len(names))
+    return Examples(units, bags, {k: arr[:, j] for j, k in enumerate(names)})
+
+
+def evidence_labels(c: Conversation) -> tuple[set[int], set[int]]:
+    """``(push_turns, refusal_turns)`` of a conversation, from its ``meta`` (the generator and the
+    challenge set write both; see data/README.md).  Training the turn detector needs both."""
+    missing = [k for k in ("push_turns", "refusal_turns") if not isinstance(c.meta.get(k), list)]
+    if missing:
+        raise ValueError(f"conversation {c.id}: meta.{missing[0]} is missing: the turn detector (view 'turns') "
+                         f"trains on meta.push_turns and meta.refusal_turns (message indices; see data/README.md)")
+    return {int(i) for i in c.meta["push_turns"]}, {int(i) for i in c.meta["refusal_turns"]}
 
 
 def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
@@ -334,7 +381,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
 
     t_start = time.time()
     recipe = cfg.recipe
-    heads = HEADS_BY_RECIPE[recipe]
+    heads = heads_for(recipe, cfg.model.view)
     main = heads[0].name
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -370,7 +417,13 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     val_ex = expand_prefixes(val_convs, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
         if cfg.data.prefixes else list(val_convs)
     val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
-    va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
+    if encoder.reads_replies:  # the evidence heads are validated on turns, like they are trained
+        va = turn_examples(encoder, list(val_convs), progress, "encoding validation turns")
+        keep = subsample(list(range(len(va))), cfg.data.max_eval_examples and 4 * cfg.data.max_eval_examples,
+                         cfg.seed + 1)
+        va = Examples(va.units, [va.bags[i] for i in keep], {k: v[keep] for k, v in va.y.items()})
+    else:
+        va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
     if not len(tr) or not len(va):
         raise ValueError("no training or validation examples")
     tr_y, va_y = tr.y, va.y
@@ -408,11 +461,12 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     pos_weight = {}
     for h in heads:
         if h.kind == "binary" and cfg.loss.class_weighting == "balanced":
-            p = float(tr_y[h.name].sum())
-            n = len(tr_y[h.name]) - p
+            p = float(np.nansum(tr_y[h.name]))
+            n = float(np.isfinite(tr_y[h.name]).sum()) - p
             pos_weight[h.name] = float(min(cfg.loss.max_pos_weight, max(1.0, n / max(p, 1.0))))
     loss_w = {"terminate": cfg.loss.terminate, "harm_category": cfg.loss.harm_category,
-              "persistence": cfg.loss.persistence, "crisis": cfg.loss.crisis}
+              "persistence": cfg.loss.persistence, "crisis": cfg.loss.crisis, "refusal": cfg.loss.refusal,
+              "push": cfg.loss.push}
 
     # optimiser: encoder and head (classifier + pooler) at their own learning rates
     head_names = ("classifier", "pooler")
@@ -487,9 +541,10 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         m = validation_metrics(scores, va_y, main)
         return m, logits
 
+    binary_heads = {h.name for h in heads if h.kind == "binary"}
     # collation: tensors made once, padded per batch in C++ (pinned + non-blocking on GPUs)
     tr_t = [torch.tensor(x, dtype=torch.long) for x in tr.units]
-    y_t = {k: torch.tensor(v, dtype=torch.float32 if k in ("terminate", "crisis") else torch.long)
+    y_t = {k: torch.tensor(v, dtype=torch.float32 if k in binary_heads else torch.long)
            for k, v in tr_y.items()}
     pin = device.type == "cuda"
 
