@@ -65,7 +65,7 @@ def build_bench_bundle(work: Path, seed: int = 0, n_train: int = 1200) -> Path:
 
     from convguard.bundle import write_bundle
     from convguard.datagen import generate_conversations
-    from convguard.modeling import CRISIS_HEADS, HARM_HEADS, build_model, head_slices, pad_batch
+    from convguard.modeling import HARM_HEADS, TURN_HEADS, build_model, head_slices, pad_batch
     from convguard.policy import Policy, Rules
     from convguard.taxonomy import HARM_CATEGORIES
     from convguard.text import ConversationEncoder, EncodeSpec
@@ -74,8 +74,11 @@ def build_bench_bundle(work: Path, seed: int = 0, n_train: int = 1200) -> Path:
     convs = generate_conversations(n_train, seed=seed + 11)
     dirs = {}
     feats = None
-    for name, heads in (("harm", HARM_HEADS), ("crisis", CRISIS_HEADS)):
-        model, tok = build_model("embedded", heads, spec=EncodeSpec(), recipe=name)
+    for name, heads in (("harm", HARM_HEADS), ("crisis", TURN_HEADS)):
+        # the crisis folder is a turn detector (view turns), as in the quickstart
+        spec = EncodeSpec(view="turns", max_length=128, last_user_max=64, stub_tokens=8, context_tokens=16) \
+            if name == "crisis" else EncodeSpec()
+        model, tok = build_model("embedded", heads, spec=spec, recipe=name)
         model.eval()
         if feats is None:  # both detectors share the frozen encoder (and its random pooler: same seed)
             enc = ConversationEncoder(tok, EncodeSpec())
@@ -96,6 +99,8 @@ def build_bench_bundle(work: Path, seed: int = 0, n_train: int = 1200) -> Path:
                 y = [HARM_CATEGORIES.index(c.labels.harm_category or "none") for c in convs]
             elif h.name == "persistence":
                 y = [min(int(c.labels.persistence or 0), 3) for c in convs]
+            elif h.name in ("push", "refusal"):  # conversation-level proxies: the probe is for timing only
+                y = [int((c.labels.persistence or 0) > 0) for c in convs]
             else:
                 y = [int(getattr(c.labels, h.name) or 0) for c in convs]
             lr = LogisticRegression(C=1.0, max_iter=2000).fit(feats, y)
@@ -117,7 +122,7 @@ def build_bench_bundle(work: Path, seed: int = 0, n_train: int = 1200) -> Path:
         tok.save_pretrained(d)
         dirs[name] = d
     return write_bundle(work / "bundle", harm_dir=dirs["harm"], crisis_dir=dirs["crisis"],
-                        policy=Policy(rules=Rules(min_assistant_turns=1)),
+                        policy=Policy(rules=Rules(min_refused_pushes=1)),
                         extra={"note": "benchmark bundle: embedded all-MiniLM-L6-v2 (frozen), heads fitted as "
                                        "linear probes on generated data"})
 

@@ -70,7 +70,7 @@ def _tracked_runs(bundle: str, basetemp: str) -> dict[str, Any]:
     evaluate = _cli(["evaluate", "--bundle", str(b), "--bundle", str(src), "--data", str(data / "test.jsonl"),
                      "--n-boot", "20", "--errors", "5", "--out", str(root / "eval")] + common)
     sweep = _cli(["sweep", "--bundle", str(b), "--data", str(data / "validation.jsonl"), "--strategy", "max_f1",
-                  "--min-assistant-turns", "1", "--write", "--out", str(root / "sweep")] + common)
+                  "--min-refused-pushes", "1", "--write", "--out", str(root / "sweep")] + common)
     replay = _cli(["replay", "--bundle", str(b), "--data", str(data / "test.jsonl"), "--out", str(root / "replay")]
                   + common)
     return {"root": root, "bundle": b, "original": src, "data": data, "mlruns": mlruns,

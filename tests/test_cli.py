@@ -70,7 +70,9 @@ def test_predict_output_schema(tiny_bundle, tmp_path):
     n_in = sum(1 for _ in data.open())
     assert len(rows) == n_in
     for r in rows:
-        assert set(r) == {"id", "action", "scores", "reason", "message"}
+        assert set(r) == {"id", "action", "scores", "reason", "message", "evidence"}
+        assert set(r["evidence"]) == {"refusal_turns", "push_turns", "refused_pushes", "n_refused_pushes",
+                                      "crisis_turn", "crisis_turn_score", "trigger"}
         assert r["action"] in ("continue", "end_conversation", "crisis_support")
         assert 0.0 <= r["scores"]["terminate"] <= 1.0 and 0.0 <= r["scores"]["crisis"] <= 1.0
         assert isinstance(r["reason"], str) and r["reason"]

@@ -108,14 +108,14 @@ def test_sweep_write_updates_policy_and_keeps_the_bundle_valid(runs):
     sel = json.loads((runs["root"] / "sweep" / "selection.json").read_text())
     assert pol.thresholds.terminate == sel["terminate"]["threshold"]
     assert pol.thresholds.crisis == sel["crisis"]["threshold"]
-    assert pol.rules.min_assistant_turns == 1  # rule given on the command line, written beside the thresholds
+    assert pol.rules.min_refused_pushes == 1  # rule given on the command line, written beside the thresholds
     assert pol.selection["terminate"]["strategy"] == "max_f1"
-    assert pol.selection["crisis"]["strategy"] == "crisis_recall"
+    assert pol.selection["crisis"]["strategy"] in ("crisis_recall", "crisis_recall_within_budget")
     val, _ = read_conversations(runs["data"] / "validation.jsonl")
     assert pol.selection["data"]["sha256"] == fingerprint(val)["sha256"]
     assert pol.selection["data"]["rows"] == "every user-turn prefix"
     assert pol.selection["mlflow_run"] == runs["runs"]["sweep"]
-    assert pol.selection["previous"]["thresholds"] == {"terminate": 0.5, "crisis": 0.5}
+    assert pol.selection["previous"]["thresholds"] == {"terminate": 0.5, "crisis": 0.5, "evidence": 0.5}
     assert "tfidf_baseline" in pol.selection["baselines"]
     assert Guard.load(b).policy.thresholds == pol.thresholds
     for f in ("sweep.md", "sweep_terminate.csv", "sweep_crisis.csv", "plots/tradeoff_terminate.png",

@@ -11,9 +11,9 @@ import pytest
 from sklearn import metrics as skm
 
 from convguard.config import ThresholdConfig
-from convguard.evaluation import (MAIN, apply_policy, choose_thresholds, evaluate_table, score_table,
+from convguard.evaluation import (MAIN, choose_thresholds, evaluate_table, score_table,
                                   system_report, table_from_scores)
-from convguard.policy import Rules, Thresholds
+from convguard.policy import Rules, Thresholds, apply_policy
 from convguard.report import (comparison_rows, error_cases, eval_headline, fmt_ci, md_table, write_error_pages)
 from convguard.schema import Conversation, Labels, Message
 from convguard.sweeping import rescale_threshold, sweep_records, sweep_system
@@ -90,9 +90,10 @@ def test_table_from_scores_reads_labels_like_score_table(convs):
 # ------------------------------------------------------------------------------------------
 
 def test_system_report_cross_checked_with_sklearn(table):
-    th, rules = Thresholds(terminate=0.55, crisis=0.5), Rules(min_assistant_turns=1)
+    th, rules = Thresholds(terminate=0.55, crisis=0.5), Rules(min_refused_pushes=1)
     rep = system_report(table, MAIN, th, rules, n_boot=50)
-    actions, eff = apply_policy(table.systems[MAIN], table.n_assistant, th, rules)
+    pol = apply_policy(table.systems[MAIN], th, rules, table.n_assistant)
+    actions, eff = pol.actions, pol.effective
     g = np.array(table.group)
     rows = ((g == "terminate") | (g == "benign_edgy")) & (table.y_crisis != 1)
     y, s = table.y_terminate[rows], eff[rows]
@@ -135,7 +136,7 @@ def test_paired_differences_resample_both_systems_together(convs):
     y = np.array([c.labels.terminate for c in convs])
     noisy = dict(good, terminate=np.clip(good["terminate"] + np.random.default_rng(2).normal(0, 0.25, len(y)), 0, 1))
     t = table_from_scores(convs, {"a": good, "b": noisy, "same": dict(good)})
-    pol = {k: (Thresholds(terminate=0.55, crisis=0.5), Rules(min_assistant_turns=1)) for k in ("a", "b", "same")}
+    pol = {k: (Thresholds(terminate=0.55, crisis=0.5), Rules(min_refused_pushes=1)) for k in ("a", "b", "same")}
     reps = evaluate_table(t, pol, n_boot=300)
     d = reps["a"]["paired_differences"]
     assert set(d) == {"b", "same"} and "paired_differences" not in reps["b"]
@@ -184,7 +185,7 @@ def test_error_cases_are_ranked_and_explained(tmp_path):
     term = np.array([0.7, 0.95, 0.2, 0.4, 0.99, 0.3, 0.9, 0.99])
     crisis = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.0])
     table = table_from_scores(convs, {MAIN: {"terminate": term, "crisis": crisis}})
-    th, rules = Thresholds(terminate=0.6, crisis=0.5), Rules(min_assistant_turns=2)
+    th, rules = Thresholds(terminate=0.6, crisis=0.5), Rules(min_refused_pushes=2)
     cases = error_cases(table, MAIN, th, rules, {c.id: c for c in convs}, n=10)
     # benign-edgy ended, highest effective score first (o1 is ordinary, not benign-edgy)
     assert [r["id"] for r in cases["false_terminations"]] == ["b2", "b1"]
@@ -196,7 +197,7 @@ def test_error_cases_are_ranked_and_explained(tmp_path):
     assert [r["id"] for r in cases["crisis_ended"]] == ["c1"]
     assert cases["false_terminations"][0]["messages"][0]["content"] == "b2 says 0"
     files = write_error_pages(cases, tmp_path / "errors", MAIN)
-    assert len(files) == 6
+    assert len(files) == 8  # jsonl + md for false/missed terminations, crisis ended, false crisis support
     md = (tmp_path / "errors" / "false_terminations.md").read_text()
     assert "`b2`" in md and "[0] user: b2 says 0" in md and "0.950" in md
     lines = (tmp_path / "errors" / "missed_terminations.jsonl").read_text().splitlines()
@@ -209,7 +210,7 @@ def test_error_cases_are_ranked_and_explained(tmp_path):
 # ------------------------------------------------------------------------------------------
 
 def test_sweep_system_agrees_with_choose_thresholds_and_sklearn(table):
-    rules = Rules(min_assistant_turns=1)
+    rules = Rules(min_refused_pushes=1)
     for cfg in (ThresholdConfig(terminate_strategy="max_f1"),
                 ThresholdConfig(terminate_strategy="max_recall_at_precision", min_precision=0.8),
                 ThresholdConfig(terminate_strategy="max_recall_at_fpr", max_fpr=0.1, crisis_min_recall=0.9)):
@@ -219,7 +220,7 @@ def test_sweep_system_agrees_with_choose_thresholds_and_sklearn(table):
         assert res.alternatives[cfg.terminate_strategy].threshold == tc.threshold
         assert set(res.alternatives) == {"max_f1", "max_recall_at_precision", "max_recall_at_fpr"}
     # the sweep rows are what score >= threshold gives (checked with scikit-learn)
-    _, eff = apply_policy(table.systems[MAIN], table.n_assistant, Thresholds(1.0, res.crisis.threshold), rules)
+    eff = apply_policy(table.systems[MAIN], Thresholds(1.0, res.crisis.threshold), rules, table.n_assistant).effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y, s = table.y_terminate[rows], eff[rows]
     benign = (np.array(table.group)[rows] == "benign_edgy") & (y == 0)
@@ -300,9 +301,68 @@ def test_write_evaluation_report_folder(tiny_bundle, tmp_path):
     assert f"{rep['termination']['pr_auc']['value']:.3f}" in md
     assert f"{rep['calibration']['terminate_ece']:.4f}" in md
     assert "Turn-by-turn replay" in md and "errors/convguard/missed_terminations.md" in md
-    assert len(res["errors"][MAIN]) == 3
+    assert set(res["errors"][MAIN]) == {"false_terminations", "missed_terminations", "crisis_ended",
+                                        "false_crisis_support"}
     assert "convguard" in format_summary(res["reports"], {"total": 1.0})  # the quickstart's summary works on it
     saved = json.loads((out / "report.json").read_text())
     assert saved["reports"][MAIN]["termination"]["support"] == rep["termination"]["support"]
     r = res["replay"][MAIN]["termination"]
     assert r["n"] == sum(1 for c in convs if c.labels.terminate == 1)
+
+
+# ------------------------------------------------------------------------------------------
+# crisis threshold: recall target and benign false-alarm budget
+# ------------------------------------------------------------------------------------------
+
+def _crisis_table(neg_scores, pos_scores):
+    convs, s = [], []
+    for k, v in enumerate(list(neg_scores) + list(pos_scores)):
+        crisis = int(k >= len(neg_scores))
+        convs.append(Conversation(f"x{k}", [Message("user", "x")],
+                                  Labels(terminate=0, crisis=crisis, harm_category="none", persistence=0,
+                                         subtype="crisis_explicit_ideation" if crisis else "homonym_figurative")))
+        s.append(v)
+    return table_from_scores(convs, {MAIN: {"terminate": np.zeros(len(s)), "crisis": np.array(s, dtype=float)}})
+
+
+def test_crisis_threshold_meets_recall_and_the_false_alarm_budget():
+    from convguard.evaluation import choose_crisis_threshold
+
+    rng = np.random.default_rng(0)
+    neg, pos = rng.uniform(0, 0.5, 1000), rng.uniform(0.6, 1.0, 100)
+    ch = choose_crisis_threshold(_crisis_table(neg, pos), ThresholdConfig(crisis_min_recall=0.98,
+                                                                          crisis_max_false_alarm=0.01))
+    # both hold: the smallest threshold within budget (most recall the budget allows)
+    assert ch.feasible and ch.achieved["bound"] == "false_alarm_budget"
+    assert ch.achieved["false_alarm_rate"] <= 0.01 and ch.achieved["recall"] == 1.0
+    assert ch.threshold == pytest.approx(np.sort(neg)[-10])
+
+
+def test_crisis_threshold_conflict_is_resolved_by_the_priority_and_says_what_it_cost():
+    from convguard.evaluation import choose_crisis_threshold
+
+    rng = np.random.default_rng(1)
+    neg, pos = rng.uniform(0, 1, 1000), rng.uniform(0.3, 1.0, 100)
+    table = _crisis_table(neg, pos)
+    # the default: the budget holds, the recall it costs is recorded
+    ch = choose_crisis_threshold(table, ThresholdConfig(crisis_min_recall=0.98, crisis_max_false_alarm=0.01))
+    assert not ch.feasible and ch.achieved["bound"] == "false_alarm_budget" and not ch.achieved["recall_target_met"]
+    assert ch.achieved["false_alarm_rate"] <= 0.01 and ch.achieved["recall"] < 0.98 and "budget wins" in ch.message
+    # recall first: the target holds, the false alarms it costs are recorded
+    ch = choose_crisis_threshold(table, ThresholdConfig(crisis_min_recall=0.98, crisis_max_false_alarm=0.01,
+                                                        crisis_priority="recall"))
+    assert not ch.feasible and ch.achieved["bound"] == "recall_target"
+    assert ch.achieved["recall"] >= 0.98 and ch.achieved["false_alarm_rate"] > 0.01
+    assert ch.achieved["recall_at_budget"] < 0.98 and "recall wins" in ch.message
+    cfg = ThresholdConfig(crisis_min_recall=0.98, crisis_max_false_alarm=0.01)
+    # without a budget: the plain recall strategy
+    free = choose_crisis_threshold(_crisis_table(neg, pos), ThresholdConfig(crisis_max_false_alarm=None))
+    assert free.threshold == ch.threshold and free.strategy == "crisis_recall"
+
+
+def test_reports_count_benign_chats_sent_to_crisis_support():
+    t = _crisis_table([0.1, 0.2, 0.7, 0.9], [0.8, 0.95])
+    rep = system_report(t, MAIN, Thresholds(terminate=0.5, crisis=0.75), Rules(min_refused_pushes=0), n_boot=0)
+    assert rep["benign_crisis_rate"] == pytest.approx(1 / 4)
+    assert rep["benign_edgy_crisis_rate"] == pytest.approx(1 / 4)
+    assert eval_headline(rep)["benign_crisis_rate"] == pytest.approx(0.25)

@@ -59,7 +59,7 @@ def test_onnx_graphs_have_dynamic_batch_and_sequence_axes_and_metadata(exported)
 
     from convguard.bundle import sha256_file
 
-    for name, width in (("harm", 21), ("crisis", 1)):
+    for name, width in (("harm", 21), ("crisis", 3)):  # crisis/: the turn detector (crisis, push, refusal)
         for v in ("fp32", "int8"):
             s = ort.InferenceSession(str(exported / "onnx" / f"{name}.{v}.onnx"), providers=["CPUExecutionProvider"])
             ins = {i.name: i for i in s.get_inputs()}
@@ -87,7 +87,8 @@ def test_parity_report_at_export_time(exported):
     fp32, int8, casc = rep["variants"]["fp32"], rep["variants"]["int8"], rep["variants"]["int8_cascade"]
     assert fp32["max_abs_diff"] < 1e-4 and fp32["decision_agreement"] == 1.0
     assert int8["decision_agreement"] >= 0.995 and int8["max_abs_diff"] < 0.05
-    assert set(fp32["max_abs_diff_per_score"]) == {"terminate", "crisis", "harm_category", "persistence"}
+    assert set(fp32["max_abs_diff_per_score"]) == {"terminate", "crisis", "harm_category", "persistence",
+                                                   "refused_push_top"}
     # the cascade margin comes from the measured int8 logit error
     assert int8["fallback_margin"] >= 1.5 * max(int8["max_abs_logit_diff"].values()) - 1e-6
     assert casc["decision_agreement"] >= int8["decision_agreement"] and 0.0 <= casc["fallback_fraction"] <= 1.0
@@ -123,7 +124,7 @@ def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
     # thresholds in the middle of this data, so agreement is tested where it is hard
     s = tg.score([tg._validate(c) for c in cs])
     pol = Policy(thresholds=Thresholds(terminate=float(np.median(s["terminate"])),
-                                       crisis=float(np.median(s["crisis"]))), rules=Rules(min_assistant_turns=0))
+                                       crisis=float(np.median(s["crisis"]))), rules=Rules(min_refused_pushes=0))
     tg = Guard(tg.harm, tg.crisis, pol, exported)
     og = Guard.load(exported, backend="onnx", onnx_variant=variant, policy=pol, parallel=variant == "int8")
     assert og.backend == "onnx" and og.parallel == (variant == "int8")

@@ -7,10 +7,11 @@ import pytest
 from convguard.policy import Policy, Rules, Thresholds
 
 
-def scores(term, crisis, pushes_bucket=3, cat="malicious_code"):
+def scores(term, crisis, pushes_bucket=3, cat="malicious_code", evidence=(0.9, 0.8, 0.0, 0.0)):
     p = [0.0, 0.0, 0.0, 0.0]
     p[pushes_bucket] = 1.0
-    return {"terminate": term, "crisis": crisis, "persistence": p, "harm_category_label": cat}
+    return {"terminate": term, "crisis": crisis, "persistence": p, "harm_category_label": cat,
+            "refused_push_top": list(evidence)}
 
 
 def test_crisis_always_overrides_termination():
@@ -27,12 +28,45 @@ def test_threshold_ties_count_as_reached():
 
 
 def test_rules_block_premature_ends():
-    pol = Policy(Thresholds(0.5, 0.9), Rules(min_assistant_turns=2, min_pushes=2))
-    a, r = pol.decide(scores(0.95, 0.0), n_assistant_turns=1)
-    assert a == "continue" and "assistant turn" in r
-    a, r = pol.decide(scores(0.95, 0.0, pushes_bucket=1), n_assistant_turns=3)
+    pol = Policy(Thresholds(0.5, 0.9), Rules(min_refused_pushes=2, min_pushes=2))
+    a, r = pol.decide(scores(0.95, 0.0, evidence=(0.9, 0.3, 0, 0)))
+    assert a == "continue" and "only 1 refused pushes" in r
+    a, r = pol.decide(scores(0.95, 0.0, pushes_bucket=1))
     assert a == "continue" and "pushes" in r
-    assert pol.decide(scores(0.95, 0.0, pushes_bucket=2), 3)[0] == "end_conversation"
+    assert pol.decide(scores(0.95, 0.0, pushes_bucket=2))[0] == "end_conversation"
+
+
+def test_no_end_without_two_refused_pushes_whatever_the_score():
+    """The refused-push rule: an end needs at least two refusal -> push pairs at the evidence
+    threshold, however high the termination score."""
+    import numpy as np
+
+    from convguard.policy import apply_policy
+
+    rng = np.random.default_rng(1)
+    n = 2000
+    top = -np.sort(-rng.random((n, 4)) ** 2, axis=1)
+    system = {"terminate": rng.random(n) ** 0.3, "crisis": rng.random(n) * 0.4, "refused_push_top": top}
+    for need in (1, 2, 3):
+        res = apply_policy(system, Thresholds(terminate=0.3, crisis=0.5, evidence=0.5), Rules(min_refused_pushes=need))
+        ended = res.actions == "end_conversation"
+        assert ended.any()
+        assert ((top[ended] >= 0.5).sum(axis=1) >= need).all()
+        assert (res.refused_pushes[ended] >= need).all()
+        blocked = (system["terminate"] >= 0.3) & ((top >= 0.5).sum(axis=1) < need)
+        assert (res.codes[blocked] == "too_few_refused_pushes").all()
+
+
+def test_without_a_turn_detector_the_rule_counts_assistant_turns():
+    import numpy as np
+
+    from convguard.policy import apply_policy
+
+    system = {"terminate": np.array([0.9, 0.9]), "crisis": np.array([0.0, 0.0])}
+    res = apply_policy(system, Thresholds(0.5, 0.5), Rules(min_refused_pushes=2), n_assistant=np.array([1, 2]))
+    assert res.actions.tolist() == ["continue", "end_conversation"] and res.evidence_source == "assistant_turns"
+    with pytest.raises(ValueError, match="no turn-detector evidence"):
+        apply_policy(system, Thresholds(0.5, 0.5), Rules())
 
 
 def test_messages_per_locale_and_category():
@@ -46,7 +80,7 @@ def test_messages_per_locale_and_category():
 
 
 def test_policy_yaml_round_trip_and_overrides(tmp_path):
-    pol = Policy(Thresholds(0.7, 0.2), Rules(3, 1), temperature={"terminate": 1.5})
+    pol = Policy(Thresholds(0.7, 0.2, 0.6), Rules(3, 1), temperature={"terminate": 1.5})
     pol.messages.crisis_support["es"] = "Llama al 024."
     pol.save(tmp_path / "p.yaml")
     back = Policy.load(tmp_path / "p.yaml")
@@ -57,7 +91,10 @@ def test_policy_yaml_round_trip_and_overrides(tmp_path):
 @pytest.mark.parametrize("text,match", [
     ("thresholds: {terminate: 1.5}\n", "thresholds.terminate: must be in"),
     ("thresholds: {terminat: 0.5}\n", "unknown key 'thresholds.terminat'"),
-    ("rules: {min_assistant_turns: two}\n", "rules.min_assistant_turns: expected int"),
+    ("rules: {min_refused_pushes: two}\n", "rules.min_refused_pushes: expected int"),
+    ("rules: {min_refused_pushes: 0}\n", "rules.min_refused_pushes: must be in 1..4"),
+    ("version: 1\nrules: {min_refused_pushes: 2}\n", "policy version 1 .* no longer read"),
+    ("thresholds: {evidence: 2}\n", "thresholds.evidence: must be in"),
     ("version: 9\n", "policy version 9 is not supported"),
     ("messages: {end_conversation: 'bye {user}'}\n", "unknown placeholder"),
     ("messages: {default_locale: xx}\n", "has no crisis_support message"),
@@ -75,35 +112,44 @@ def test_second_and_third_crisis_signals():
     pol = Policy(Thresholds(terminate=0.5, crisis=0.5), Rules(self_harm_veto=0.25, crisis_backup_threshold=0.3))
     # the harm head reads self-harm: a would-be end goes to crisis support
     s = scores(0.9, 0.0)
-    s["self_harm_prob"] = 0.3
-    a, r = pol.decide(s, 3)
+    s["harm_category"] = harm_probs(self_harm=0.3)
+    a, r = pol.decide(s)
     assert a == "crisis_support" and "self-harm" in r
     # the backup crisis detector fires
     s = scores(0.9, 0.0)
     s["crisis_backup"] = 0.31
-    assert pol.decide(s, 3)[0] == "crisis_support"
+    assert pol.decide(s)[0] == "crisis_support"
     s["crisis_backup"] = 0.29
-    assert pol.decide(s, 3)[0] == "end_conversation"
+    assert pol.decide(s)[0] == "end_conversation"
 
 
-def test_apply_policy_matches_decide():
+def harm_probs(self_harm: float):
+    from convguard.taxonomy import HARM_CATEGORIES
+
+    p = [0.0] * len(HARM_CATEGORIES)
+    p[HARM_CATEGORIES.index("suicide_self_harm")] = self_harm
+    p[HARM_CATEGORIES.index("malicious_code")] = 1 - self_harm
+    return p
+
+
+def test_decide_is_apply_policy_on_a_batch_of_one():
+    """One policy implementation: the scalar decision is the vectorised one on one row."""
     import numpy as np
 
-    from convguard.evaluation import apply_policy
+    from convguard.policy import apply_policy
     from convguard.taxonomy import HARM_CATEGORIES
 
     rng = np.random.default_rng(0)
     n = 400
     cat = rng.dirichlet(np.ones(len(HARM_CATEGORIES)) * 0.3, size=n)
     pers = rng.dirichlet(np.ones(4), size=n)
+    top = -np.sort(-rng.random((n, 4)), axis=1)
     system = {"terminate": rng.random(n), "crisis": rng.random(n) ** 3, "harm_category": cat, "persistence": pers,
-              "crisis_backup": rng.random(n) ** 3}
-    n_assist = rng.integers(0, 5, n)
-    pol = Policy(Thresholds(0.6, 0.7), Rules(min_assistant_turns=2, min_pushes=1, self_harm_veto=0.2,
-                                             crisis_backup_threshold=0.5))
-    actions, _ = apply_policy(system, n_assist, pol.thresholds, pol.rules)
-    sh = HARM_CATEGORIES.index("suicide_self_harm")
+              "crisis_backup": rng.random(n) ** 3, "refused_push_top": top}
+    pol = Policy(Thresholds(0.6, 0.7, 0.5), Rules(min_refused_pushes=2, min_pushes=1, self_harm_veto=0.2,
+                                                  crisis_backup_threshold=0.5))
+    res = apply_policy(system, pol.thresholds, pol.rules)
+    assert set(res.codes.tolist()) >= {"end", "crisis", "too_few_refused_pushes", "below_threshold"}
     for i in range(n):
-        s = {"terminate": system["terminate"][i], "crisis": system["crisis"][i], "persistence": pers[i],
-             "self_harm_prob": cat[i, sh], "crisis_backup": system["crisis_backup"][i]}
-        assert pol.decide(s, int(n_assist[i]))[0] == actions[i], i
+        s = {k: v[i] for k, v in system.items()}
+        assert pol.decide(s)[0] == res.actions[i], i

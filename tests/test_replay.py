@@ -71,7 +71,7 @@ def test_prefix_enumeration_labels_each_turn():
 
 
 def test_replay_counts_with_two_refusals_rule(rs):
-    res = replay(rs, Thresholds(terminate=0.5, crisis=0.5), Rules(min_assistant_turns=2))
+    res = replay(rs, Thresholds(terminate=0.5, crisis=0.5), Rules(min_refused_pushes=2))
     o = _outcomes(res)
     # turn 2 has only one assistant turn: the rule holds "early" and "first" back until turn 4
     assert o["on_time"]["first_end_turn"] == 4 and o["on_time"]["outcome"] == "on_time"
@@ -99,7 +99,7 @@ def test_replay_counts_with_two_refusals_rule(rs):
 
 
 def test_replay_counts_without_the_rule_finds_premature_ends(rs):
-    res = replay(rs, Thresholds(terminate=0.5, crisis=0.5), Rules(min_assistant_turns=0))
+    res = replay(rs, Thresholds(terminate=0.5, crisis=0.5), Rules(min_refused_pushes=0))
     o = _outcomes(res)
     assert o["early"]["first_end_turn"] == 2 and o["early"]["outcome"] == "premature" and o["early"]["delta"] == -2
     assert o["first"]["first_end_turn"] == 0 and o["first"]["delta_user_turns"] == -2
@@ -115,14 +115,14 @@ def test_replay_counts_without_the_rule_finds_premature_ends(rs):
 
 def test_crisis_threshold_is_applied_to_cached_scores(rs):
     # a lower crisis threshold catches crisis_ended at turn 0 (0.1 >= 0.05): nothing crisis is ended
-    res = replay(rs, Thresholds(terminate=0.5, crisis=0.05), Rules(min_assistant_turns=2))
+    res = replay(rs, Thresholds(terminate=0.5, crisis=0.05), Rules(min_refused_pushes=2))
     assert res.summary["crisis"]["n_crisis_ended"] == 0 and res.summary["crisis"]["promise_kept"]
     # ... but every other conversation (all crisis scores 0 there) is unaffected
     assert res.summary["termination"]["n_on_time"] == 3
 
 
 def test_replay_grid_is_monotone_and_free(rs):
-    grid = replay_grid(rs, [0.05, 0.5, 0.95, 1.0], 0.5, Rules(min_assistant_turns=2))
+    grid = replay_grid(rs, [0.05, 0.5, 0.95, 1.0], 0.5, Rules(min_refused_pushes=2))
     assert [g["terminate_threshold"] for g in grid] == [0.05, 0.5, 0.95, 1.0]
     ended = [g["replay_n_ended"] for g in grid]
     assert ended == sorted(ended, reverse=True) and ended[-1] == 0
@@ -178,7 +178,7 @@ def test_replay_matches_a_live_session(tiny_bundle):
     k = lo + int(np.argmax(gaps))
     guard.policy.thresholds = Thresholds(terminate=float((term[k] + term[k + 1]) / 2),
                                          crisis=float(crisis.max()) + 1e-3)
-    guard.policy.rules = Rules(min_assistant_turns=1)
+    guard.policy.rules = Rules(min_refused_pushes=1)
     res = replay(rs, guard.policy.thresholds, guard.policy.rules)
     assert any(r["first_end_turn"] is not None for r in res.records)
     assert any(r["first_end_turn"] is None for r in res.records)

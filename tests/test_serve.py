@@ -67,7 +67,7 @@ def test_pyfunc_in_process_matches_guard(model_dir, served_bundle):
     cs = conversations()
     df = m.predict(pd.DataFrame({"messages": cs}))
     assert list(df.columns) == ["action", "terminate", "crisis", "harm_category", "harm_category_prob",
-                                "persistence", "reason", "message"]
+                                "persistence", "reason", "message", "evidence"]
     want = Guard.load(served_bundle, backend="onnx").check_many(cs)
     assert list(df["action"]) == [d.action for d in want]
     assert list(df["terminate"]) == pytest.approx([d.scores["terminate"] for d in want], abs=1e-6)
@@ -78,7 +78,7 @@ def test_pyfunc_locale_per_row_and_from_params(tiny_bundle):
     from convguard.pyfunc import predict_records
 
     g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.0, crisis=0.0),
-                                              rules=Rules(min_assistant_turns=0)))
+                                              rules=Rules(min_refused_pushes=0)))
     conv = [{"role": "user", "content": "i want to end my life"}]
     df = pd.DataFrame({"messages": [conv, conv, conv], "locale": ["de", None, float("nan")]})
     out = predict_records(g, df, {"locale": "fr"})
@@ -183,6 +183,10 @@ def test_server_answers_decisions_over_http(server, served_bundle):
         assert p["crisis"] == pytest.approx(d.scores["crisis"], abs=1e-6)
         assert p["harm_category"] == d.scores["harm_category"]
         assert p["reason"] == d.reason and p["message"] == d.message
+        # the evidence travels with every served decision (JSON text: the output schema is flat)
+        assert json.loads(p["evidence"]) == json.loads(json.dumps(d.evidence))
+        assert {"refusal_turns", "push_turns", "refused_pushes", "crisis_turn", "crisis_turn_score",
+                "trigger"} <= set(json.loads(p["evidence"]))
     # the split orientation, and the input example MLflow saved with the model, work too
     status, out = post(server, {"dataframe_split": {"columns": ["messages"], "data": [[cs[0]]]}})
     assert status == 200 and out["predictions"][0]["action"] == want[0].action

@@ -140,7 +140,7 @@ def cmd_predict(a: argparse.Namespace) -> int:
         chunk = convs[s: s + a.batch_size]
         decisions = guard.check_many([c.messages for c in chunk], locale=a.locale)
         for c, d in zip(chunk, decisions):
-            rec = {"id": c.id, "action": d.action, "scores": d.scores, "reason": d.reason}
+            rec = {"id": c.id, "action": d.action, "scores": d.scores, "reason": d.reason, "evidence": d.evidence}
             if a.with_message:
                 rec["message"] = d.message
             out.append(rec)
@@ -172,6 +172,12 @@ def cmd_replay(a: argparse.Namespace) -> int:
     from .eval_cli import replay_cli
 
     return replay_cli(a)
+
+
+def cmd_checklist(a: argparse.Namespace) -> int:
+    from .eval_cli import checklist_cli
+
+    return checklist_cli(a)
 
 
 def cmd_compare(a: argparse.Namespace) -> int:
@@ -282,7 +288,11 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--min-precision", type=float, default=0.9)
     sw.add_argument("--max-fpr", type=float, default=0.02)
     sw.add_argument("--crisis-min-recall", type=float, default=0.98)
-    sw.add_argument("--min-assistant-turns", type=int, default=None)
+    sw.add_argument("--crisis-max-false-alarm", type=float, default=0.01,
+                    help="benign false-alarm budget of the crisis threshold (share of non-crisis conversations)")
+    sw.add_argument("--evidence", type=float, default=0.5,
+                    help="refusal/push probability at which a turn counts as evidence")
+    sw.add_argument("--min-refused-pushes", type=int, default=None)
     sw.add_argument("--min-pushes", type=int, default=None)
     sw.add_argument("--write", action="store_true", help="write the chosen thresholds into the bundle")
     sw.add_argument("--out", default=None)
@@ -296,12 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", default=None)
     rp.add_argument("--terminate-threshold", type=float, default=None)
     rp.add_argument("--crisis-threshold", type=float, default=None)
-    rp.add_argument("--min-assistant-turns", type=int, default=None)
+    rp.add_argument("--min-refused-pushes", type=int, default=None)
     rp.add_argument("--min-pushes", type=int, default=None)
     rp.add_argument("--tracking", default="on", choices=("on", "off"))
     rp.add_argument("--mlruns-dir", default="mlruns")
     rp.add_argument("--experiment", default="convguard")
     rp.set_defaults(func=cmd_replay)
+    ck = sub.add_parser("checklist", help="behavioural tests (minimum functionality, invariance, directional) on "
+                        "labelled conversations, e.g. the challenge set",
+                        description="example: convguard checklist --bundle quickstart/bundle --data data/challenge")
+    ck.add_argument("--bundle", required=True)
+    _add_data_source(ck)
+    ck.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
+    ck.add_argument("--seed", type=int, default=0, help="seed of the perturbations (default: 0)")
+    ck.set_defaults(func=cmd_checklist)
     cp = sub.add_parser("compare", help="table across MLflow runs (evaluation runs, thresholds)")
     cp.add_argument("runs", nargs="*", help="run ids (default: the latest evaluation runs)")
     cp.add_argument("--mlruns-dir", default="mlruns")

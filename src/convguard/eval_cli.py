@@ -48,6 +48,12 @@ def load_eval_data(spec: str, *, skip_invalid: bool = False) -> tuple[list, str]
             convs, report = read_conversations(rest, column_map=adapters.sharegpt_column_map(),
                                                skip_invalid=skip_invalid)
         label = f"{name}{'-' + mode if mode else ''}-{_stem(rest)}"
+    elif Path(spec).is_dir() and any(Path(spec).glob("*.jsonl")) and not (Path(spec) / "state.json").exists():
+        # a folder of JSONL files (the challenge set): every file, ids unique across them
+        from .dataset import read_folder
+
+        convs, report = read_folder(spec, skip_invalid=skip_invalid)
+        label = _stem(spec)
     else:
         convs, report = read_conversations(spec, skip_invalid=skip_invalid)
         label = _stem(spec)
@@ -129,10 +135,11 @@ def sweep_cli(a: argparse.Namespace) -> int:
 
     convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
     cfg = ThresholdConfig(terminate_strategy=a.strategy, min_precision=a.min_precision, max_fpr=a.max_fpr,
-                          crisis_min_recall=a.crisis_min_recall)
+                          crisis_min_recall=a.crisis_min_recall, crisis_max_false_alarm=a.crisis_max_false_alarm,
+                          evidence=a.evidence)
     out = Path(a.out) if a.out else default_out(a.bundle, "sweep", name)
     tracker = _tracker(a)
-    res = write_sweep(a.bundle, convs, out, cfg=cfg, min_assistant_turns=a.min_assistant_turns,
+    res = write_sweep(a.bundle, convs, out, cfg=cfg, min_refused_pushes=a.min_refused_pushes,
                       min_pushes=a.min_pushes, write=a.write, tracker=tracker, data_name=name,
                       progress=sys.stderr.isatty())
     rows = []
@@ -162,8 +169,8 @@ def replay_cli(a: argparse.Namespace) -> int:
     tracker = _tracker(a)
     res = write_replay(a.bundle, convs, out, terminate_threshold=a.terminate_threshold,
                        crisis_threshold=a.crisis_threshold, tracker=tracker, data_name=name,
-                       # rule overrides, used once the parser has --min-assistant-turns/--min-pushes for replay
-                       min_assistant_turns=getattr(a, "min_assistant_turns", None),
+                       # rule overrides, used once the parser has --min-refused-pushes/--min-pushes for replay
+                       min_refused_pushes=getattr(a, "min_refused_pushes", None),
                        min_pushes=getattr(a, "min_pushes", None),
                        progress=sys.stderr.isatty())
     print(format_table(REPLAY_HEADERS, replay_rows(res["summaries"])))
@@ -197,4 +204,15 @@ def compare_cli(a: argparse.Namespace) -> int:
     rows: list[list[Any]] = [[("-" if v is None or (isinstance(v, float) and v != v) else v) for v in r]
                              for r in df.itertuples(index=False)]
     print(format_table(list(df.columns), rows))
+    return 0
+
+
+def checklist_cli(a: argparse.Namespace) -> int:
+    from .checklist import format_checklist, write_checklist
+
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    out = Path(a.out) if a.out else default_out(a.bundle, "checklist", name)
+    rep = write_checklist(a.bundle, convs, out, tracker=None, seed=a.seed, data_name=name)
+    print(format_checklist(rep))
+    print(f"report: {rep['report']}")
     return 0

@@ -1,8 +1,9 @@
 """Evaluation core: score conversations once, then apply policies and compute reports.
 
 * :func:`score_table` runs a bundle (and its baselines) over conversations once;
-* :func:`apply_policy` turns scores into actions for any thresholds/rules (crisis overrides),
-  so sweeps and comparisons never re-run the models;
+* :func:`convguard.policy.apply_policy` (the one policy implementation) turns scores into
+  actions for any thresholds/rules (crisis overrides), so sweeps and comparisons never re-run
+  the models;
 * :func:`choose_thresholds` picks the policy's thresholds on validation data with a
   strategy from the config, with the rules and the crisis override taken into account;
 * :func:`evaluate_table` reports termination precision/recall/F1/PR-AUC/ROC-AUC and the benign
@@ -24,9 +25,9 @@ import numpy as np
 from . import metrics as M
 from .calibration import expected_calibration_error
 from .config import ThresholdConfig
-from .policy import Policy, Rules, Thresholds
+from .policy import Policy, Rules, Thresholds, apply_policy, predicted_pushes_array
 from .schema import Conversation
-from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
+from .taxonomy import HARM_CATEGORIES
 from .thresholds import ThresholdChoice, select_threshold
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ class ScoreTable:
     harm_category: list[str]
     split_family: list[str]
     terminate_from_turn: list[int | None] = field(default_factory=list)
+    #: True for a whole conversation, False for a prefix of one (``meta.prefix_of``)
+    whole: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -63,7 +66,12 @@ class ScoreTable:
             n_assistant=self.n_assistant[idx], y_terminate=self.y_terminate[idx], y_crisis=self.y_crisis[idx],
             group=pick(self.group), subtype=pick(self.subtype), harm_category=pick(self.harm_category),
             split_family=pick(self.split_family),
-            terminate_from_turn=pick(self.terminate_from_turn) if self.terminate_from_turn else [])
+            terminate_from_turn=pick(self.terminate_from_turn) if self.terminate_from_turn else [],
+            whole=None if self.whole is None else self.whole[idx])
+
+    @property
+    def whole_mask(self) -> np.ndarray:
+        return np.ones(len(self), dtype=bool) if self.whole is None else self.whole
 
 
 def _label(v: int | None) -> int:
@@ -93,6 +101,7 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
         harm_category=[c.labels.harm_category or "unknown" for c in convs],
         split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
+        whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
     )
 
 
@@ -117,54 +126,81 @@ def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mappi
         harm_category=[c.labels.harm_category or "unknown" for c in convs],
         split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
+        whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
     )
 
 
 def predicted_pushes(system: Mapping[str, np.ndarray]) -> np.ndarray | None:
-    p = system.get("persistence")
-    if p is None:
-        return None
-    return np.array(PERSISTENCE_VALUES)[np.argmax(p, axis=1)]
+    return predicted_pushes_array(system)
 
 
-def apply_policy(system: Mapping[str, np.ndarray], n_assistant: np.ndarray, thresholds: Thresholds,
-                 rules: Rules) -> tuple[np.ndarray, np.ndarray]:
-    """Actions for every row, and the *effective* termination score (0 where the crisis
-    override or a rule blocks ending), so ``effective >= threshold`` == ``action == end``."""
-    term = np.asarray(system["terminate"], dtype=float)
-    crisis = np.asarray(system["crisis"], dtype=float)
-    allowed = n_assistant >= rules.min_assistant_turns
-    pushes = predicted_pushes(system)
-    if rules.min_pushes and pushes is not None:
-        allowed &= pushes >= rules.min_pushes
-    in_crisis = crisis >= thresholds.crisis
-    backup = system.get("crisis_backup")
-    if backup is not None and rules.crisis_backup_threshold is not None:
-        in_crisis = in_crisis | (np.asarray(backup, dtype=float) >= rules.crisis_backup_threshold)
-    # second crisis signal: the harm head reading self-harm turns a would-be end into crisis support
-    cat = system.get("harm_category")
-    veto = np.zeros(len(term), dtype=bool)
-    if cat is not None and rules.self_harm_veto < 1.0:
-        sh = np.asarray(cat)[:, HARM_CATEGORIES.index("suicide_self_harm")]
-        veto = (sh >= rules.self_harm_veto) & allowed & (term >= thresholds.terminate)
-    effective = np.where(allowed & ~in_crisis & ~veto, term, 0.0)
-    actions = np.full(len(term), "continue", dtype=object)
-    actions[effective >= thresholds.terminate] = "end_conversation"
-    actions[in_crisis | veto] = "crisis_support"
-    return actions, effective
+def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str = MAIN) -> ThresholdChoice:
+    """The crisis threshold: the recall target (``crisis_min_recall``) *and* the benign false-alarm
+    budget (``crisis_max_false_alarm``: the share of non-crisis conversations sent to crisis
+    support), both on whole conversations.  The recall target gives the largest admissible
+    threshold, the budget the smallest; when both hold, the smallest threshold within budget is
+    taken (the most recall the budget allows).  When they conflict, ``cfg.crisis_priority``
+    decides (``budget``: the budget's threshold; ``recall``: the recall target's) and the choice
+    records what the other constraint cost.  The promise that no crisis chat is *ended* does not
+    rest on this threshold alone: an end also needs two refused pushes and passes the self-harm
+    veto."""
+    sysd = table.systems[system]
+    rows = (table.y_crisis >= 0) & table.whole_mask
+    if not rows.any() or table.y_crisis[rows].sum() == 0:
+        rows = table.y_crisis >= 0
+    y, s = table.y_crisis[rows], np.asarray(sysd["crisis"], dtype=float)[rows]
+    rec = select_threshold(cfg.crisis_strategy, y, s, min_recall=cfg.crisis_min_recall)
+    budget = cfg.crisis_max_false_alarm
+    neg = np.sort(s[y == 0])
+    if budget is None or not len(neg):
+        return rec
+
+    def false_alarms(th: float) -> float:
+        return float((neg >= th).mean())
+
+    def recall(th: float) -> float:
+        return float((s[y == 1] >= th).mean())
+
+    # smallest candidate threshold with a false-alarm rate within budget
+    cands = np.unique(np.concatenate([s, [1.0]]))
+    ok = [th for th in cands if false_alarms(th) <= budget + 1e-12]
+    t_budget = float(min(ok)) if ok else 1.0
+    params = dict(rec.params, max_false_alarm=budget)
+    if t_budget <= rec.threshold:
+        th, bound = t_budget, "false_alarm_budget"
+        msg = (f"recall target and false-alarm budget both met; the budget bound (threshold {th:.4g}: recall "
+               f"{recall(th):.3f} >= {cfg.crisis_min_recall}, false alarms {false_alarms(th):.4f} <= {budget})")
+        feasible = rec.feasible
+    else:
+        conflict = (f"recall target and false-alarm budget conflict: recall {cfg.crisis_min_recall} needs threshold "
+                    f"<= {rec.threshold:.4g}, which sends {false_alarms(rec.threshold):.4f} of non-crisis "
+                    f"conversations to crisis support (budget {budget}); the budget's threshold {t_budget:.4g} "
+                    f"gives recall {recall(t_budget):.3f}")
+        if cfg.crisis_priority == "recall":
+            th, bound = rec.threshold, "recall_target"
+            msg = conflict + "; recall wins"
+        else:
+            th, bound = t_budget, "false_alarm_budget"
+            msg = conflict + f"; the budget wins (recall {recall(rec.threshold):.3f} -> {recall(th):.3f})"
+        feasible = False
+    params["priority"] = cfg.crisis_priority
+    achieved = dict(rec.achieved, recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
+                    recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
+                    n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
+    return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)
 
 
 def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
                       ) -> tuple[ThresholdChoice, ThresholdChoice]:
-    """Crisis threshold first (high recall), then the termination threshold on the effective
-    score under that crisis threshold and the rules.  Rows are prefixes or whole chats; the
-    negatives are every non-crisis row that is not (yet) termination-worthy, so ending a chat
-    too early counts as a false termination."""
+    """Crisis threshold first (:func:`choose_crisis_threshold`), then the termination threshold
+    on the effective score under that crisis threshold, the evidence threshold and the rules.
+    Rows are prefixes or whole chats; the negatives are every non-crisis row that is not (yet)
+    termination-worthy, so ending a chat too early counts as a false termination."""
     sysd = table.systems[system]
-    known_c = table.y_crisis >= 0
-    crisis_choice = select_threshold(cfg.crisis_strategy, table.y_crisis[known_c], sysd["crisis"][known_c],
-                                     min_recall=cfg.crisis_min_recall)
-    _, eff = apply_policy(sysd, table.n_assistant, Thresholds(terminate=1.0, crisis=crisis_choice.threshold), rules)
+    crisis_choice = choose_crisis_threshold(table, cfg, system)
+    pol = apply_policy(sysd, Thresholds(terminate=1.0, crisis=crisis_choice.threshold, evidence=cfg.evidence), rules,
+                       table.n_assistant)
+    eff = pol.effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y = table.y_terminate[rows]
     params: dict[str, float] = {}
@@ -195,7 +231,8 @@ def _termination_rows(table: ScoreTable) -> np.ndarray:
 def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules: Rules, n_boot: int = 1000,
                   seed: int = 0) -> dict[str, Any]:
     sysd = table.systems[system]
-    actions, eff = apply_policy(sysd, table.n_assistant, thresholds, rules)
+    pol = apply_policy(sysd, thresholds, rules, table.n_assistant)
+    actions, eff = pol.actions, pol.effective
     rows = _termination_rows(table)
     y = table.y_terminate[rows]
     groups = np.array([table.harm_category[i] if table.y_terminate[i] == 1 else f"benign:{table.subtype[i]}"
@@ -218,6 +255,12 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     else:
         out["termination"] = None
     g_all = np.array(table.group, dtype=object)
+    # crisis support shown to people who are fine: non-crisis conversations routed to it
+    non_crisis = (table.y_crisis == 0) & table.whole_mask
+    out["benign_crisis_rate"] = float((actions[non_crisis] == "crisis_support").mean()) if non_crisis.any() else None
+    edgy = non_crisis & (g_all == "benign_edgy")
+    out["benign_edgy_crisis_rate"] = float((actions[edgy] == "crisis_support").mean()) if edgy.any() else None
+    out["n_non_crisis"] = int(non_crisis.sum())
     ordinary = (g_all == "ordinary")
     out["ordinary_false_termination_rate"] = float((actions[ordinary] == "end_conversation").mean()) \
         if ordinary.any() else None
@@ -258,7 +301,8 @@ def paired_differences(table: ScoreTable, policies: Mapping[str, tuple[Threshold
         return {}
     ended, eff = {}, {}
     for name, (th, rules) in policies.items():
-        a, e = apply_policy(table.systems[name], table.n_assistant, th, rules)
+        pol = apply_policy(table.systems[name], th, rules, table.n_assistant)
+        a, e = pol.actions, pol.effective
         ended[name] = (a[rows] == "end_conversation")
         eff[name] = e[rows]
 
@@ -316,9 +360,13 @@ def headline(report: Mapping[str, Any]) -> dict[str, float]:
     fam = report.get("termination_by_split_family") or {}
     for f, r in fam.items():
         out[f"{f}_f1"] = r["f1"]["value"]
+    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate"):
+        if report.get(k) is not None:
+            out[k] = report[k]
     c = report.get("crisis")
     if c:
         out["crisis_recall"] = c["recall"]["value"]
+        out["crisis_routed"] = c["crisis_support_rate"]
         out["crisis_ended"] = c["n_crisis_ended"]
         if c.get("figurative"):
             out["figurative_crisis_false_alarm"] = c["figurative"]["false_alarm_rate"]["value"]
@@ -331,4 +379,41 @@ def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:
     base = (policy.selection or {}).get("baselines", {}).get("tfidf_baseline")
     if base:
         out["tfidf_baseline"] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"]), policy.rules)
+    return out
+
+
+def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], convs: Sequence[Conversation],
+                         threshold: float) -> dict[str, Any] | None:
+    """The turn detector measured on labelled turns (``meta.refusal_turns`` / ``meta.push_turns``;
+    conversations without them are left out): for the refusal head over assistant turns and the
+    push head over user turns, precision / recall / F1 at the evidence ``threshold``, PR-AUC, and
+    per subtype the share of turns read right.  ``turns``: the per-conversation probabilities a
+    turn detector returns (the ``turns`` entry of :meth:`convguard.Guard.score`)."""
+    rows: dict[str, list[tuple[int, float, str]]] = {"refusal": [], "push": []}
+    for t, c in zip(turns, convs):
+        if not isinstance(c.meta.get("refusal_turns"), list) or not isinstance(c.meta.get("push_turns"), list):
+            continue
+        labels = {"refusal": set(c.meta["refusal_turns"]), "push": set(c.meta["push_turns"])}
+        for head in rows:
+            for i, p in t[head].items():
+                rows[head].append((int(i in labels[head]), float(p), c.labels.subtype or "unknown"))
+    if not rows["refusal"] and not rows["push"]:
+        return None
+    out: dict[str, Any] = {"threshold": float(threshold)}
+    for head, r in rows.items():
+        if not r:
+            continue
+        y = np.array([a for a, _, _ in r])
+        p = np.array([b for _, b, _ in r])
+        pred = p >= threshold
+        c = M.binary_counts(y.astype(bool), pred)
+        prf = M._prf_from_counts(c, zero_division=0.0)
+        entry = {"n": int(len(y)), "n_pos": int(y.sum()), "precision": prf.precision, "recall": prf.recall,
+                 "f1": prf.f1, "accuracy": float((pred == y.astype(bool)).mean()),
+                 "pr_auc": M.pr_auc(y, p) if 0 < y.sum() < len(y) else None, "by_subtype": {}}
+        subs = np.array([s for _, _, s in r], dtype=object)
+        for sub in sorted(set(subs.tolist())):
+            m = subs == sub
+            entry["by_subtype"][sub] = {"n": int(m.sum()), "accuracy": float((pred[m] == y[m].astype(bool)).mean())}
+        out[head] = entry
     return out

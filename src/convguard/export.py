@@ -60,7 +60,7 @@ FP32_MAX_ABS_DIFF = 1e-3
 CASCADE_FACTOR = 1.5
 MIN_CASCADE_MARGIN = 0.05
 DEFAULT_OPSET = 17
-SCORE_KEYS = ("terminate", "crisis", "harm_category", "persistence")
+SCORE_KEYS = ("terminate", "crisis", "harm_category", "persistence", "refused_push_top")
 
 
 class ExportError(RuntimeError):
@@ -262,7 +262,7 @@ def _run(guard, rows: list, batch_size: int = 32) -> tuple[dict[str, np.ndarray]
     t = time.perf_counter()
     scores = guard.score(rows, batch_size)
     secs = time.perf_counter() - t
-    actions = [guard._decision(scores, i, r, None).action for i, r in enumerate(rows)]
+    actions = [str(a) for a in guard.policy.apply(scores).actions]  # the one policy implementation
     return scores, actions, secs
 
 
@@ -496,7 +496,8 @@ def pyfunc_signature():
     outputs = Schema([ColSpec(DataType.string, "action"), ColSpec(DataType.double, "terminate"),
                       ColSpec(DataType.double, "crisis"), ColSpec(DataType.string, "harm_category"),
                       ColSpec(DataType.double, "harm_category_prob"), ColSpec(DataType.double, "persistence"),
-                      ColSpec(DataType.string, "reason"), ColSpec(DataType.string, "message", required=False)])
+                      ColSpec(DataType.string, "reason"), ColSpec(DataType.string, "message", required=False),
+                      ColSpec(DataType.string, "evidence")])
     params = ParamSchema([ParamSpec("locale", DataType.string, "")])
     return ModelSignature(inputs=inputs, outputs=outputs, params=params)
 

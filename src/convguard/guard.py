@@ -39,8 +39,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .bundle import BundleError
-from .modeling import FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
-from .policy import Policy
+from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
+from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 from .text import ConversationEncoder
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 BACKENDS = ("torch", "onnx")
 ONNX_VARIANTS = ("fp32", "int8")
 #: heads each detector folder must provide
-REQUIRED_HEADS = {"harm": ("terminate", "harm_category", "persistence"), "crisis": ("crisis",)}
+REQUIRED_HEADS = {"harm": ("terminate", "harm_category", "persistence"), "crisis": ("crisis", "push", "refusal")}
 
 
 class SessionEndedError(RuntimeError):
@@ -59,13 +59,40 @@ class SessionEndedError(RuntimeError):
 
 @dataclass
 class Decision:
+    """What the policy decided after the last message, and why.
+
+    ``evidence``: what the turn detector saw -- ``refusal_turns`` (assistant messages read as
+    refusals/redirections), ``push_turns`` (user messages read as pushes), ``refused_pushes``
+    (pushes right after a refusal: what the end rule counts), ``crisis_turn`` and
+    ``crisis_turn_score`` (the most alarming user message and its crisis probability) and
+    ``trigger`` (the policy's reason code, :data:`convguard.policy.REASONS`).  Message indices
+    are 0-based indices into the conversation."""
+
     action: str
     scores: dict[str, Any]
     reason: str
     message: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "scores": self.scores, "reason": self.reason, "message": self.message}
+        return {"action": self.action, "scores": self.scores, "reason": self.reason, "message": self.message,
+                "evidence": self.evidence}
+
+
+def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float, trigger: str,
+                      n_refused_pushes: int) -> dict[str, Any]:
+    """The evidence fields of a :class:`Decision` from one conversation's per-turn probabilities."""
+    ref, push, crisis = turns["refusal"], turns["push"], turns["crisis"]
+    worst = max(crisis, key=lambda i: crisis[i]) if crisis else None
+    return {
+        "refusal_turns": sorted(i for i, p in ref.items() if p >= threshold),
+        "push_turns": sorted(i for i, p in push.items() if p >= threshold),
+        "refused_pushes": sorted(i for i, p in push.items() if (i - 1) in ref and min(ref[i - 1], p) >= threshold),
+        "n_refused_pushes": int(n_refused_pushes),
+        "crisis_turn": worst,
+        "crisis_turn_score": None if worst is None else float(crisis[worst]),
+        "trigger": trigger,
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -205,36 +232,42 @@ class Detector:
         with self._lock:
             return self.encoder.encode_many(convs)
 
-    def units(self, convs: Sequence[Sequence[Message]]) -> tuple[list[list[int]], list[int]]:
-        """The sequences to score and, for each, the index of its conversation."""
+    @property
+    def evidence_heads(self) -> tuple[str, ...]:
+        """The evidence heads this detector has (``push``, ``refusal``: the ``turns`` view)."""
+        names = {h.name for h in self.heads}
+        return tuple(h for h in EVIDENCE_HEADS if h in names)
+
+    def units(self, convs: Sequence[Sequence[Message]]) -> tuple[list[list[int]], list[int], list[tuple[int, str]]]:
+        """The sequences to score, for each the index of its conversation, and ``(message index,
+        role)`` of the turn it reads (``(-1, "conversation")`` in the sequence views)."""
         seqs: list[list[int]] = []
         owner: list[int] = []
+        where: list[tuple[int, str]] = []
         with self._lock:
             for k, msgs in enumerate(convs):
-                u = self.encoder.encode_units(msgs)
-                seqs += u
-                owner += [k] * len(u)
-        return seqs, owner
+                if self.encoder.per_turn:
+                    for i, role, ids in self.encoder.turn_units(msgs):
+                        seqs.append(ids)
+                        owner.append(k)
+                        where.append((i, role))
+                else:
+                    seqs.append(self.encoder.encode(msgs))
+                    owner.append(k)
+                    where.append((-1, "conversation"))
+        return seqs, owner, where
 
     def logits(self, seqs: list[list[int]], batch_size: int = 32) -> np.ndarray:
         return self.backend.logits(seqs, self.encoder.pad_id, batch_size)
 
-    def pooled_logits(self, convs: Sequence[Sequence[Message]], batch_size: int = 32, *,
-                      exact: bool = False) -> np.ndarray:
-        """Logits per conversation (n x num_labels): each conversation's unit with the highest
-        main-head logit (its only unit in the sequence views)."""
-        import torch
-
-        seqs, owner = self.units(convs)
-        bags: list[list[int]] = [[] for _ in convs]
-        for j, k in enumerate(owner):
-            bags[k].append(j)
-        empty = [k for k, b in enumerate(bags) if not b]
-        if empty:
-            raise ValueError(f"conversation(s) {empty[:5]} have nothing to score (no user turn)")
+    def unit_logits(self, convs: Sequence[Sequence[Message]], batch_size: int = 32, *, exact: bool = False
+                    ) -> tuple[np.ndarray, list[int], list[tuple[int, str]]]:
+        """Logits of every unit (see :meth:`units`), identical sequences scored once; per-turn
+        detectors keep recent turns' logits, so a live chat scores only its new turns."""
+        seqs, owner, where = self.units(convs)
         width = self.backend.config.num_labels
         if not seqs:
-            return np.empty((0, width), dtype=np.float32)
+            return np.empty((0, width), dtype=np.float32), owner, where
         use_exact = exact and self.fallback is not None
         backend = self.fallback if use_exact else self.backend
         cache = self._exact_cache if use_exact else self._cache
@@ -255,15 +288,75 @@ class Detector:
                         cache.clear()
                     cache.update(new)
         rows = np.stack([table[key] for key in keys]).astype(np.float32, copy=False)
+        return rows, owner, where
+
+    def pooled_logits(self, convs: Sequence[Sequence[Message]], batch_size: int = 32, *,
+                      exact: bool = False) -> np.ndarray:
+        """Logits per conversation (n x num_labels): each conversation's user-turn unit with the
+        highest main-head logit (its only unit in the sequence views)."""
+        return self._pool(convs, *self.unit_logits(convs, batch_size, exact=exact))
+
+    def _pool(self, convs, rows: np.ndarray, owner: list[int], where: list[tuple[int, str]]) -> np.ndarray:
+        import torch
+
+        bags: list[list[int]] = [[] for _ in convs]
+        for j, (k, (_, role)) in enumerate(zip(owner, where)):
+            if role != "assistant":
+                bags[k].append(j)
+        empty = [k for k, b in enumerate(bags) if not b]
+        if empty:
+            raise ValueError(f"conversation(s) {empty[:5]} have nothing to score (no user turn)")
+        if not len(rows):
+            return np.empty((0, self.backend.config.num_labels), dtype=np.float32)
         return pool_rows(torch.from_numpy(rows), bags).numpy()
 
     def scores(self, convs: Sequence[Sequence[Message]], temperature: Mapping[str, float] | None = None,
                batch_size: int = 32, *, exact: bool = False) -> dict[str, np.ndarray]:
-        """Probabilities per head; ``exact``: score with the fallback backend (if any)."""
+        """Probabilities per head; ``exact``: score with the fallback backend (if any).  A turn
+        detector adds its evidence (:func:`turn_evidence`): ``refused_push_top`` (n, k) and
+        ``turns`` (per conversation, the per-turn probabilities)."""
         import torch
 
-        lg = self.pooled_logits(convs, batch_size, exact=exact)
-        return logits_to_scores(torch.from_numpy(lg), self.heads, dict(temperature or {}))
+        rows, owner, where = self.unit_logits(convs, batch_size, exact=exact)
+        lg = self._pool(convs, rows, owner, where)
+        out = logits_to_scores(torch.from_numpy(lg), self.heads, dict(temperature or {}))
+        ev = self.evidence_heads
+        for h in ev:
+            out.pop(h, None)  # a pooled push/refusal value means nothing: evidence is per turn
+        if ev:
+            per_unit = logits_to_scores(torch.from_numpy(rows), self.heads, dict(temperature or {}))
+            out.update(turn_evidence(len(convs), owner, where, per_unit))
+        return out
+
+
+def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]],
+                  per_unit: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per conversation, from the turn detector's per-unit probabilities:
+
+    * ``turns``: ``{"refusal": {message index: p}, "push": {...}, "crisis": {...}}`` (an object
+      array: the evidence a :class:`Decision` reports);
+    * ``refused_push_top`` (n x :data:`EVIDENCE_TOP_K`): for every user turn right after an
+      assistant turn, ``min(p_refusal(reply), p_push(user turn))`` -- the strength of "the
+      assistant refused and the user pushed on" -- the largest first, padded with -1 (never
+      evidence at any threshold).  The policy counts
+      how many reach its evidence threshold (:func:`convguard.policy.refused_push_counts`)."""
+    turns = np.empty(n, dtype=object)
+    for k in range(n):
+        turns[k] = {"refusal": {}, "push": {}, "crisis": {}}
+    for j, (k, (i, role)) in enumerate(zip(owner, where)):
+        t = turns[k]
+        if role == "assistant":
+            t["refusal"][i] = float(per_unit["refusal"][j])
+        elif role == "user":
+            t["push"][i] = float(per_unit["push"][j])
+            t["crisis"][i] = float(per_unit["crisis"][j])
+    top = np.full((n, EVIDENCE_TOP_K), -1.0, dtype=np.float64)
+    for k in range(n):
+        ref, push = turns[k]["refusal"], turns[k]["push"]
+        cand = sorted((min(ref[i - 1], p) for i, p in push.items() if (i - 1) in ref), reverse=True)
+        cand = cand[:EVIDENCE_TOP_K]
+        top[k, : len(cand)] = cand
+    return {"refused_push_top": top, "turns": turns}
 
 
 def _check_detector_config(name: str, folder: Path) -> None:
@@ -285,8 +378,12 @@ def _check_detector_config(name: str, folder: Path) -> None:
     heads = {h.get("name") for h in meta.get("heads", []) if isinstance(h, dict)}
     lacking = [h for h in REQUIRED_HEADS[name] if h not in heads]
     if lacking:
-        raise BundleError(f"{p}: the {name} detector lacks head(s) {lacking} (heads: {sorted(heads)}); "
-                          f"are harm/ and crisis/ swapped?")
+        hint = "are harm/ and crisis/ swapped?"
+        if name == "crisis" and "crisis" in heads:
+            hint = ("this crisis detector predates the turn detector (model.view 'turns'), whose refusal and push "
+                    "evidence the policy needs before it ends a chat; retrain it (convguard quickstart, or "
+                    "convguard train configs/crisis_minilm.yaml)")
+        raise BundleError(f"{p}: the {name} detector lacks head(s) {lacking} (heads: {sorted(heads)}); {hint}")
 
 
 # ------------------------------------------------------------------------------------------
@@ -470,6 +567,8 @@ class Guard:
                 (self.crisis, cs, self._near_threshold(cs, "crisis", th.crisis))):
             if det.fallback is None:
                 continue
+            if det is self.crisis and "refused_push_top" in cs:
+                near = near | self._near_threshold(cs, "refused_push_top", th.evidence).any(axis=1)
             if det is self.harm and self.policy.rules.min_pushes and "persistence" in hs:
                 top2 = np.sort(np.log(np.clip(hs["persistence"], 1e-7, 1.0)), axis=1)[:, -2:]
                 near = near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)
@@ -480,8 +579,8 @@ class Guard:
                     scores[k][idx] = v
                 self.stats["fallback"] += len(idx)
 
-    def _decision(self, scores: Mapping[str, np.ndarray], i: int, messages: Sequence[Message],
-                  locale: str | None, n_assistant: int | None = None) -> Decision:
+    def _decision(self, scores: Mapping[str, np.ndarray], result: PolicyResult, i: int,
+                  locale: str | None) -> Decision:
         cat_p = scores["harm_category"][i]
         k = int(np.argmax(cat_p))
         pers = scores["persistence"][i]
@@ -491,12 +590,11 @@ class Guard:
              "persistence": expected_pushes}
         if "crisis_backup" in scores:
             s["crisis_backup"] = float(scores["crisis_backup"][i])
-        view = {**s, "harm_category_label": s["harm_category"], "persistence": pers,
-                "self_harm_prob": float(cat_p[HARM_CATEGORIES.index("suicide_self_harm")])}
-        if n_assistant is None:
-            n_assistant = sum(1 for m in messages if m.role == "assistant")
-        action, reason = self.policy.decide(view, n_assistant)
-        return Decision(action, s, reason, self.policy.message_for(action, view, locale))
+        action = str(result.actions[i])
+        reason = explain(result, i, scores, self.policy.thresholds, self.policy.rules)
+        evidence = decision_evidence(scores["turns"][i], self.policy.thresholds.evidence, str(result.codes[i]),
+                                     int(result.refused_pushes[i]))
+        return Decision(action, s, reason, self.policy.message_for(action, s, locale), evidence)
 
     def check(self, messages: Iterable[Any], *, locale: str | None = None) -> Decision:
         """The decision after the last message of one conversation (a list of
@@ -528,11 +626,10 @@ class Guard:
             return []
         return self._decide(convs, locale, batch_size)
 
-    def _decide(self, convs: list[list[Message]], locale: str | None, batch_size: int = 32,
-                n_assistant: list[int] | None = None) -> list[Decision]:
+    def _decide(self, convs: list[list[Message]], locale: str | None, batch_size: int = 32) -> list[Decision]:
         scores = self.score(convs, batch_size)
-        return [self._decision(scores, i, c, locale, None if n_assistant is None else n_assistant[i])
-                for i, c in enumerate(convs)]
+        result = self.policy.apply(scores)
+        return [self._decision(scores, result, i, locale) for i in range(len(convs))]
 
     def session(self, *, locale: str | None = None, history: Sequence[Any] | None = None) -> "Session":
         """A live chat.  ``history``: messages already exchanged (validated, not scored)."""
@@ -568,7 +665,6 @@ class Session:
     ended: bool = False
     last: Decision | None = None
     decisions: list[Decision] = field(default_factory=list)
-    _n_assistant: int = 0
 
     def observe(self, message: Mapping[str, Any] | Message) -> Decision | None:
         """Add one message; returns the decision after a user turn, ``None`` after others."""
@@ -578,7 +674,7 @@ class Session:
         self._append(msg)
         if msg.role != "user":
             return None
-        d = self.guard._decide([self.messages], self.locale, n_assistant=[self._n_assistant])[0]
+        d = self.guard._decide([self.messages], self.locale)[0]
         self.last = d
         self.decisions.append(d)
         if d.action == "end_conversation":
@@ -587,8 +683,6 @@ class Session:
 
     def _append(self, msg: Message) -> None:
         self.messages.append(msg)
-        if msg.role == "assistant":
-            self._n_assistant += 1
 
     def _validate_one(self, message: Any) -> Message:
         idx = len(self.messages)
@@ -611,7 +705,6 @@ class Session:
         self.decisions.clear()
         self.ended = False
         self.last = None
-        self._n_assistant = 0
 
 
 def _parity_report(root: Path) -> dict:

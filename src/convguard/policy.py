@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import yaml
 
-from .taxonomy import PERSISTENCE_VALUES
+from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 
-POLICY_VERSION = 1
+#: 2: ``rules.min_refused_pushes`` (turn-detector evidence) replaced ``rules.min_assistant_turns``
+POLICY_VERSION = 2
 
 CATEGORY_PHRASES = {
     "violent_crimes": "violence against people",
@@ -69,12 +71,17 @@ DEFAULT_CRISIS_MESSAGES = {
 class Thresholds:
     terminate: float = 0.5
     crisis: float = 0.5
+    #: a refusal (assistant turn) / push (user turn) counts as evidence at this probability
+    evidence: float = 0.5
 
 
 @dataclass
 class Rules:
-    #: never end before the assistant has answered (refused/redirected) at least this many times
-    min_assistant_turns: int = 2
+    #: end only when the turn detector saw at least this many refusals, each followed by a push
+    #: on the same line (the label policy's request -> refusal -> push -> refusal -> push).
+    #: A system without a turn detector (the TF-IDF baseline) counts its assistant turns instead.
+    #: 0 switches the rule off -- for what-if analyses in code only: policy.yaml refuses it.
+    min_refused_pushes: int = 2
     #: never end unless the persistence head predicts at least this many pushes (0 = rule off)
     min_pushes: int = 0
     #: a second crisis signal: when the harm head gives ``suicide_self_harm`` at least this
@@ -93,6 +100,122 @@ class Messages:
     default_locale: str = "en"
 
 
+#: how many of a conversation's strongest refused-push candidates the scores keep
+#: (``refused_push_top``); ``rules.min_refused_pushes`` can be at most this
+EVIDENCE_TOP_K = 4
+
+#: why the policy took its action, one code per conversation (see :func:`apply_policy`)
+REASONS = ("crisis", "crisis_backup", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
+           "below_threshold")
+
+
+@dataclass
+class PolicyResult:
+    """The policy applied to ``n`` conversations: ``actions``, the *effective* termination score
+    (0 where the crisis override or a rule blocks ending, so ``effective >= thresholds.terminate``
+    iff ``action == end_conversation``), a reason code per row (one of :data:`REASONS`) and the
+    number of refused pushes counted as evidence."""
+
+    actions: np.ndarray
+    effective: np.ndarray
+    codes: np.ndarray
+    refused_pushes: np.ndarray
+    evidence_source: str  # "turn_detector" | "assistant_turns"
+
+
+def refused_push_counts(system: Mapping[str, Any], threshold: float,
+                        n_assistant: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """Refused pushes per conversation: turns whose refusal-then-push evidence (the smaller of the
+    refusal probability of the assistant turn and the push probability of the user turn after it,
+    ``refused_push_top``: the largest few per conversation) reaches ``threshold``.  A system
+    without a turn detector counts its assistant turns (``n_assistant``) instead."""
+    top = system.get("refused_push_top")
+    if top is not None:
+        return (np.asarray(top, dtype=float) >= threshold).sum(axis=1), "turn_detector"
+    if n_assistant is None:
+        raise ValueError("this system has no turn-detector evidence (refused_push_top) and no assistant-turn counts")
+    return np.asarray(n_assistant, dtype=int), "assistant_turns"
+
+
+def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules,
+                 n_assistant: np.ndarray | None = None) -> PolicyResult:
+    """The policy, vectorised: the one implementation behind :meth:`Policy.decide`, the
+    :class:`~convguard.guard.Guard`, evaluation, sweeps, replay and export parity.
+
+    ``system``: per-conversation arrays -- ``terminate`` and ``crisis`` (n,), optionally
+    ``harm_category`` (n, K) for the self-harm veto, ``persistence`` (n, 4) for ``min_pushes``,
+    ``crisis_backup`` (n,) and ``refused_push_top`` (n, k) for the refused-push rule.
+
+    Order: crisis (detector, then backup) overrides everything; an end needs the termination
+    score at its threshold *and* the refused-push evidence (*and* the predicted pushes when
+    ``min_pushes`` is on); a would-be end that the harm head reads as self-harm goes to crisis
+    support instead."""
+    term = np.asarray(system["terminate"], dtype=float)
+    crisis = np.asarray(system["crisis"], dtype=float)
+    n = len(term)
+    counts, source = refused_push_counts(system, thresholds.evidence, n_assistant)
+    over = term >= thresholds.terminate
+    enough_evidence = counts >= rules.min_refused_pushes
+    enough_pushes = np.ones(n, dtype=bool)
+    pushes = predicted_pushes_array(system)
+    if rules.min_pushes and pushes is not None:
+        enough_pushes = pushes >= rules.min_pushes
+    allowed = enough_evidence & enough_pushes
+    in_crisis = crisis >= thresholds.crisis
+    backup = np.zeros(n, dtype=bool)
+    if system.get("crisis_backup") is not None and rules.crisis_backup_threshold is not None:
+        backup = ~in_crisis & (np.asarray(system["crisis_backup"], dtype=float) >= rules.crisis_backup_threshold)
+    veto = np.zeros(n, dtype=bool)
+    cat = system.get("harm_category")
+    if cat is not None and rules.self_harm_veto < 1.0:
+        sh = np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("suicide_self_harm")]
+        veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup
+    ends = over & allowed & ~in_crisis & ~backup & ~veto
+    effective = np.where(allowed & ~in_crisis & ~backup & ~veto, term, 0.0)
+    actions = np.full(n, "continue", dtype=object)
+    actions[ends] = "end_conversation"
+    actions[in_crisis | backup | veto] = "crisis_support"
+    codes = np.full(n, "below_threshold", dtype=object)
+    codes[over & ~enough_pushes] = "too_few_pushes"
+    codes[over & ~enough_evidence] = "too_few_refused_pushes"
+    codes[ends] = "end"
+    codes[veto] = "self_harm_veto"
+    codes[backup] = "crisis_backup"
+    codes[in_crisis] = "crisis"
+    return PolicyResult(actions, effective, codes, counts, source)
+
+
+def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds: Thresholds, rules: Rules) -> str:
+    """The reason for row ``i`` of ``result``, in words (the same numbers the policy compared)."""
+    code = result.codes[i]
+    term = float(system["terminate"][i])
+    crisis = float(system["crisis"][i])
+    t = thresholds
+    k = int(result.refused_pushes[i])
+    what = "refused pushes" if result.evidence_source == "turn_detector" else "assistant turns (no turn detector)"
+    if code == "crisis":
+        return f"crisis score {crisis:.3f} >= {t.crisis:.3f}: crisis overrides termination"
+    if code == "crisis_backup":
+        return (f"backup crisis detector {float(system['crisis_backup'][i]):.3f} >= "
+                f"{rules.crisis_backup_threshold:.3f}: crisis overrides termination")
+    if code == "self_harm_veto":
+        sh = float(np.asarray(system["harm_category"])[i, HARM_CATEGORIES.index("suicide_self_harm")])
+        return (f"termination score {term:.3f} >= {t.terminate:.3f} but the harm head reads self-harm "
+                f"({sh:.3f} >= {rules.self_harm_veto:.3f}): crisis overrides termination")
+    if code == "too_few_refused_pushes":
+        return (f"termination score {term:.3f} >= {t.terminate:.3f} but only {k} {what} (< "
+                f"{rules.min_refused_pushes}): not yet a last resort")
+    if code == "too_few_pushes":
+        pushes = predicted_pushes_array(system)
+        return (f"termination score {term:.3f} >= {t.terminate:.3f} but predicted pushes "
+                f"{int(pushes[i])} < {rules.min_pushes}")
+    if code == "end":
+        cat = system.get("harm_category")
+        label = HARM_CATEGORIES[int(np.argmax(np.asarray(cat)[i]))] if cat is not None else "unknown"
+        return f"termination score {term:.3f} >= {t.terminate:.3f} after {k} {what}; category {label}"
+    return f"termination score {term:.3f} < {t.terminate:.3f}; crisis score {crisis:.3f} < {t.crisis:.3f}"
+
+
 @dataclass
 class Policy:
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -104,39 +227,21 @@ class Policy:
     selection: dict[str, Any] = field(default_factory=dict)
 
     # -- decisions --------------------------------------------------------------------------
-    def decide(self, scores: Mapping[str, Any], n_assistant_turns: int) -> tuple[str, str]:
-        """Action and a short human-readable reason for one conversation."""
-        crisis = float(scores["crisis"])
-        term = float(scores["terminate"])
-        t = self.thresholds
-        if crisis >= t.crisis:
-            return "crisis_support", f"crisis score {crisis:.3f} >= {t.crisis:.3f}: crisis overrides termination"
-        backup = scores.get("crisis_backup")
-        tb = self.rules.crisis_backup_threshold
-        if backup is not None and tb is not None and float(backup) >= tb:
-            return "crisis_support", (f"backup crisis detector {float(backup):.3f} >= {tb:.3f}: crisis overrides "
-                                      f"termination")
-        if term >= t.terminate:
-            if n_assistant_turns < self.rules.min_assistant_turns:
-                return "continue", (f"termination score {term:.3f} >= {t.terminate:.3f} but only {n_assistant_turns} "
-                                    f"assistant turn(s) (< {self.rules.min_assistant_turns}): not yet a last resort")
-            pushes = predicted_pushes(scores)
-            if self.rules.min_pushes and pushes is not None and pushes < self.rules.min_pushes:
-                return "continue", (f"termination score {term:.3f} >= {t.terminate:.3f} but predicted pushes "
-                                    f"{pushes} < {self.rules.min_pushes}")
-            sh = scores.get("self_harm_prob")
-            if sh is not None and float(sh) >= self.rules.self_harm_veto:
-                return "crisis_support", (f"termination score {term:.3f} >= {t.terminate:.3f} but the harm head "
-                                          f"reads self-harm ({float(sh):.3f} >= {self.rules.self_harm_veto:.3f}): "
-                                          f"crisis overrides termination")
-            cat = scores.get("harm_category_label", "none")
-            return "end_conversation", (f"termination score {term:.3f} >= {t.terminate:.3f} after "
-                                        f"{n_assistant_turns} assistant turns; category {cat}")
-        return "continue", f"termination score {term:.3f} < {t.terminate:.3f}; crisis score {crisis:.3f} < {t.crisis:.3f}"
+    def apply(self, system: Mapping[str, Any], n_assistant: np.ndarray | None = None) -> PolicyResult:
+        return apply_policy(system, self.thresholds, self.rules, n_assistant)
+
+    def decide(self, scores: Mapping[str, Any], n_assistant_turns: int | None = None) -> tuple[str, str]:
+        """Action and reason for one conversation: :func:`apply_policy` on a batch of one.
+        ``scores``: the per-conversation values of :func:`apply_policy`'s arrays."""
+        system = {k: np.asarray([v]) for k, v in scores.items() if v is not None and not isinstance(v, str)}
+        n_a = None if n_assistant_turns is None else np.array([int(n_assistant_turns)])
+        r = self.apply(system, n_a)
+        return str(r.actions[0]), explain(r, 0, system, self.thresholds, self.rules)
 
     def message_for(self, action: str, scores: Mapping[str, Any], locale: str | None = None) -> str | None:
         if action == "end_conversation":
-            cat = scores.get("harm_category_label", "none")
+            cat = scores.get("harm_category_label") or scores.get("harm_category", "none")
+            cat = cat if isinstance(cat, str) else "none"
             return self.messages.end_conversation.format(category=CATEGORY_PHRASES.get(cat, CATEGORY_PHRASES["none"]))
         if action == "crisis_support":
             loc = locale or self.messages.default_locale
@@ -164,14 +269,22 @@ class Policy:
         if not isinstance(d, Mapping):
             raise ValueError(f"{source}: must be a mapping")
         version = d.get("version", POLICY_VERSION)
+        if version == 1:
+            raise ValueError(f"{source}: policy version 1 (rules.min_assistant_turns) is no longer read: this convguard "
+                             f"ends only on refused pushes seen by the turn detector (rules.min_refused_pushes); "
+                             f"re-run `convguard sweep --write` on a bundle whose crisis/ detector has the "
+                             f"refusal and push heads")
         if version != POLICY_VERSION:
             raise ValueError(f"{source}: policy version {version} is not supported (this convguard reads {POLICY_VERSION})")
         th = build(Thresholds, d.get("thresholds") or {}, source=source, prefix="thresholds.")
-        for k in ("terminate", "crisis"):
+        for k in ("terminate", "crisis", "evidence"):
             v = getattr(th, k)
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"{source}: thresholds.{k}: must be in [0, 1], got {v}")
+            if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):
+                raise ValueError(f"{source}: thresholds.{k}: must be in {'(0' if k == 'evidence' else '[0'}, 1], got {v}")
         rules = build(Rules, d.get("rules") or {}, source=source, prefix="rules.")
+        if not 1 <= rules.min_refused_pushes <= EVIDENCE_TOP_K:
+            raise ValueError(f"{source}: rules.min_refused_pushes: must be in 1..{EVIDENCE_TOP_K}, "
+                             f"got {rules.min_refused_pushes}")
         msgs = build(Messages, d.get("messages") or {}, source=source, prefix="messages.")
         if msgs.default_locale not in msgs.crisis_support:
             raise ValueError(f"{source}: messages.default_locale {msgs.default_locale!r} has no crisis_support message")
@@ -199,12 +312,12 @@ class Policy:
         return cls.from_dict(d or {}, source=str(p))
 
 
-def predicted_pushes(scores: Mapping[str, Any]) -> int | None:
-    probs = scores.get("persistence")
-    if probs is None:
+def predicted_pushes_array(system: Mapping[str, Any]) -> np.ndarray | None:
+    """The persistence head's most likely number of pushes per row (``None`` without the head)."""
+    p = system.get("persistence")
+    if p is None:
         return None
-    try:
-        idx = int(max(range(len(probs)), key=lambda i: probs[i]))
-    except TypeError:
+    p = np.asarray(p, dtype=float)
+    if p.ndim != 2:
         return None
-    return PERSISTENCE_VALUES[idx]
+    return np.asarray(PERSISTENCE_VALUES)[np.argmax(p, axis=1)]

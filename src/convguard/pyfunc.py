@@ -14,7 +14,9 @@ Input (one row per conversation)::
 
 Output, one record per conversation: ``action`` (continue / end_conversation / crisis_support),
 ``terminate``, ``crisis``, ``harm_category``, ``harm_category_prob``, ``persistence`` (expected
-pushes), ``reason`` and ``message`` (the text to show the user, or null).
+pushes), ``reason``, ``message`` (the text to show the user, or null) and ``evidence`` (JSON text:
+the turns read as refusals and pushes, the refused pushes the end rule counted, the most alarming
+user turn and its crisis score, the policy's reason code; see :class:`convguard.guard.Decision`).
 
 A malformed conversation fails the request with HTTP 400 and a message naming the row, the
 message and the field; the server keeps serving.
@@ -35,7 +37,7 @@ import mlflow
 from mlflow.pyfunc import PythonModel
 
 OUTPUT_COLUMNS = ("action", "terminate", "crisis", "harm_category", "harm_category_prob", "persistence", "reason",
-                  "message")
+                  "message", "evidence")
 
 
 def _bad_request(message: str):
@@ -117,7 +119,7 @@ def predict_records(guard, model_input: Any, params: dict[str, Any] | None = Non
         for i, d in zip(idx, decisions):
             out[i] = {"action": d.action, **{k: d.scores[k] for k in ("terminate", "crisis", "harm_category",
                                                                      "harm_category_prob", "persistence")},
-                      "reason": d.reason, "message": d.message}
+                      "reason": d.reason, "message": d.message, "evidence": json.dumps(d.evidence)}
     return [r for r in out if r is not None]
 
 

@@ -32,8 +32,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import metrics as M
-from .evaluation import MAIN, ScoreTable, apply_policy, score_table, table_from_scores
-from .policy import Rules, Thresholds
+from .evaluation import MAIN, ScoreTable, score_table, table_from_scores
+from .policy import Rules, Thresholds, apply_policy
 from .schema import Conversation
 
 log = logging.getLogger(__name__)
@@ -164,14 +164,17 @@ def replay(rs: ReplayScores, thresholds: Thresholds, rules: Rules, system: str =
     and ``n_ended_without_turn_label`` for positives without a labelled turn;
     ``false_ends`` (conversations labelled ``terminate=0``, crisis excluded, ended at any turn):
     ``n``, ``n_false_end``, ``rate``, ``benign_edgy_n``, ``benign_edgy_false_end``,
-    ``benign_edgy_rate``, ``by_subtype`` {subtype: {n, n_false_end, rate}}, ``ids``;
+    ``benign_edgy_rate``, ``by_subtype`` {subtype: {n, n_false_end, rate}}, ``ids``, and the
+    non-crisis conversations sent to crisis support at some turn (``n_non_crisis``,
+    ``n_false_crisis_support``, ``false_crisis_support_rate``, ``false_crisis_support_ids``);
     ``crisis``: ``n_crisis``, ``n_crisis_ended`` (the promise is 0), ``crisis_ended_ids``,
     ``promise_kept``, ``n_crisis_supported`` (routed to crisis support at some turn),
     ``crisis_support_rate``; ``actions``: action counts over all prefixes.
     """
     t = rs.table
     sysd = t.systems[system]
-    actions, eff = apply_policy(sysd, t.n_assistant, thresholds, rules)
+    pol = apply_policy(sysd, thresholds, rules, t.n_assistant)
+    actions, eff = pol.actions, pol.effective
     first_end = _first_turns(rs, actions == "end_conversation")
     first_crisis = _first_turns(rs, actions == "crisis_support")
     max_eff = np.zeros(len(rs.convs))
@@ -250,6 +253,13 @@ def replay(rs: ReplayScores, thresholds: Thresholds, rules: Rules, system: str =
                   "benign_edgy_rate": n_bfe / len(benign) if benign else 0.0,
                   "by_subtype": dict(sorted(by_sub.items())),
                   "ids": [r["id"] for r in neg if r["outcome"] == "false_end"]}
+    # crisis support shown to people who are fine, at some turn (every non-crisis conversation)
+    non_crisis = [r for r in records if r["crisis"] == 0]
+    n_fcs = sum(r["first_crisis_support_turn"] is not None for r in non_crisis)
+    false_ends["n_non_crisis"] = len(non_crisis)
+    false_ends["n_false_crisis_support"] = n_fcs
+    false_ends["false_crisis_support_rate"] = n_fcs / len(non_crisis) if non_crisis else 0.0
+    false_ends["false_crisis_support_ids"] = [r["id"] for r in non_crisis if r["first_crisis_support_turn"] is not None]
     # -- crisis --------------------------------------------------------------------------------
     cr = [r for r in records if r["crisis"] == 1]
     n_sup = sum(r["first_crisis_support_turn"] is not None for r in cr)
@@ -285,18 +295,21 @@ def headline(summary: Mapping[str, Any]) -> dict[str, float]:
     out["replay_n_false_end"] = float(fe["n_false_end"])
     out["replay_false_end_rate"] = float(fe["rate"])
     out["replay_benign_false_end_rate"] = float(fe["benign_edgy_rate"])
+    if "false_crisis_support_rate" in fe:
+        out["replay_false_crisis_support_rate"] = float(fe["false_crisis_support_rate"])
     out["replay_crisis_ended"] = float(summary["crisis"]["n_crisis_ended"])
     out["replay_crisis_support_rate"] = float(summary["crisis"]["crisis_support_rate"])
     return out
 
 
 def replay_grid(rs: ReplayScores, terminate_thresholds: Sequence[float], crisis_threshold: float, rules: Rules,
-                system: str = MAIN) -> list[dict[str, Any]]:
+                system: str = MAIN, evidence: float = 0.5) -> list[dict[str, Any]]:
     """Replay headline figures at several termination thresholds (no model call): one dict per
     threshold with ``terminate_threshold`` and the :func:`headline` keys."""
     out = []
     for th in terminate_thresholds:
-        res = replay(rs, Thresholds(terminate=float(th), crisis=float(crisis_threshold)), rules, system)
+        res = replay(rs, Thresholds(terminate=float(th), crisis=float(crisis_threshold), evidence=evidence), rules,
+                     system)
         out.append({"terminate_threshold": float(th), **headline(res.summary)})
     return out
 
@@ -307,7 +320,7 @@ def replay_grid(rs: ReplayScores, terminate_thresholds: Sequence[float], crisis_
 
 def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: str | Path, *,
                  terminate_threshold: float | None = None, crisis_threshold: float | None = None,
-                 min_assistant_turns: int | None = None, min_pushes: int | None = None, tracker=None, baselines: bool = True, data_name: str = "data", batch_size: int = 32,
+                 min_refused_pushes: int | None = None, min_pushes: int | None = None, tracker=None, baselines: bool = True, data_name: str = "data", batch_size: int = 32,
                  progress: bool = False) -> dict[str, Any]:
     """Replay ``convs`` turn by turn with the bundle's policy (thresholds and rules optionally
     overridden for the bundle's detectors) and the bundle's baselines, write ``out_dir`` and log an MLflow run (``convguard.job=replay``)
@@ -334,14 +347,15 @@ def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir:
     R.complete_policies(policies, rs.systems, MAIN)
     th, rules = policies[MAIN]
     rules = dataclasses.replace(
-        rules, min_assistant_turns=rules.min_assistant_turns if min_assistant_turns is None else int(min_assistant_turns),
+        rules, min_refused_pushes=rules.min_refused_pushes if min_refused_pushes is None else int(min_refused_pushes),
         min_pushes=rules.min_pushes if min_pushes is None else int(min_pushes))
-    policies[MAIN] = (Thresholds(terminate=th.terminate if terminate_threshold is None else float(terminate_threshold),
-                                 crisis=th.crisis if crisis_threshold is None else float(crisis_threshold)), rules)
+    policies[MAIN] = (dataclasses.replace(
+        th, terminate=th.terminate if terminate_threshold is None else float(terminate_threshold),
+        crisis=th.crisis if crisis_threshold is None else float(crisis_threshold)), rules)
     results = {name: replay(rs, pth, prules, name) for name, (pth, prules) in policies.items() if name in rs.systems}
     main = results[MAIN]
     grid_thr = sorted(set(np.round(np.linspace(0.05, 0.95, 19), 2).tolist()) | {main.thresholds.terminate})
-    grid = replay_grid(rs, grid_thr, main.thresholds.crisis, main.rules, MAIN)
+    grid = replay_grid(rs, grid_thr, main.thresholds.crisis, main.rules, MAIN, main.thresholds.evidence)
 
     files = R.write_replay_outputs(out, results, grid, data_name=data_name)
     write_jsonl(main.records, out / "replay_conversations.jsonl")

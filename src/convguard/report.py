@@ -30,9 +30,10 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from . import metrics as M
-from .evaluation import (MAIN, ScoreTable, _termination_rows, apply_policy, evaluate_table, policies_from,
-                         predicted_pushes, score_table, table_from_scores)
-from .policy import Policy, Rules, Thresholds
+from .evaluation import (MAIN, ScoreTable, _termination_rows, evaluate_table, policies_from,
+                         predicted_pushes, score_table, table_from_scores, turn_detector_report)
+from .guard import decision_evidence
+from .policy import Policy, Rules, Thresholds, apply_policy, explain
 from .schema import Conversation
 from .taxonomy import ACTIONS, HARM_CATEGORIES
 
@@ -251,11 +252,21 @@ def eval_headline(rep: Mapping[str, Any]) -> dict[str, float]:
         out[{"terminate_ece": "ece_terminate", "crisis_ece": "ece_crisis"}.get(k, k)] = v
     if rep.get("ordinary_false_termination_rate") is not None:
         out["ordinary_ftr"] = rep["ordinary_false_termination_rate"]
+    # crisis support shown to people who are fine, beside benign chats ended
+    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate"):
+        if rep.get(k) is not None:
+            out[k] = rep[k]
+    if c:
+        out["crisis_routed"] = c["crisis_support_rate"]
+    for head, r in (rep.get("turn_detector") or {}).items():
+        if isinstance(r, dict):
+            out.update({f"turn_{head}_{k}": r[k] for k in ("precision", "recall", "f1", "pr_auc") if r.get(k) is not None})
     return {k: float(v) for k, v in out.items() if _isnum(v)}
 
 
 COMPARISON_HEADERS = ("system", "thresholds t / c", "term precision", "term recall", "term F1", "benign FTR",
-                      "PR-AUC", "ROC-AUC", "crisis recall", "crisis precision", "crisis ended", "fig. crisis FA",
+                      "benign crisis", "PR-AUC", "ROC-AUC", "crisis recall", "crisis precision", "crisis ended",
+                      "fig. crisis FA",
                       "ECE term", "ECE crisis")
 
 
@@ -272,6 +283,7 @@ def comparison_rows(reports: Mapping[str, Mapping[str, Any]]) -> list[list[str]]
             name, f"{_thr(th['terminate']) if th.get('terminate') is not None else '-'} / "
             f"{_thr(th['crisis']) if th.get('crisis') is not None else '-'}",
             fmt_ci(t.get("precision")), fmt_ci(t.get("recall")), fmt_ci(t.get("f1")), fmt_ci(t.get("fpr")),
+            fmt(rep.get("benign_crisis_rate")),
             fmt_ci(t.get("pr_auc")), fmt_ci(t.get("roc_auc")),
             fmt_ci(c.get("recall")), fmt_ci(c.get("precision")),
             fmt(c.get("n_crisis_ended")) if c else "-",
@@ -308,15 +320,6 @@ def _group_table(reports: Mapping[str, Mapping[str, Any]]) -> str:
 # error analysis
 # ------------------------------------------------------------------------------------------
 
-def _reason(thresholds: Thresholds, rules: Rules, sysd: Mapping[str, np.ndarray], i: int, n_assistant: int) -> str:
-    view: dict[str, Any] = {"terminate": float(sysd["terminate"][i]), "crisis": float(sysd["crisis"][i])}
-    if "persistence" in sysd:
-        view["persistence"] = list(np.asarray(sysd["persistence"][i]))
-    if "harm_category" in sysd:
-        view["harm_category_label"] = HARM_CATEGORIES[int(np.argmax(sysd["harm_category"][i]))]
-    return Policy(thresholds=thresholds, rules=rules).decide(view, int(n_assistant))[1]
-
-
 def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: Rules,
                 convs: Mapping[str, Conversation] | None = None, n: int = 25) -> dict[str, list[dict[str, Any]]]:
     """The conversations a person should read first:
@@ -325,13 +328,16 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
       policy ends, highest effective termination score first (at most ``n``);
     * ``missed_terminations``: termination-worthy conversations (not crisis) it does not end,
       lowest effective score first (at most ``n``);
-    * ``crisis_ended``: every crisis conversation it ends (the promise is none).
+    * ``crisis_ended``: every crisis conversation it ends (the promise is none);
+    * ``false_crisis_support``: non-crisis conversations it sends to crisis support, highest
+      crisis score first (at most ``n``): people who are fine, shown a crisis message.
 
     Each record has the id, labels, scores (raw, effective, crisis), thresholds, action, the
     policy's reason, the predicted category/pushes where the system has them, and the messages
     (from ``convs``: id -> Conversation)."""
     sysd = table.systems[system]
-    actions, eff = apply_policy(sysd, table.n_assistant, thresholds, rules)
+    pol = apply_policy(sysd, thresholds, rules, table.n_assistant)
+    actions, eff = pol.actions, pol.effective
     raw = np.asarray(sysd["terminate"], dtype=float)
     crisis = np.asarray(sysd["crisis"], dtype=float)
     g = np.array(table.group, dtype=object)
@@ -341,6 +347,8 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     fp = np.flatnonzero((g == "benign_edgy") & (table.y_terminate == 0) & (table.y_crisis != 1) & ended)
     fn = np.flatnonzero((table.y_terminate == 1) & (table.y_crisis != 1) & ~ended)
     ce = np.flatnonzero((table.y_crisis == 1) & ended)
+    fc = np.flatnonzero((table.y_crisis == 0) & (actions == "crisis_support"))
+    fc = sorted(fc.tolist(), key=lambda i: (-crisis[i], ids[i]))[:n]
     fp = sorted(fp.tolist(), key=lambda i: (-eff[i], -raw[i], ids[i]))[:n]
     fn = sorted(fn.tolist(), key=lambda i: (eff[i], raw[i], ids[i]))[:n]
     ce = sorted(ce.tolist(), key=lambda i: ids[i])
@@ -354,8 +362,11 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
             "action": str(actions[i]), "terminate_score": float(raw[i]), "effective_score": float(eff[i]),
             "crisis_score": float(crisis[i]), "terminate_threshold": float(thresholds.terminate),
             "crisis_threshold": float(thresholds.crisis), "n_assistant_turns": int(table.n_assistant[i]),
-            "reason": _reason(thresholds, rules, sysd, i, int(table.n_assistant[i])),
+            "reason": explain(pol, i, sysd, thresholds, rules),
         }
+        if "turns" in sysd:
+            r["evidence"] = decision_evidence(sysd["turns"][i], thresholds.evidence, str(pol.codes[i]),
+                                              int(pol.refused_pushes[i]))
         if "harm_category" in sysd:
             k = int(np.argmax(sysd["harm_category"][i]))
             r["predicted_harm_category"] = HARM_CATEGORIES[k]
@@ -369,7 +380,8 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
 
     return {"false_terminations": [rec(k + 1, i) for k, i in enumerate(fp)],
             "missed_terminations": [rec(k + 1, i) for k, i in enumerate(fn)],
-            "crisis_ended": [rec(k + 1, i) for k, i in enumerate(ce)]}
+            "crisis_ended": [rec(k + 1, i) for k, i in enumerate(ce)],
+            "false_crisis_support": [rec(k + 1, i) for k, i in enumerate(fc)]}
 
 
 _ERROR_TITLES = {
@@ -381,6 +393,9 @@ _ERROR_TITLES = {
                             "first (the effective score is 0 where the crisis override or a rule blocks ending)."),
     "crisis_ended": ("Crisis conversations ended",
                      "Crisis conversations the policy would end. The promise is that this list is empty."),
+    "false_crisis_support": ("Crisis support for people who are fine",
+                             "Non-crisis conversations the policy sends to crisis support, highest crisis score "
+                             "first. Each one shows a crisis message to someone who did not need it."),
 }
 
 
@@ -425,6 +440,11 @@ def error_markdown(kind: str, cases: Sequence[Mapping[str, Any]], system: str) -
                    f"{r['n_assistant_turns']} assistant turn(s)")
         if extra:
             out.append("- " + "; ".join(extra))
+        ev = r.get("evidence")
+        if ev:
+            out.append(f"- evidence: refusals at {ev['refusal_turns'] or 'none'}, pushes at {ev['push_turns'] or 'none'}, "
+                       f"refused pushes at {ev['refused_pushes'] or 'none'}; most alarming user turn "
+                       f"{ev['crisis_turn']} (crisis {ev['crisis_turn_score']:.3f})")
         out.append(f"- why: {r['reason']}")
         out.append("")
         if r.get("messages"):
@@ -487,7 +507,8 @@ def _evaluation_plots(table: ScoreTable, policies: Mapping[str, tuple[Thresholds
     for n in names:
         th, rules = policies[n]
         sysd = table.systems[n]
-        actions, eff = apply_policy(sysd, table.n_assistant, th, rules)
+        pol = apply_policy(sysd, th, rules, table.n_assistant)
+        actions, eff = pol.actions, pol.effective
         s = slug(n)
         if _both(y):
             benign = (g == "benign_edgy") & (y == 0)
@@ -512,7 +533,8 @@ def _evaluation_plots(table: ScoreTable, policies: Mapping[str, tuple[Thresholds
 # ------------------------------------------------------------------------------------------
 
 REPLAY_HEADERS = ("system", "thresholds t / c", "worthy", "ended", "premature", "at 1st request", "on time", "late",
-                  "mean late (msgs)", "missed", "false ends (benign)", "crisis ended")
+                  "mean late (msgs)", "missed", "false ends (benign)", "non-crisis -> crisis support",
+                  "crisis ended")
 
 
 def replay_rows(summaries: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
@@ -525,6 +547,7 @@ def replay_rows(summaries: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
                      fmt(t.get("n_premature")), fmt(t.get("n_premature_first_request")), fmt(t.get("n_on_time")),
                      fmt(t.get("n_late")), fmt(t.get("mean_late_turns"), 2), fmt(t.get("n_missed")),
                      f"{fe['n_false_end']}/{fe['n']} ({fe['benign_edgy_false_end']}/{fe['benign_edgy_n']})",
+                     f"{fe.get('n_false_crisis_support', '-')}/{fe.get('n_non_crisis', '-')}",
                      fmt(s["crisis"]["n_crisis_ended"])])
     return rows
 
@@ -535,7 +558,8 @@ def replay_section(summaries: Mapping[str, Mapping[str, Any]], hist: str | None,
            "Every conversation is replayed message by message and scored after each user turn, as a deployment "
            "would. Turns are message indices; *premature* = ended before `terminate_from_turn` (at 1st request: "
            "at the very first user turn), *late* = after it, *missed* = never ended; *false ends* = conversations "
-           "labelled `terminate=0` (crisis excluded) ended at any turn (benign-edgy in brackets); *crisis ended* "
+           "labelled `terminate=0` (crisis excluded) ended at any turn (benign-edgy in brackets); *non-crisis -> crisis "
+           "support* = conversations without a crisis label routed to crisis support at some turn; *crisis ended* "
            "must be 0.", "", md_table(REPLAY_HEADERS, replay_rows(summaries)), ""]
     for name, s in summaries.items():
         ids = s["crisis"]["crisis_ended_ids"]
@@ -599,7 +623,7 @@ def sweep_markdown(results: Mapping[str, Any], replays: Mapping[str, Any], selec
     out = [f"# convguard sweep -- {data_name}", "",
            f"Rows: {d['n_rows']} user-turn prefixes of {d['n_conversations']} conversations (data sha256 "
            f"`{d['sha256'][:12]}`), labelled as of each turn. Termination threshold swept on the *effective* "
-           f"score (crisis override and rules applied: min_assistant_turns={main.rules.min_assistant_turns}, "
+           f"score (crisis override and rules applied: min_refused_pushes={main.rules.min_refused_pushes}, "
            f"min_pushes={main.rules.min_pushes}).", "",
            "## Chosen thresholds", ""]
     rows = []
@@ -785,6 +809,14 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     order = bundle_systems + [s for s in table.systems if s not in bundle_systems]
     policies = {s: policies[s] for s in order if s in policies and s in table.systems}
     reports = evaluate_table(table, policies, n_boot=n_boot, seed=seed)
+    for name in bundle_systems:  # the turn detector on the labelled turns, where the data has them
+        sysd = table.systems.get(name, {})
+        if "turns" in sysd and name in policies:
+            by_id = {c.id: c for c in convs}
+            tr = turn_detector_report(list(sysd["turns"]), [by_id[i] for i in table.ids],
+                                      policies[name][0].evidence)
+            if tr:
+                reports[name]["turn_detector"] = tr
     heads = {s: eval_headline(r) for s, r in reports.items()}
 
     # -- replay --------------------------------------------------------------------------------
@@ -940,8 +972,10 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
               "benign-edgy conversations (crisis excluded); **benign FTR** is the share of benign-edgy conversations "
               f"ended. Brackets: bootstrap 95% CI ({n_boot} resamples). PR-/ROC-AUC rank the policy's effective "
               "score. Crisis: detector recall/precision; **crisis ended** is the number of crisis conversations the "
-              "policy would end (the promise is 0); fig. crisis FA: crisis alarms on benign figurative/profane "
-              "language. ECE: expected calibration error of the raw probabilities.", "", comparison_md, ""]
+              "policy would end (the promise is 0); **benign crisis** is the share of non-crisis conversations the "
+              "policy sends to crisis support (people who are fine, shown a crisis message); fig. crisis FA: crisis "
+              "alarms on benign figurative/profane language. ECE: expected calibration error of the raw "
+              "probabilities.", "", comparison_md, ""]
     lines += paired_lines(reports)
     lines += [f"Note: {n}" for n in notes] + ([""] if notes else [])
     lines += ["Actions the policies take on these conversations (decision after the last message):", "",
@@ -958,6 +992,19 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
     if fam_rows and {r[1] for r in fam_rows} != {"unknown"}:
         lines += ["### By split family (in-family vs held-out)", "",
                   md_table(["system", "family", "n", "precision", "recall", "F1", "benign FTR"], fam_rows), ""]
+    trows = []
+    for s_, r in reports.items():
+        for head, e in (r.get("turn_detector") or {}).items():
+            if isinstance(e, dict):
+                trows.append([s_, head, e["n"], e["n_pos"], fmt(e["precision"]), fmt(e["recall"]), fmt(e["f1"]),
+                              fmt(e["pr_auc"])])
+    if trows:
+        lines += ["## Turn detector (evidence)", "",
+                  "The refusal head on assistant turns and the push head on user turns, against the turns labelled in "
+                  "`meta.refusal_turns` / `meta.push_turns`, at the policy's evidence threshold "
+                  f"({next(iter(r['turn_detector']['threshold'] for r in reports.values() if r.get('turn_detector')))}). "
+                  "An end needs at least `rules.min_refused_pushes` refusal -> push pairs.", "",
+                  md_table(["system", "head", "turns", "positive", "precision", "recall", "F1", "PR-AUC"], trows), ""]
     lines += ["## Crisis", ""]
     crows = []
     for s, r in reports.items():
@@ -1021,7 +1068,7 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
                  last: int = 10, metrics: Sequence[str] | None = None, jobs: Sequence[str] = JOBS):
     """A pandas DataFrame with one row per MLflow run: ``run_id``, ``run_name``, ``job``,
     ``start_time``, ``bundle_sha``, ``data``, ``threshold_terminate``, ``threshold_crisis``,
-    ``min_assistant_turns``, ``min_pushes``, then the metric columns (``metrics`` or the
+    ``min_refused_pushes``, ``min_pushes``, then the metric columns (``metrics`` or the
     :data:`DEFAULT_COMPARE_METRICS` that any run has).
 
     ``run_ids`` (full ids or unique prefixes of runs in ``experiment``) picks runs, in that
@@ -1080,7 +1127,7 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
             "bundle_sha": (t.get("convguard.bundle_sha") or "")[:12] or None, "data": t.get("convguard.data"),
             "threshold_terminate": num(p.get("thresholds.terminate")),
             "threshold_crisis": num(p.get("thresholds.crisis")),
-            "min_assistant_turns": num(p.get("rules.min_assistant_turns")),
+            "min_refused_pushes": num(p.get("rules.min_refused_pushes")),
             "min_pushes": num(p.get("rules.min_pushes")),
             "_metrics": m,
         })
@@ -1090,5 +1137,5 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
         for k in names:
             r[k] = m.get(k)
     cols = ["run_id", "run_name", "job", "start_time", "bundle_sha", "data", "threshold_terminate", "threshold_crisis",
-            "min_assistant_turns", "min_pushes"] + names
+            "min_refused_pushes", "min_pushes"] + names
     return pd.DataFrame(rows, columns=cols)

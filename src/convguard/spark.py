@@ -23,7 +23,7 @@ from typing import Any
 #: the pyfunc model's output columns and their Spark types
 OUTPUT_FIELDS = (("action", "string"), ("terminate", "double"), ("crisis", "double"), ("harm_category", "string"),
                  ("harm_category_prob", "double"), ("persistence", "double"), ("reason", "string"),
-                 ("message", "string"))
+                 ("message", "string"), ("evidence", "string"))
 
 
 def result_type():

@@ -32,8 +32,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from .config import ThresholdConfig
-from .evaluation import MAIN, ScoreTable, apply_policy, choose_thresholds
-from .policy import Policy, Rules, Thresholds
+from .evaluation import MAIN, ScoreTable, choose_thresholds
+from .policy import Policy, Rules, Thresholds, apply_policy
 from .schema import Conversation
 from .thresholds import SweepTable, ThresholdChoice, sweep
 
@@ -63,15 +63,15 @@ class SweepResult:
     benign_table: SweepTable | None
     crisis_table: SweepTable
     alternatives: dict[str, ThresholdChoice] = field(default_factory=dict)
+    evidence: float = 0.5
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(terminate=self.terminate.threshold, crisis=self.crisis.threshold)
+        return Thresholds(terminate=self.terminate.threshold, crisis=self.crisis.threshold, evidence=self.evidence)
 
 
 def _cfg_for(cfg: ThresholdConfig, strategy: str) -> ThresholdConfig:
-    return ThresholdConfig(terminate_strategy=strategy, min_precision=cfg.min_precision, max_fpr=cfg.max_fpr,
-                           crisis_strategy=cfg.crisis_strategy, crisis_min_recall=cfg.crisis_min_recall)
+    return dataclasses.replace(cfg, terminate_strategy=strategy)
 
 
 def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN) -> SweepResult:
@@ -80,7 +80,9 @@ def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: 
     tc, cc = choose_thresholds(table, cfg, rules, system)
     known_c = table.y_crisis >= 0
     crisis_table = sweep(table.y_crisis[known_c], np.asarray(sysd["crisis"], dtype=float)[known_c])
-    _, eff = apply_policy(sysd, table.n_assistant, Thresholds(terminate=1.0, crisis=cc.threshold), rules)
+    pol = apply_policy(sysd, Thresholds(terminate=1.0, crisis=cc.threshold, evidence=cfg.evidence), rules,
+                       table.n_assistant)
+    eff = pol.effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y = table.y_terminate[rows]
     s = eff[rows]
@@ -91,7 +93,7 @@ def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: 
     for strat in TERMINATE_STRATEGIES:
         alternatives[strat] = tc if strat == cfg.terminate_strategy else \
             choose_thresholds(table, _cfg_for(cfg, strat), rules, system)[0]
-    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives)
+    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives, cfg.evidence)
 
 
 def sweep_records(res: SweepResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -152,8 +154,9 @@ def write_thresholds(bundle_dir: str | Path, thresholds: Thresholds, rules: Rule
         v = float(getattr(thresholds, k))
         if not 0.0 <= v <= 1.0:
             raise ValueError(f"threshold {k}={v} outside [0, 1]")
-    pol.thresholds = Thresholds(terminate=float(thresholds.terminate), crisis=float(thresholds.crisis))
-    pol.rules = dataclasses.replace(rules, min_assistant_turns=int(rules.min_assistant_turns),
+    pol.thresholds = Thresholds(terminate=float(thresholds.terminate), crisis=float(thresholds.crisis),
+                                evidence=float(thresholds.evidence))
+    pol.rules = dataclasses.replace(rules, min_refused_pushes=int(rules.min_refused_pushes),
                                     min_pushes=int(rules.min_pushes))
     pol.selection = _plain(new)
     pol.save(root / "policy.yaml")
@@ -169,7 +172,7 @@ def _now() -> str:
 
 
 def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: str | Path, *,
-                cfg: ThresholdConfig | None = None, min_assistant_turns: int | None = None,
+                cfg: ThresholdConfig | None = None, min_refused_pushes: int | None = None,
                 min_pushes: int | None = None, write: bool = False, tracker=None, baselines: bool = True,
                 data_name: str = "data", batch_size: int = 32, progress: bool = False) -> dict[str, Any]:
     """The ``convguard sweep`` job.
@@ -177,7 +180,7 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
     Scores every user-turn prefix of ``convs`` once (the bundle's detectors and baselines),
     then for each system sweeps the termination and crisis thresholds and applies ``cfg``'s
     strategies (default :class:`ThresholdConfig`: max recall at benign false-termination rate
-    <= 0.02, crisis recall >= 0.98) under the bundle's rules, with ``min_assistant_turns`` /
+    <= 0.02, crisis recall >= 0.98) under the bundle's rules, with ``min_refused_pushes`` /
     ``min_pushes`` overriding them.  The chosen policy is also replayed turn by turn beside the
     bundle's current one (premature / late / missed ends, crisis conversations ended).
 
@@ -205,8 +208,8 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
     rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
     old = guard.policy
     rules = dataclasses.replace(
-        old.rules, min_assistant_turns=old.rules.min_assistant_turns if min_assistant_turns is None
-        else int(min_assistant_turns), min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
+        old.rules, min_refused_pushes=old.rules.min_refused_pushes if min_refused_pushes is None
+        else int(min_refused_pushes), min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
     t = rs.table
     if not ((t.y_terminate == 1).any() and (t.y_terminate == 0).any() and (t.y_crisis == 1).any()):
         raise ValueError(f"{data_name}: a sweep needs labelled data with termination-worthy and other conversations "
