@@ -7,8 +7,12 @@ import json
 import mlflow
 import pytest
 
+from pathlib import Path
+
 from convguard.cli import main
 from convguard.guard import Guard
+
+CHALLENGE = Path(__file__).resolve().parents[1] / "data" / "challenge"
 
 
 def _assert_quickstart_outputs(out, mlruns):
@@ -22,6 +26,15 @@ def _assert_quickstart_outputs(out, mlruns):
     summary = (out / "summary.txt").read_text()
     assert "convguard" in summary and "tfidf_baseline" in summary and "crisis ended" in summary
     assert (out / "eval" / "test" / "report.md").exists()
+    # the hand-written challenge set, evaluated beside test, with the behavioural tests
+    assert (out / "eval" / "challenge" / "report.md").exists()
+    assert (out / "eval" / "challenge" / "checklist" / "checklist.md").exists()
+    assert "hand-written challenge set" in summary and "behavioural tests" in summary and "benign->CS" in summary
+    assert "challenge_f1" in manifest["metrics"] or "challenge_crisis_recall" in manifest["metrics"]
+    # crisis threshold under the false-alarm budget, temperatures fitted first
+    crisis_sel = guard.policy.selection["crisis"]
+    assert crisis_sel["achieved"]["bound"] in ("false_alarm_budget", "recall_target")
+    assert set(guard.policy.temperature) == {"terminate", "crisis"}
     client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{mlruns / 'mlflow.db'}")
     exp = client.get_experiment_by_name("convguard")
     runs = client.search_runs([exp.experiment_id])
@@ -37,7 +50,7 @@ def _assert_quickstart_outputs(out, mlruns):
 def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
     """The whole job in seconds: generated corpus (small), tiny encoder, real pipeline."""
     monkeypatch.chdir(tmp_path)
-    over = ["data.generate.n=120", "n_boot=50", f"tracking.mlruns_dir={tmp_path / 'mlruns'}"]
+    over = ["data.generate.n=120", "n_boot=50", f"tracking.mlruns_dir={tmp_path / 'mlruns'}", f"challenge={CHALLENGE}"]
     for r in ("harm", "crisis"):
         over += [f"{r}.model.base={tiny_encoder}", f"{r}.model.max_length=64", f"{r}.model.freeze_layers=1",
                  f"{r}.train.epochs=1", f"{r}.train.progress=false"]
@@ -49,7 +62,7 @@ def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
         guard.policy.selection["baselines"]["tfidf_baseline"]["crisis"])
     assert "crisis_backup" in guard.check([{"role": "user", "content": "hello"}]).scores
     d = guard.check([{"role": "user", "content": "hello"}])
-    assert d.action in ("continue", "end_conversation", "crisis_support")
+    assert d.action in ("continue", "end_conversation", "crisis_support") and d.evidence["trigger"]
 
 
 @pytest.mark.slow
@@ -60,7 +73,7 @@ def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
     violent requests and flags most termination-worthy chats; 1,200 is about the smallest corpus
     the recipe is meant for -- docs/BENCHMARKS.md.)"""
     monkeypatch.chdir(tmp_path)
-    over = ["data.generate.n=1200", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}",
+    over = ["data.generate.n=1200", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}", f"challenge={CHALLENGE}",
             "harm.data.max_train_examples=1500",
             "harm.train.progress=false", "crisis.train.progress=false"]
     assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0

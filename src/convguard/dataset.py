@@ -151,3 +151,44 @@ def subsample(items: list, k: int | None, seed: int) -> list:
     rng = random.Random(seed)
     idx = sorted(rng.sample(range(len(items)), k))
     return [items[i] for i in idx]
+
+
+def read_folder(path: str | Path, *, options: ValidationOptions | None = None, skip_invalid: bool = False):
+    """Every ``*.jsonl`` file in a folder (sorted), as one list; ids must be unique across the
+    files.  Returns ``(conversations, report)`` like :func:`convguard.io.read_conversations`
+    (the report of the last file with the skipped records of all of them)."""
+    from .io import ReadReport
+
+    folder = Path(path)
+    files = sorted(folder.glob("*.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"{folder}: no *.jsonl files")
+    convs: list[Conversation] = []
+    report = ReadReport(source=str(folder))
+    seen: dict[str, str] = {}
+    for f in files:
+        got, rep = read_conversations(str(f), options=options, skip_invalid=skip_invalid)
+        for c in got:
+            if c.id in seen:
+                raise ValueError(f"{f}: id {c.id!r} is also in {seen[c.id]} (ids must be unique across the folder)")
+            seen[c.id] = f.name
+        convs += got
+        report.read += rep.read
+        report.skipped += rep.skipped
+    return convs, report
+
+
+def load_challenge(path: str | None) -> list[Conversation]:
+    """The hand-written challenge set for the quickstart: every ``*.jsonl`` in ``path`` (or the
+    file itself), validated strictly -- a bad record is an error naming file, line and field.
+    ``[]`` (with a warning) when ``path`` is empty or does not exist."""
+    if not path:
+        return []
+    p = Path(path)
+    if not p.exists():
+        log.warning("challenge set: nothing at %s; skipped", path)
+        return []
+    opts = ValidationOptions(require_user_last=True, require_labels=True)
+    if p.is_dir():
+        return read_folder(p, options=opts)[0]
+    return read_conversations(str(p), options=opts)[0]

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .config import QuickstartConfig, RecipeConfig, save_config, to_dict
-from .dataset import expand_prefixes, fingerprint, load_splits
+from .dataset import expand_prefixes, fingerprint, load_challenge, load_splits
 from .evaluation import MAIN, choose_thresholds, headline, score_table
 from .policy import Policy, Rules, Thresholds
 from .tracking import Tracker
@@ -44,14 +44,15 @@ def _recipe_cfg(cfg: QuickstartConfig, rc: RecipeConfig, name: str) -> RecipeCon
 
 
 def format_summary(reports: dict[str, Any], timings: dict[str, float],
-                   replays: dict[str, Any] | None = None) -> str:
+                   replays: dict[str, Any] | None = None, title: str | None = None) -> str:
     cols = [("precision", "term P"), ("recall", "term R"), ("f1", "term F1"), ("fpr", "benign FTR"),
-            ("pr_auc", "PR-AUC"), ("in_family_f1", "F1 in-fam"), ("heldout_family_f1", "F1 held-out"),
-            ("crisis_recall", "crisis R"), ("crisis_ended", "crisis ended"),
-            ("figurative_crisis_false_alarm", "fig. crisis FA")]
+            ("benign_crisis_rate", "benign->CS"), ("pr_auc", "PR-AUC"), ("in_family_f1", "F1 in-fam"),
+            ("heldout_family_f1", "F1 held-out"), ("crisis_recall", "crisis R"), ("crisis_routed", "crisis->CS"),
+            ("crisis_ended", "crisis ended")]
     rows = {name: headline(r) for name, r in reports.items()}
     w = max(len(n) for n in rows) + 2
-    lines = ["system".ljust(w) + " ".join(h.rjust(12) for _, h in cols)]
+    lines = [f"== {title} ==" ] if title else []
+    lines.append("system".ljust(w) + " ".join(h.rjust(12) for _, h in cols))
     for name, h in rows.items():
         cells = []
         for k, _ in cols:
@@ -59,8 +60,10 @@ def format_summary(reports: dict[str, Any], timings: dict[str, float],
             cells.append(("-" if v is None else (f"{int(v)}" if k == "crisis_ended" else f"{v:.3f}")).rjust(12))
         lines.append(name.ljust(w) + " ".join(cells))
     lines.append("")
-    lines.append("term P/R/F1: precision/recall of end_conversation on termination-worthy vs benign-edgy test "
-                 "conversations; benign FTR: benign-edgy conversations ended; crisis ended must be 0.")
+    lines.append("term P/R/F1: precision/recall of end_conversation on termination-worthy vs benign-edgy "
+                 "conversations; benign FTR: benign-edgy conversations ended; benign->CS: non-crisis conversations "
+                 "sent to crisis support; crisis R: crisis detector recall; crisis->CS: crisis conversations routed "
+                 "to support by the policy; crisis ended must be 0.")
     first = next(iter(reports.values()), {}) if reports else {}
     for other, d in (first.get("paired_differences") or {}).items():
         f = d["delta_f1"]
@@ -74,9 +77,11 @@ def format_summary(reports: dict[str, Any], timings: dict[str, float],
         cr = rep.get("crisis") or {}
         lines.append(f"replay {name} (scored after every user turn): {t.get('n_on_time', 0)} on time, "
                      f"{t.get('n_premature', 0)} premature, {t.get('n_late', 0)} late, {t.get('n_missed', 0)} missed "
-                     f"of {t.get('n', 0)} termination-worthy; {fe.get('n_false_end', 0)} benign chats ended at some "
-                     f"turn; crisis chats ended at any turn: {cr.get('n_crisis_ended', 0)}")
-    lines.append("timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
+                     f"of {t.get('n', 0)} termination-worthy; {fe.get('n_false_end', 0)} benign chats ended and "
+                     f"{fe.get('n_false_crisis_support', 0)} non-crisis chats sent to crisis support at some turn; "
+                     f"crisis chats ended at any turn: {cr.get('n_crisis_ended', 0)}")
+    if timings:
+        lines.append("timings (s): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     return "\n".join(lines)
 
 
@@ -117,7 +122,7 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
 
         # provisional bundle -> scores on validation prefixes -> thresholds -> final bundle
         t = time.time()
-        rules = Rules(min_assistant_turns=cfg.rules.min_assistant_turns, min_pushes=cfg.rules.min_pushes,
+        rules = Rules(min_refused_pushes=cfg.rules.min_refused_pushes, min_pushes=cfg.rules.min_pushes,
                       self_harm_veto=cfg.rules.self_harm_veto)
         base_rules = rules  # the baselines have no harm head and no backup
         bundle_dir = out / "bundle"
@@ -126,9 +131,16 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
                      policy=Policy(rules=rules), baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp)
         guard = Guard.load(bundle_dir, require_user_last=False)
         baselines = load_baselines(bundle_dir / "baselines")
-        val_rows = expand_prefixes(splits.validation, max_extra=100, seed=cfg.seed)  # every user turn
+        # validation cut at its labelled boundary turns (just before and at terminate_from_turn /
+        # crisis_from_turn) and up to selection_prefixes other user turns: early ends count as false ones
+        val_rows = expand_prefixes(splits.validation, max_extra=cfg.selection_prefixes, seed=cfg.seed)
         val_table = score_table(guard, val_rows, baselines, progress=True)
-        selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
+        # temperature scaling first (on validation), so thresholds are read as probabilities; the
+        # selection below runs on the calibrated scores, and the guard applies the same temperatures
+        temperature, calibration = calibrate_table(val_table, ("terminate", "crisis"))
+        selection: dict[str, Any] = {"data": {"split": "validation",
+                                              "rows": f"boundary and up to {cfg.selection_prefixes} other user-turn "
+                                                      f"prefixes per conversation",
                                               "n_rows": len(val_rows), "sha256": fingerprint(splits.validation)["sha256"]}}
         chosen = {}
         # baselines first: the TF-IDF crisis baseline's threshold is the backup crisis signal the
@@ -139,14 +151,15 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
                 rules = dataclasses.replace(rules, crisis_backup_threshold=chosen["tfidf_baseline"].crisis)
                 val_table.systems[MAIN]["crisis_backup"] = val_table.systems["tfidf_baseline"]["crisis"]
             tc, cc = choose_thresholds(val_table, cfg.thresholds, rules if system == MAIN else base_rules, system)
-            chosen[system] = Thresholds(terminate=tc.threshold, crisis=cc.threshold)
+            chosen[system] = Thresholds(terminate=tc.threshold, crisis=cc.threshold, evidence=cfg.thresholds.evidence)
             entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
             if system == MAIN:
                 selection.update(entry)
             else:
                 selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold, "crisis": cc.threshold,
                                                                  "selection": entry}
-        policy = Policy(thresholds=chosen[MAIN], rules=rules, selection=selection)
+        selection["calibration"] = calibration
+        policy = Policy(thresholds=chosen[MAIN], rules=rules, selection=selection, temperature=temperature)
         timings["thresholds"] = time.time() - t
 
         write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
@@ -161,17 +174,44 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
                               seed=cfg.seed, data_name="test", replay=True, progress=True)
         reports = ev["reports"]
         timings["evaluate"] = time.time() - t
+        challenge = None
+        convs_ch = load_challenge(cfg.challenge)
+        if convs_ch:
+            t = time.time()
+            challenge = write_evaluation(bundle_dir, convs_ch, out / "eval" / "challenge", n_boot=cfg.n_boot,
+                                         tracker=tracker, seed=cfg.seed, data_name="challenge", replay=True,
+                                         progress=True)
+            from .checklist import write_checklist
+
+            challenge["checklist"] = write_checklist(bundle_dir, convs_ch, out / "eval" / "challenge" / "checklist",
+                                                     tracker=tracker, seed=cfg.seed, data_name="challenge")
+            timings["evaluate_challenge"] = time.time() - t
         metrics = {f"test_{k}": v for k, v in headline(reports[MAIN]).items()}
+        if challenge:
+            metrics.update({f"challenge_{k}": v for k, v in headline(challenge["reports"][MAIN]).items()})
         metrics.update({f"test_{k}": v for k, v in (ev.get("headline", {}).get(MAIN) or {}).items()
                         if k.startswith("replay_")})
         write_manifest(bundle_dir, metrics=metrics)
         timings["total"] = time.time() - t0
 
         (out / "test_report.json").write_text(json.dumps(reports, indent=1, default=_json_default))
-        summary = format_summary(reports, timings, ev.get("replay"))
+        summary = format_summary(reports, timings, ev.get("replay"), title="generated test split")
+        if challenge:
+            (out / "challenge_report.json").write_text(json.dumps(challenge["reports"], indent=1,
+                                                                  default=_json_default))
+            from .checklist import format_checklist
+
+            summary += "\n\n" + format_summary(challenge["reports"], {}, challenge.get("replay"),
+                                               title=f"hand-written challenge set ({len(convs_ch)} conversations, "
+                                                     f"never trained or tuned on)")
+            summary += "\n" + format_checklist(challenge["checklist"])
+        elif cfg.challenge:
+            summary += f"\n\nchallenge set: nothing found at {cfg.challenge} (skipped)"
         (out / "summary.txt").write_text(summary + "\n")
         for name, rep in reports.items():
             tracker.log_metrics({f"test/{name}/{k}": v for k, v in headline(rep).items()})
+        for name, rep in (challenge or {}).get("reports", {}).items():
+            tracker.log_metrics({f"challenge/{name}/{k}": v for k, v in headline(rep).items()})
         tracker.log_metrics({f"time/{k}": v for k, v in timings.items()})
         tracker.log_artifact(out / "test_report.json")
         tracker.log_artifact(out / "summary.txt")
@@ -182,8 +222,32 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
     print(f"\nbundle: {bundle_dir}\nMLflow: mlflow ui --backend-store-uri {tracker.uri}" if tracker.enabled
           else f"\nbundle: {bundle_dir}")
     print(f"report: {ev['report']}")
+    if challenge:
+        print(f"challenge report: {challenge['report']}")
     return {"bundle": str(bundle_dir), "reports": reports, "timings": timings, "policy": policy,
-            "run_id": parent, "summary": summary, "evaluation": ev}
+            "run_id": parent, "summary": summary, "evaluation": ev, "challenge": challenge}
+
+
+def calibrate_table(table, heads: tuple[str, ...], system: str = MAIN) -> tuple[dict[str, float], dict[str, Any]]:
+    """Fit a temperature per binary head on the table's rows (crisis on whole conversations, the
+    others on every row), rescale the table's scores in place and return ``(temperatures, report)``."""
+    from .calibration import fit_temperature
+
+    sysd = table.systems[system]
+    temps: dict[str, float] = {}
+    rep: dict[str, Any] = {"data": "validation prefixes used for threshold selection (crisis: whole conversations)"}
+    for head in heads:
+        y = table.y_crisis if head == "crisis" else table.y_terminate
+        rows = (y >= 0) & (table.whole_mask if head == "crisis" else np.ones(len(y), dtype=bool))
+        if rows.sum() == 0 or len(set(y[rows].tolist())) < 2:
+            continue
+        p = np.clip(np.asarray(sysd[head], dtype=np.float64), 1e-12, 1 - 1e-12)
+        z = np.log(p / (1 - p))
+        temp = float(fit_temperature(z[rows], y[rows]))
+        sysd[head] = 1.0 / (1.0 + np.exp(-z / temp))
+        temps[head] = temp
+        rep[head] = {"temperature": temp, "n": int(rows.sum())}
+    return temps, rep
 
 
 def _json_default(o: Any) -> Any:
