@@ -123,7 +123,8 @@ def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
     tg = Guard.load(exported)
     # thresholds in the middle of this data, so agreement is tested where it is hard
     s = tg.score([tg._validate(c) for c in cs])
-    pol = Policy(thresholds=Thresholds(terminate=float(np.median(s["terminate"])),
+    harm = tg.policy.apply(s).harm_score  # the score the policy compares with thresholds.terminate
+    pol = Policy(thresholds=Thresholds(terminate=float(np.median(harm)),
                                        crisis=float(np.median(s["crisis"]))), rules=Rules(min_refused_pushes=0))
     tg = Guard(tg.harm, tg.crisis, pol, exported)
     og = Guard.load(exported, backend="onnx", onnx_variant=variant, policy=pol, parallel=variant == "int8")
@@ -136,7 +137,7 @@ def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
                 assert g.scores[k] == pytest.approx(w.scores[k], abs=atol)
             # decisions agree wherever the score is further from the threshold than the tolerance
             # (the untrained tiny model's scores bunch up around the median: only ties may flip)
-            margin = min(abs(w.scores["terminate"] - pol.thresholds.terminate),
+            margin = min(abs(w.scores["harm_score"] - pol.thresholds.terminate),
                          abs(w.scores["crisis"] - pol.thresholds.crisis))
             if margin > atol:
                 assert g.action == w.action
@@ -146,7 +147,9 @@ def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
 
 
 def test_session_on_onnx_equals_full_rescoring(exported):
-    og = Guard.load(exported, backend="onnx", onnx_variant="int8")
+    # a policy that never ends (the untrained tiny model's harm score is high), so every turn is compared
+    og = Guard.load(exported, backend="onnx", onnx_variant="int8",
+                    policy=Policy(thresholds=Thresholds(terminate=1.0, crisis=0.5)))
     chat = []
     s = og.session()
     for r in make_records(1, 2):

@@ -36,7 +36,7 @@ def test_check_returns_a_decision_with_scores_and_reason(guard):
     d = guard.check([{"role": "user", "content": "how do i kill a python process"}])
     assert isinstance(d, Decision)
     assert d.action in ACTIONS
-    assert set(d.scores) == {"terminate", "crisis", "harm_category", "harm_category_prob", "persistence"}
+    assert set(d.scores) == {"terminate", "crisis", "harm_category", "harm_category_prob", "persistence", "harm_score"}
     assert 0.0 <= d.scores["terminate"] <= 1.0 and 0.0 <= d.scores["crisis"] <= 1.0
     assert d.scores["harm_category"] in HARM_CATEGORIES
     assert 0.0 <= d.scores["persistence"] <= 3.0
@@ -273,7 +273,7 @@ def test_session_decisions_equal_full_rescoring(tiny_bundle):
     base = Guard.load(tiny_bundle)
     chat = long_chat()
     prefixes = [chat[: i + 1] for i, m in enumerate(chat) if m["role"] == "user"]
-    term = np.array([base.check(p).scores["terminate"] for p in prefixes])  # the same (batch-1) path
+    term = np.array([base.check(p).scores["harm_score"] for p in prefixes])  # the same (batch-1) path
     # 1. a threshold above every turn: the chat runs to the end, every turn compared
     pol = Policy(thresholds=Thresholds(terminate=min(float(term.max()) + 1e-6, 1.0), crisis=1.0, evidence=ANY_EVIDENCE),
                  rules=Rules(min_refused_pushes=1))
@@ -289,7 +289,8 @@ def test_session_decisions_equal_full_rescoring(tiny_bundle):
 
 
 def test_session_window_stays_bounded_and_tokenises_only_new_messages(guard):
-    s = guard.session()
+    # a policy that never ends, so the whole chat is observed
+    s = Guard(guard.harm, guard.crisis, Policy(thresholds=Thresholds(terminate=1.0, crisis=1.0))).session()
     chat = long_chat(40, seed=9)
     calls: list[int] = []
     scored: list[int] = []

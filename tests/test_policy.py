@@ -153,3 +153,25 @@ def test_decide_is_apply_policy_on_a_batch_of_one():
     for i in range(n):
         s = {k: v[i] for k, v in system.items()}
         assert pol.decide(s)[0] == res.actions[i], i
+
+
+def test_harm_score_is_the_category_heads_harmful_probability_by_default():
+    import numpy as np
+
+    from convguard.policy import apply_policy, harm_scores
+    from convguard.taxonomy import HARM_CATEGORIES
+
+    cat = np.zeros((2, len(HARM_CATEGORIES)))
+    cat[0, HARM_CATEGORIES.index("none")] = 0.9   # a benign line (an over-refused request) pushed on
+    cat[0, HARM_CATEGORIES.index("malicious_code")] = 0.1
+    cat[1, HARM_CATEGORIES.index("malicious_code")] = 1.0
+    system = {"terminate": np.array([0.95, 0.2]), "crisis": np.zeros(2), "harm_category": cat,
+              "refused_push_top": np.array([[0.9, 0.9, -1, -1]] * 2)}
+    assert harm_scores(system, Rules()) == pytest.approx([0.1, 1.0])
+    res = apply_policy(system, Thresholds(terminate=0.5, crisis=0.5), Rules())
+    assert res.actions.tolist() == ["continue", "end_conversation"]
+    # the termination head instead
+    res = apply_policy(system, Thresholds(terminate=0.5, crisis=0.5), Rules(harm_score="terminate"))
+    assert res.actions.tolist() == ["end_conversation", "continue"]
+    with pytest.raises(ValueError, match="harm_score"):
+        harm_scores(system, Rules(harm_score="both"))

@@ -171,7 +171,10 @@ def test_replay_matches_a_live_session(tiny_bundle):
     rs = replay_scores(guard, convs)
     # thresholds inside the tiny model's score range so that some chats end and some do not
     # (midway across the widest gap between scores, so batch-vs-single float noise cannot flip a decision)
-    term = np.unique(rs.table.systems[MAIN]["terminate"].astype(float))
+    from convguard.policy import harm_scores
+
+    # the score the policy compares with thresholds.terminate
+    term = np.unique(harm_scores(rs.table.systems[MAIN], Rules(min_refused_pushes=1)).astype(float))
     crisis = rs.table.systems[MAIN]["crisis"]
     lo, hi = len(term) * 3 // 5, max(len(term) * 19 // 20, len(term) * 3 // 5 + 1)
     gaps = np.diff(term)[lo:hi]

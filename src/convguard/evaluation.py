@@ -25,7 +25,7 @@ import numpy as np
 from . import metrics as M
 from .calibration import expected_calibration_error
 from .config import ThresholdConfig
-from .policy import Policy, Rules, Thresholds, apply_policy, predicted_pushes_array
+from .policy import Policy, Rules, Thresholds, apply_policy, harm_scores, predicted_pushes_array
 from .schema import Conversation
 from .taxonomy import HARM_CATEGORIES
 from .thresholds import ThresholdChoice, select_threshold
@@ -241,8 +241,9 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     if rows.any() and 0 < y.sum() < len(y):
         rep = M.termination_report(y, eff[rows], thresholds.terminate, groups=groups, n_boot=n_boot, seed=seed)
         # ranking metrics of the raw score, beside those of the policy's effective score
-        rep["raw_pr_auc"] = M.pr_auc(y, np.asarray(sysd["terminate"])[rows])
-        rep["raw_roc_auc"] = M.roc_auc(y, np.asarray(sysd["terminate"])[rows])
+        raw = harm_scores(sysd, rules)  # the score the policy compares with thresholds.terminate
+        rep["raw_pr_auc"] = M.pr_auc(y, raw[rows])
+        rep["raw_roc_auc"] = M.roc_auc(y, raw[rows])
         out["termination"] = rep
         by_family = {}
         fam = np.array(table.split_family, dtype=object)[rows]

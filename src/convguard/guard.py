@@ -40,7 +40,7 @@ import numpy as np
 
 from .bundle import BundleError
 from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
-from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain
+from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain, harm_scores
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 from .text import ConversationEncoder
@@ -562,8 +562,13 @@ class Guard:
 
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th = self.policy.thresholds
+        harm_near = self._near_threshold(hs, "terminate", th.terminate)
+        if self.policy.rules.harm_score == "harmful" and "harm_category" in hs:
+            # the score the policy compares: P(harmful) from the category head (no temperature)
+            harm_near = self._near_threshold({"harmful": harm_scores(hs, self.policy.rules)}, "harmful",
+                                             th.terminate)
         for det, scores, near in (
-                (self.harm, hs, self._near_threshold(hs, "terminate", th.terminate)),
+                (self.harm, hs, harm_near),
                 (self.crisis, cs, self._near_threshold(cs, "crisis", th.crisis))):
             if det.fallback is None:
                 continue
@@ -587,7 +592,9 @@ class Guard:
         expected_pushes = float(sum(p * v for p, v in zip(pers, PERSISTENCE_VALUES)))
         s = {"terminate": float(scores["terminate"][i]), "crisis": float(scores["crisis"][i]),
              "harm_category": HARM_CATEGORIES[k], "harm_category_prob": float(cat_p[k]),
-             "persistence": expected_pushes}
+             "persistence": expected_pushes,
+             # what the policy compared with thresholds.terminate (rules.harm_score)
+             "harm_score": float(result.harm_score[i])}
         if "crisis_backup" in scores:
             s["crisis_backup"] = float(scores["crisis_backup"][i])
         action = str(result.actions[i])

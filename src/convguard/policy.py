@@ -91,6 +91,12 @@ class Rules:
     #: a third: the bundle's TF-IDF crisis baseline at this threshold also triggers crisis support
     #: (an OR of two independent detectors for the high-recall crisis operating point; null = off)
     crisis_backup_threshold: float | None = None
+    #: the harm score compared with ``thresholds.terminate``: ``harmful`` -- the harm head's
+    #: probability that the user's line is harmful at all (1 - P(harm_category = none)): the turn
+    #: detector already says whether it was pushed on after refusals -- or ``terminate``, the
+    #: termination head (which also reads persistence).  A system without a category head (the
+    #: TF-IDF baseline) uses its termination score either way.
+    harm_score: str = "harmful"
 
 
 @dataclass
@@ -121,6 +127,8 @@ class PolicyResult:
     codes: np.ndarray
     refused_pushes: np.ndarray
     evidence_source: str  # "turn_detector" | "assistant_turns"
+    #: the harm score compared with ``thresholds.terminate`` (``rules.harm_score``)
+    harm_score: np.ndarray | None = None
 
 
 def refused_push_counts(system: Mapping[str, Any], threshold: float,
@@ -137,20 +145,33 @@ def refused_push_counts(system: Mapping[str, Any], threshold: float,
     return np.asarray(n_assistant, dtype=int), "assistant_turns"
 
 
+HARM_SCORES = ("harmful", "terminate")
+
+
+def harm_scores(system: Mapping[str, Any], rules: Rules) -> np.ndarray:
+    """The score an end is judged on (see ``Rules.harm_score``), per conversation."""
+    if rules.harm_score not in HARM_SCORES:
+        raise ValueError(f"rules.harm_score must be one of {HARM_SCORES}, got {rules.harm_score!r}")
+    cat = system.get("harm_category")
+    if rules.harm_score == "harmful" and cat is not None and np.ndim(cat) == 2:
+        return 1.0 - np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("none")]
+    return np.asarray(system["terminate"], dtype=float)
+
+
 def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules,
                  n_assistant: np.ndarray | None = None) -> PolicyResult:
     """The policy, vectorised: the one implementation behind :meth:`Policy.decide`, the
     :class:`~convguard.guard.Guard`, evaluation, sweeps, replay and export parity.
 
     ``system``: per-conversation arrays -- ``terminate`` and ``crisis`` (n,), optionally
-    ``harm_category`` (n, K) for the self-harm veto, ``persistence`` (n, 4) for ``min_pushes``,
+    ``harm_category`` (n, K) for the harm score (``rules.harm_score``) and the self-harm veto, ``persistence`` (n, 4) for ``min_pushes``,
     ``crisis_backup`` (n,) and ``refused_push_top`` (n, k) for the refused-push rule.
 
     Order: crisis (detector, then backup) overrides everything; an end needs the termination
     score at its threshold *and* the refused-push evidence (*and* the predicted pushes when
     ``min_pushes`` is on); a would-be end that the harm head reads as self-harm goes to crisis
     support instead."""
-    term = np.asarray(system["terminate"], dtype=float)
+    term = harm_scores(system, rules)
     crisis = np.asarray(system["crisis"], dtype=float)
     n = len(term)
     counts, source = refused_push_counts(system, thresholds.evidence, n_assistant)
@@ -182,13 +203,13 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     codes[veto] = "self_harm_veto"
     codes[backup] = "crisis_backup"
     codes[in_crisis] = "crisis"
-    return PolicyResult(actions, effective, codes, counts, source)
+    return PolicyResult(actions, effective, codes, counts, source, term)
 
 
 def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds: Thresholds, rules: Rules) -> str:
     """The reason for row ``i`` of ``result``, in words (the same numbers the policy compared)."""
     code = result.codes[i]
-    term = float(system["terminate"][i])
+    term = float(harm_scores(system, rules)[i])
     crisis = float(system["crisis"][i])
     t = thresholds
     k = int(result.refused_pushes[i])
@@ -200,20 +221,20 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
                 f"{rules.crisis_backup_threshold:.3f}: crisis overrides termination")
     if code == "self_harm_veto":
         sh = float(np.asarray(system["harm_category"])[i, HARM_CATEGORIES.index("suicide_self_harm")])
-        return (f"termination score {term:.3f} >= {t.terminate:.3f} but the harm head reads self-harm "
+        return (f"harm score {term:.3f} >= {t.terminate:.3f} but the harm head reads self-harm "
                 f"({sh:.3f} >= {rules.self_harm_veto:.3f}): crisis overrides termination")
     if code == "too_few_refused_pushes":
-        return (f"termination score {term:.3f} >= {t.terminate:.3f} but only {k} {what} (< "
+        return (f"harm score {term:.3f} >= {t.terminate:.3f} but only {k} {what} (< "
                 f"{rules.min_refused_pushes}): not yet a last resort")
     if code == "too_few_pushes":
         pushes = predicted_pushes_array(system)
-        return (f"termination score {term:.3f} >= {t.terminate:.3f} but predicted pushes "
+        return (f"harm score {term:.3f} >= {t.terminate:.3f} but predicted pushes "
                 f"{int(pushes[i])} < {rules.min_pushes}")
     if code == "end":
         cat = system.get("harm_category")
         label = HARM_CATEGORIES[int(np.argmax(np.asarray(cat)[i]))] if cat is not None else "unknown"
-        return f"termination score {term:.3f} >= {t.terminate:.3f} after {k} {what}; category {label}"
-    return f"termination score {term:.3f} < {t.terminate:.3f}; crisis score {crisis:.3f} < {t.crisis:.3f}"
+        return f"harm score {term:.3f} >= {t.terminate:.3f} after {k} {what}; category {label}"
+    return f"harm score {term:.3f} < {t.terminate:.3f}; crisis score {crisis:.3f} < {t.crisis:.3f}"
 
 
 @dataclass
@@ -282,6 +303,9 @@ class Policy:
             if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):
                 raise ValueError(f"{source}: thresholds.{k}: must be in {'(0' if k == 'evidence' else '[0'}, 1], got {v}")
         rules = build(Rules, d.get("rules") or {}, source=source, prefix="rules.")
+        if rules.harm_score not in HARM_SCORES:
+            raise ValueError(f"{source}: rules.harm_score: must be one of {', '.join(HARM_SCORES)}, "
+                             f"got {rules.harm_score!r}")
         if not 1 <= rules.min_refused_pushes <= EVIDENCE_TOP_K:
             raise ValueError(f"{source}: rules.min_refused_pushes: must be in 1..{EVIDENCE_TOP_K}, "
                              f"got {rules.min_refused_pushes}")

@@ -33,7 +33,7 @@ from . import metrics as M
 from .evaluation import (MAIN, ScoreTable, _termination_rows, evaluate_table, policies_from,
                          predicted_pushes, score_table, table_from_scores, turn_detector_report)
 from .guard import decision_evidence
-from .policy import Policy, Rules, Thresholds, apply_policy, explain
+from .policy import Policy, Rules, Thresholds, apply_policy, explain, harm_scores
 from .schema import Conversation
 from .taxonomy import ACTIONS, HARM_CATEGORIES
 
@@ -338,7 +338,7 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     sysd = table.systems[system]
     pol = apply_policy(sysd, thresholds, rules, table.n_assistant)
     actions, eff = pol.actions, pol.effective
-    raw = np.asarray(sysd["terminate"], dtype=float)
+    raw = harm_scores(sysd, rules)  # the score the policy compares with thresholds.terminate
     crisis = np.asarray(sysd["crisis"], dtype=float)
     g = np.array(table.group, dtype=object)
     ids = np.array(table.ids, dtype=object)
@@ -434,7 +434,7 @@ def error_markdown(kind: str, cases: Sequence[Mapping[str, Any]], system: str) -
             extra.append(f"predicted pushes {r['predicted_pushes']}")
         if r.get("terminate_from_turn") is not None:
             extra.append(f"labelled terminate_from_turn {r['terminate_from_turn']}")
-        out.append(f"- action **{r['action']}**; termination score {r['terminate_score']:.3f} (effective "
+        out.append(f"- action **{r['action']}**; harm score {r['terminate_score']:.3f} (effective "
                    f"{r['effective_score']:.3f}, threshold {r['terminate_threshold']:.3f}); crisis score "
                    f"{r['crisis_score']:.3f} (threshold {r['crisis_threshold']:.3f}); "
                    f"{r['n_assistant_turns']} assistant turn(s)")
