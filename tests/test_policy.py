@@ -175,3 +175,18 @@ def test_harm_score_is_the_category_heads_harmful_probability_by_default():
     assert res.actions.tolist() == ["end_conversation", "continue"]
     with pytest.raises(ValueError, match="harm_score"):
         harm_scores(system, Rules(harm_score="both"))
+
+
+def test_crisis_hold_sends_would_be_ends_to_crisis_support_and_nothing_else():
+    import numpy as np
+
+    from convguard.policy import apply_policy
+
+    system = {"terminate": np.array([0.9, 0.9, 0.1]), "crisis": np.array([0.3, 0.05, 0.3]),
+              "refused_push_top": np.array([[0.9, 0.9, -1, -1]] * 3)}
+    th = Thresholds(terminate=0.5, crisis=0.8, crisis_hold=0.2)
+    res = apply_policy(system, th, Rules(harm_score="terminate"))
+    # a would-be end at crisis 0.3 >= hold: crisis support; below the hold: ended; not a would-be end: untouched
+    assert res.actions.tolist() == ["crisis_support", "end_conversation", "continue"]
+    assert res.codes.tolist() == ["crisis_hold", "end", "below_threshold"]
+    assert "never ended" in Policy(th, Rules(harm_score="terminate")).decide({k: v[0] for k, v in system.items()})[1]

@@ -83,3 +83,11 @@ def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
     assert main_rep["termination"]["pr_auc"]["value"] > 0.6
     assert main_rep["crisis"]["recall"]["value"] > 0.6
     assert main_rep["crisis"]["n_crisis_ended"] == 0
+    # the hand-written challenge set: no crisis chat ended at any turn, and the structural rule
+    # holds on text no template produced -- replacing the refusals with answers prevents every end
+    challenge = json.loads((tmp_path / "qs" / "challenge_report.json").read_text())
+    assert challenge["convguard"]["crisis"]["n_crisis_ended"] == 0
+    checks = json.loads((tmp_path / "qs" / "eval" / "challenge" / "checklist" / "checklist.json").read_text())
+    assert checks["checks"]["dir_no_refusals_no_end"]["pass_rate"] >= 0.98
+    replay = json.loads((tmp_path / "qs" / "eval" / "challenge" / "replay.json").read_text())
+    assert replay["convguard"]["crisis"]["n_crisis_ended"] == 0

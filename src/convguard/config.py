@@ -196,6 +196,10 @@ class ThresholdConfig:
     #: support that cries wolf gets switched off) and records the recall it cost; "recall" keeps
     #: the recall target and records the false alarms it costs
     crisis_priority: Literal["budget", "recall"] = "budget"
+    #: when the budget raised the crisis threshold above the recall target's: a chat the policy
+    #: would end goes to crisis support already at the recall target's threshold (never end
+    #: someone who may be in crisis; only would-be ends pay for the lower threshold)
+    crisis_hold: bool = True
     #: a refusal / push counts as evidence when the turn detector's probability reaches this
     evidence: float = 0.5
 
@@ -257,9 +261,6 @@ class QuickstartConfig:
     rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
     n_boot: int = 500
-    #: thresholds are chosen on validation cut at its labelled boundary turns plus up to this many
-    #: other user turns per conversation (every user turn: a large number)
-    selection_prefixes: int = 3
     #: the hand-written challenge set (a JSONL file or a folder of them), evaluated beside test;
     #: never trained or tuned on.  null: skip it
     challenge: str | None = "data/challenge"

@@ -184,10 +184,23 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
             msg = conflict + f"; the budget wins (recall {recall(rec.threshold):.3f} -> {recall(th):.3f})"
         feasible = False
     params["priority"] = cfg.crisis_priority
-    achieved = dict(rec.achieved, recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
+    achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
                     recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
                     n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
     return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)
+
+
+def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: ThresholdConfig) -> Thresholds:
+    """The policy's thresholds from a termination threshold and a crisis choice: the crisis
+    support threshold, the evidence threshold, and (``cfg.crisis_hold``) the crisis recall
+    target's threshold as the hold for would-be ends -- when the budget raised the support
+    threshold above it."""
+    hold = None
+    rt = crisis_choice.achieved.get("recall_threshold") if crisis_choice.achieved else None
+    if cfg.crisis_hold and rt is not None and float(rt) < crisis_choice.threshold:
+        hold = float(rt)
+    return Thresholds(terminate=float(terminate), crisis=float(crisis_choice.threshold), evidence=cfg.evidence,
+                      crisis_hold=hold)
 
 
 def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
@@ -198,8 +211,7 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     termination-worthy, so ending a chat too early counts as a false termination."""
     sysd = table.systems[system]
     crisis_choice = choose_crisis_threshold(table, cfg, system)
-    pol = apply_policy(sysd, Thresholds(terminate=1.0, crisis=crisis_choice.threshold, evidence=cfg.evidence), rules,
-                       table.n_assistant)
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant)
     eff = pol.effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y = table.y_terminate[rows]
@@ -256,11 +268,14 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     else:
         out["termination"] = None
     g_all = np.array(table.group, dtype=object)
-    # crisis support shown to people who are fine: non-crisis conversations routed to it
+    # crisis support shown to people who are fine: benign-edgy and ordinary conversations routed to
+    # it (and, apart, every non-crisis conversation, termination-worthy ones included)
     non_crisis = (table.y_crisis == 0) & table.whole_mask
-    out["benign_crisis_rate"] = float((actions[non_crisis] == "crisis_support").mean()) if non_crisis.any() else None
+    fine = non_crisis & np.isin(g_all, ["benign_edgy", "ordinary"])
+    out["benign_crisis_rate"] = float((actions[fine] == "crisis_support").mean()) if fine.any() else None
     edgy = non_crisis & (g_all == "benign_edgy")
     out["benign_edgy_crisis_rate"] = float((actions[edgy] == "crisis_support").mean()) if edgy.any() else None
+    out["non_crisis_crisis_rate"] = float((actions[non_crisis] == "crisis_support").mean()) if non_crisis.any() else None
     out["n_non_crisis"] = int(non_crisis.sum())
     ordinary = (g_all == "ordinary")
     out["ordinary_false_termination_rate"] = float((actions[ordinary] == "end_conversation").mean()) \
@@ -361,7 +376,7 @@ def headline(report: Mapping[str, Any]) -> dict[str, float]:
     fam = report.get("termination_by_split_family") or {}
     for f, r in fam.items():
         out[f"{f}_f1"] = r["f1"]["value"]
-    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate"):
+    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate", "non_crisis_crisis_rate"):
         if report.get(k) is not None:
             out[k] = report[k]
     c = report.get("crisis")
@@ -379,7 +394,8 @@ def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:
     out = {MAIN: (policy.thresholds, policy.rules)}
     base = (policy.selection or {}).get("baselines", {}).get("tfidf_baseline")
     if base:
-        out["tfidf_baseline"] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"]), policy.rules)
+        out["tfidf_baseline"] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"],
+                                            crisis_hold=base.get("crisis_hold")), policy.rules)
     return out
 
 

@@ -73,6 +73,10 @@ class Thresholds:
     crisis: float = 0.5
     #: a refusal (assistant turn) / push (user turn) counts as evidence at this probability
     evidence: float = 0.5
+    #: crisis support for would-be ends: a chat the policy would end goes to crisis support
+    #: instead when its crisis score reaches this lower threshold (the crisis recall target's,
+    #: while ``crisis`` keeps the benign false-alarm budget); null = ``crisis`` alone
+    crisis_hold: float | None = None
 
 
 @dataclass
@@ -111,7 +115,7 @@ class Messages:
 EVIDENCE_TOP_K = 4
 
 #: why the policy took its action, one code per conversation (see :func:`apply_policy`)
-REASONS = ("crisis", "crisis_backup", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
+REASONS = ("crisis", "crisis_backup", "crisis_hold", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
            "below_threshold")
 
 
@@ -167,10 +171,10 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     ``harm_category`` (n, K) for the harm score (``rules.harm_score``) and the self-harm veto, ``persistence`` (n, 4) for ``min_pushes``,
     ``crisis_backup`` (n,) and ``refused_push_top`` (n, k) for the refused-push rule.
 
-    Order: crisis (detector, then backup) overrides everything; an end needs the termination
-    score at its threshold *and* the refused-push evidence (*and* the predicted pushes when
-    ``min_pushes`` is on); a would-be end that the harm head reads as self-harm goes to crisis
-    support instead."""
+    Order: crisis (detector, then backup) overrides everything; an end needs the harm score at
+    its threshold *and* the refused-push evidence (*and* the predicted pushes when ``min_pushes``
+    is on); a would-be end whose crisis score reaches ``thresholds.crisis_hold``, or that the harm
+    head reads as self-harm, goes to crisis support instead."""
     term = harm_scores(system, rules)
     crisis = np.asarray(system["crisis"], dtype=float)
     n = len(term)
@@ -186,21 +190,28 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     backup = np.zeros(n, dtype=bool)
     if system.get("crisis_backup") is not None and rules.crisis_backup_threshold is not None:
         backup = ~in_crisis & (np.asarray(system["crisis_backup"], dtype=float) >= rules.crisis_backup_threshold)
+    # a would-be end with a crisis signal under the support threshold but above the recall one:
+    # never end someone who may be in crisis
+    hold = np.zeros(n, dtype=bool)
+    if thresholds.crisis_hold is not None:
+        hold = (crisis >= thresholds.crisis_hold) & allowed & over & ~in_crisis & ~backup
     veto = np.zeros(n, dtype=bool)
     cat = system.get("harm_category")
     if cat is not None and rules.self_harm_veto < 1.0:
         sh = np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("suicide_self_harm")]
-        veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup
-    ends = over & allowed & ~in_crisis & ~backup & ~veto
-    effective = np.where(allowed & ~in_crisis & ~backup & ~veto, term, 0.0)
+        veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup & ~hold
+    blocked = in_crisis | backup | hold | veto
+    ends = over & allowed & ~blocked
+    effective = np.where(allowed & ~blocked, term, 0.0)
     actions = np.full(n, "continue", dtype=object)
     actions[ends] = "end_conversation"
-    actions[in_crisis | backup | veto] = "crisis_support"
+    actions[blocked] = "crisis_support"
     codes = np.full(n, "below_threshold", dtype=object)
     codes[over & ~enough_pushes] = "too_few_pushes"
     codes[over & ~enough_evidence] = "too_few_refused_pushes"
     codes[ends] = "end"
     codes[veto] = "self_harm_veto"
+    codes[hold] = "crisis_hold"
     codes[backup] = "crisis_backup"
     codes[in_crisis] = "crisis"
     return PolicyResult(actions, effective, codes, counts, source, term)
@@ -219,6 +230,9 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
     if code == "crisis_backup":
         return (f"backup crisis detector {float(system['crisis_backup'][i]):.3f} >= "
                 f"{rules.crisis_backup_threshold:.3f}: crisis overrides termination")
+    if code == "crisis_hold":
+        return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but crisis score {crisis:.3f} >= "
+                f"{t.crisis_hold:.3f} (the crisis recall threshold): a chat that may be a crisis is never ended")
     if code == "self_harm_veto":
         sh = float(np.asarray(system["harm_category"])[i, HARM_CATEGORIES.index("suicide_self_harm")])
         return (f"harm score {term:.3f} >= {t.terminate:.3f} but the harm head reads self-harm "
@@ -298,6 +312,8 @@ class Policy:
         if version != POLICY_VERSION:
             raise ValueError(f"{source}: policy version {version} is not supported (this convguard reads {POLICY_VERSION})")
         th = build(Thresholds, d.get("thresholds") or {}, source=source, prefix="thresholds.")
+        if th.crisis_hold is not None and not 0.0 <= th.crisis_hold <= th.crisis:
+            raise ValueError(f"{source}: thresholds.crisis_hold: must be in [0, thresholds.crisis], got {th.crisis_hold}")
         for k in ("terminate", "crisis", "evidence"):
             v = getattr(th, k)
             if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):

@@ -152,7 +152,10 @@ class ConvGuardModel(PythonModel):
             if isinstance(e, MlflowException):
                 raise
             raise MlflowException(f"convguard failed on this request: {type(e).__name__}: {e}") from e
-        return pd.DataFrame.from_records(records, columns=list(OUTPUT_COLUMNS))
+        df = pd.DataFrame.from_records(records, columns=list(OUTPUT_COLUMNS))
+        # a batch where no row has a message must still answer null, not NaN (pandas' all-None column)
+        df["message"] = pd.Series([r["message"] for r in records], index=df.index, dtype=object)
+        return df
 
 
 if __name__ != "convguard.pyfunc":  # run by MLflow as the model's code file (models from code)

@@ -24,7 +24,7 @@ import numpy as np
 
 from .config import QuickstartConfig, RecipeConfig, save_config, to_dict
 from .dataset import expand_prefixes, fingerprint, load_challenge, load_splits
-from .evaluation import MAIN, choose_thresholds, headline, score_table
+from .evaluation import MAIN, choose_thresholds, headline, policy_thresholds, score_table
 from .policy import Policy, Rules, Thresholds
 from .tracking import Tracker
 
@@ -61,8 +61,8 @@ def format_summary(reports: dict[str, Any], timings: dict[str, float],
         lines.append(name.ljust(w) + " ".join(cells))
     lines.append("")
     lines.append("term P/R/F1: precision/recall of end_conversation on termination-worthy vs benign-edgy "
-                 "conversations; benign FTR: benign-edgy conversations ended; benign->CS: non-crisis conversations "
-                 "sent to crisis support; crisis R: crisis detector recall; crisis->CS: crisis conversations routed "
+                 "conversations; benign FTR: benign-edgy conversations ended; benign->CS: benign-edgy and ordinary "
+                 "conversations sent to crisis support; crisis R: crisis detector recall; crisis->CS: crisis conversations routed "
                  "to support by the policy; crisis ended must be 0.")
     first = next(iter(reports.values()), {}) if reports else {}
     for other, d in (first.get("paired_differences") or {}).items():
@@ -131,16 +131,12 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
                      policy=Policy(rules=rules), baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp)
         guard = Guard.load(bundle_dir, require_user_last=False)
         baselines = load_baselines(bundle_dir / "baselines")
-        # validation cut at its labelled boundary turns (just before and at terminate_from_turn /
-        # crisis_from_turn) and up to selection_prefixes other user turns: early ends count as false ones
-        val_rows = expand_prefixes(splits.validation, max_extra=cfg.selection_prefixes, seed=cfg.seed)
+        val_rows = expand_prefixes(splits.validation, max_extra=100, seed=cfg.seed)  # every user turn
         val_table = score_table(guard, val_rows, baselines, progress=True)
         # temperature scaling first (on validation), so thresholds are read as probabilities; the
         # selection below runs on the calibrated scores, and the guard applies the same temperatures
         temperature, calibration = calibrate_table(val_table, ("terminate", "crisis"))
-        selection: dict[str, Any] = {"data": {"split": "validation",
-                                              "rows": f"boundary and up to {cfg.selection_prefixes} other user-turn "
-                                                      f"prefixes per conversation",
+        selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
                                               "n_rows": len(val_rows), "sha256": fingerprint(splits.validation)["sha256"]}}
         chosen = {}
         # baselines first: the TF-IDF crisis baseline's threshold is the backup crisis signal the
@@ -151,12 +147,13 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
                 rules = dataclasses.replace(rules, crisis_backup_threshold=chosen["tfidf_baseline"].crisis)
                 val_table.systems[MAIN]["crisis_backup"] = val_table.systems["tfidf_baseline"]["crisis"]
             tc, cc = choose_thresholds(val_table, cfg.thresholds, rules if system == MAIN else base_rules, system)
-            chosen[system] = Thresholds(terminate=tc.threshold, crisis=cc.threshold, evidence=cfg.thresholds.evidence)
+            chosen[system] = policy_thresholds(tc.threshold, cc, cfg.thresholds)
             entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
             if system == MAIN:
                 selection.update(entry)
             else:
                 selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold, "crisis": cc.threshold,
+                                                                 "crisis_hold": chosen[system].crisis_hold,
                                                                  "selection": entry}
         selection["calibration"] = calibration
         policy = Policy(thresholds=chosen[MAIN], rules=rules, selection=selection, temperature=temperature)
@@ -235,7 +232,7 @@ def calibrate_table(table, heads: tuple[str, ...], system: str = MAIN) -> tuple[
 
     sysd = table.systems[system]
     temps: dict[str, float] = {}
-    rep: dict[str, Any] = {"data": "validation prefixes used for threshold selection (crisis: whole conversations)"}
+    rep: dict[str, Any] = {"data": "validation, every user-turn prefix (crisis: whole conversations)"}
     for head in heads:
         y = table.y_crisis if head == "crisis" else table.y_terminate
         rows = (y >= 0) & (table.whole_mask if head == "crisis" else np.ones(len(y), dtype=bool))

@@ -253,7 +253,7 @@ def eval_headline(rep: Mapping[str, Any]) -> dict[str, float]:
     if rep.get("ordinary_false_termination_rate") is not None:
         out["ordinary_ftr"] = rep["ordinary_false_termination_rate"]
     # crisis support shown to people who are fine, beside benign chats ended
-    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate"):
+    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate", "non_crisis_crisis_rate"):
         if rep.get(k) is not None:
             out[k] = rep[k]
     if c:
@@ -972,8 +972,9 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
               "benign-edgy conversations (crisis excluded); **benign FTR** is the share of benign-edgy conversations "
               f"ended. Brackets: bootstrap 95% CI ({n_boot} resamples). PR-/ROC-AUC rank the policy's effective "
               "score. Crisis: detector recall/precision; **crisis ended** is the number of crisis conversations the "
-              "policy would end (the promise is 0); **benign crisis** is the share of non-crisis conversations the "
-              "policy sends to crisis support (people who are fine, shown a crisis message); fig. crisis FA: crisis "
+              "policy would end (the promise is 0); **benign crisis** is the share of benign-edgy and ordinary "
+              "conversations the policy sends to crisis support (people who are fine, shown a crisis message); fig. "
+              "crisis FA: crisis "
               "alarms on benign figurative/profane language. ECE: expected calibration error of the raw "
               "probabilities.", "", comparison_md, ""]
     lines += paired_lines(reports)

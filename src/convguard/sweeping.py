@@ -32,7 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .config import ThresholdConfig
-from .evaluation import MAIN, ScoreTable, choose_thresholds
+from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds
 from .policy import Policy, Rules, Thresholds, apply_policy
 from .schema import Conversation
 from .thresholds import SweepTable, ThresholdChoice, sweep
@@ -63,11 +63,11 @@ class SweepResult:
     benign_table: SweepTable | None
     crisis_table: SweepTable
     alternatives: dict[str, ThresholdChoice] = field(default_factory=dict)
-    evidence: float = 0.5
+    cfg: ThresholdConfig = field(default_factory=ThresholdConfig)
 
     @property
     def thresholds(self) -> Thresholds:
-        return Thresholds(terminate=self.terminate.threshold, crisis=self.crisis.threshold, evidence=self.evidence)
+        return policy_thresholds(self.terminate.threshold, self.crisis, self.cfg)
 
 
 def _cfg_for(cfg: ThresholdConfig, strategy: str) -> ThresholdConfig:
@@ -80,8 +80,7 @@ def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: 
     tc, cc = choose_thresholds(table, cfg, rules, system)
     known_c = table.y_crisis >= 0
     crisis_table = sweep(table.y_crisis[known_c], np.asarray(sysd["crisis"], dtype=float)[known_c])
-    pol = apply_policy(sysd, Thresholds(terminate=1.0, crisis=cc.threshold, evidence=cfg.evidence), rules,
-                       table.n_assistant)
+    pol = apply_policy(sysd, policy_thresholds(1.0, cc, cfg), rules, table.n_assistant)
     eff = pol.effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y = table.y_terminate[rows]
@@ -93,7 +92,7 @@ def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: 
     for strat in TERMINATE_STRATEGIES:
         alternatives[strat] = tc if strat == cfg.terminate_strategy else \
             choose_thresholds(table, _cfg_for(cfg, strat), rules, system)[0]
-    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives, cfg.evidence)
+    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives, cfg)
 
 
 def sweep_records(res: SweepResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -155,7 +154,7 @@ def write_thresholds(bundle_dir: str | Path, thresholds: Thresholds, rules: Rule
         if not 0.0 <= v <= 1.0:
             raise ValueError(f"threshold {k}={v} outside [0, 1]")
     pol.thresholds = Thresholds(terminate=float(thresholds.terminate), crisis=float(thresholds.crisis),
-                                evidence=float(thresholds.evidence))
+                                evidence=float(thresholds.evidence), crisis_hold=thresholds.crisis_hold)
     pol.rules = dataclasses.replace(rules, min_refused_pushes=int(rules.min_refused_pushes),
                                     min_pushes=int(rules.min_pushes))
     pol.selection = _plain(new)
@@ -362,8 +361,13 @@ def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation]
     th = dict(pol.thresholds.__dict__)
     if rescale_thresholds:
         for head in ("terminate", "crisis"):
+            if head == "terminate" and pol.rules.harm_score != "terminate":
+                continue  # the termination threshold applies to P(harmful), which no temperature changes
             if head in out:
                 th[head] = rescale_threshold(th[head], out[head]["previous"], out[head]["temperature"])
+                if head == "crisis" and th.get("crisis_hold") is not None:
+                    th["crisis_hold"] = rescale_threshold(th["crisis_hold"], out[head]["previous"],
+                                                          out[head]["temperature"])
                 # the detectors compute probabilities in float32: check the decisions on this data
                 z = out[head].pop("_logits")
                 zt = torch.from_numpy(z.astype(np.float32))
