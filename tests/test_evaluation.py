@@ -369,12 +369,13 @@ def test_reports_count_benign_chats_sent_to_crisis_support():
     assert rep["non_crisis_crisis_rate"] == pytest.approx(1 / 4)
 
 
-def test_crisis_hold_comes_from_the_recall_target_when_the_budget_raised_the_threshold():
+def test_crisis_hold_keeps_its_recall_when_the_budget_raised_the_threshold():
     from convguard.evaluation import choose_crisis_threshold, policy_thresholds
 
     rng = np.random.default_rng(1)
     cfg = ThresholdConfig(crisis_min_recall=0.98, crisis_max_false_alarm=0.01)
     ch = choose_crisis_threshold(_crisis_table(rng.uniform(0, 1, 1000), rng.uniform(0.3, 1.0, 100)), cfg)
     th = policy_thresholds(0.7, ch, cfg)
-    assert th.crisis == ch.threshold and th.crisis_hold == ch.achieved["recall_threshold"] < th.crisis
-    assert policy_thresholds(0.7, ch, ThresholdConfig(crisis_hold=False)).crisis_hold is None
+    assert th.crisis == ch.threshold and th.crisis_hold == ch.achieved["hold_threshold"] < th.crisis
+    assert ch.achieved["hold_recall"] >= 0.9 and ch.achieved["recall_threshold"] <= th.crisis_hold
+    assert policy_thresholds(0.7, ch, ThresholdConfig(crisis_hold_recall=None)).crisis_hold is None

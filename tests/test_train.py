@@ -226,3 +226,12 @@ def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder,
     assert final["refusal_pr_auc"] > 0.9 and final["push_pr_auc"] > 0.6  # pushes need the reply stub: harder
     labels = json.loads((res.model_dir / "config.json").read_text())["id2label"]
     assert labels == {"0": "crisis", "1": "push", "2": "refusal"}
+
+
+def test_examples_select_keeps_only_the_units_the_kept_examples_read():
+    from convguard.train import Examples
+
+    ex = Examples([[1], [2], [3], [4]], [[0], [1, 2], [3]], {"crisis": np.array([0.0, 1.0, 0.0])})
+    sub = ex.select([1])
+    assert sub.units == [[2], [3]] and sub.bags == [[0, 1]] and sub.y["crisis"].tolist() == [1.0]
+    assert ex.select([0, 1, 2]).units == ex.units

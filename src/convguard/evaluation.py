@@ -184,7 +184,12 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
             msg = conflict + f"; the budget wins (recall {recall(rec.threshold):.3f} -> {recall(th):.3f})"
         feasible = False
     params["priority"] = cfg.crisis_priority
-    achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
+    hold = None
+    if cfg.crisis_hold_recall is not None and (y == 1).any():
+        hold = float(select_threshold("crisis_recall", y, s, min_recall=cfg.crisis_hold_recall).threshold)
+    achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), hold_threshold=hold,
+                    hold_recall=None if hold is None else recall(hold),
+                    hold_false_alarm_rate=None if hold is None else false_alarms(hold), recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
                     recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
                     n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
     return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)
@@ -192,13 +197,12 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
 
 def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: ThresholdConfig) -> Thresholds:
     """The policy's thresholds from a termination threshold and a crisis choice: the crisis
-    support threshold, the evidence threshold, and (``cfg.crisis_hold``) the crisis recall
-    target's threshold as the hold for would-be ends -- when the budget raised the support
-    threshold above it."""
+    support threshold, the evidence threshold, and the hold for would-be ends (the threshold
+    that keeps ``cfg.crisis_hold_recall`` on validation) when it lies below the support one."""
     hold = None
-    rt = crisis_choice.achieved.get("recall_threshold") if crisis_choice.achieved else None
-    if cfg.crisis_hold and rt is not None and float(rt) < crisis_choice.threshold:
-        hold = float(rt)
+    ht = crisis_choice.achieved.get("hold_threshold") if crisis_choice.achieved else None
+    if cfg.crisis_hold_recall is not None and ht is not None and float(ht) < crisis_choice.threshold:
+        hold = float(ht)
     return Thresholds(terminate=float(terminate), crisis=float(crisis_choice.threshold), evidence=cfg.evidence,
                       crisis_hold=hold)
 

@@ -269,6 +269,13 @@ class Examples:
     def __len__(self) -> int:
         return len(self.bags)
 
+    def select(self, keep: list[int]) -> "Examples":
+        """The examples at ``keep``, with only the units they read (renumbered)."""
+        used = sorted({u for i in keep for u in self.bags[i]})
+        new = {u: j for j, u in enumerate(used)}
+        return Examples([self.units[u] for u in used], [[new[u] for u in self.bags[i]] for i in keep],
+                        {k: v[keep] for k, v in self.y.items()})
+
     def lengths(self) -> list[int]:
         return [sum(len(self.units[u]) for u in b) for b in self.bags]
 
@@ -407,8 +414,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     # detector trains on single turns instead; it is validated on prefixes like the others)
     if encoder.per_turn:
         tr = turn_examples(encoder, list(train_convs), progress, "encoding train turns")
-        keep = subsample(list(range(len(tr))), cfg.data.max_train_examples, cfg.seed)
-        tr = Examples(tr.units, [tr.bags[i] for i in keep], {k: v[keep] for k, v in tr.y.items()})
+        tr = tr.select(subsample(list(range(len(tr))), cfg.data.max_train_examples, cfg.seed))
     else:
         train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
             if cfg.data.prefixes else list(train_convs)
@@ -419,9 +425,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
     if encoder.reads_replies:  # the evidence heads are validated on turns, like they are trained
         va = turn_examples(encoder, list(val_convs), progress, "encoding validation turns")
-        keep = subsample(list(range(len(va))), cfg.data.max_eval_examples and 4 * cfg.data.max_eval_examples,
-                         cfg.seed + 1)
-        va = Examples(va.units, [va.bags[i] for i in keep], {k: v[keep] for k, v in va.y.items()})
+        va = va.select(subsample(list(range(len(va))), cfg.data.max_eval_examples and 4 * cfg.data.max_eval_examples,
+                                 cfg.seed + 1))
     else:
         va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
     if not len(tr) or not len(va):
