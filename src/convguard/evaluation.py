@@ -130,10 +130,6 @@ def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mappi
     )
 
 
-def predicted_pushes(system: Mapping[str, np.ndarray]) -> np.ndarray | None:
-    return predicted_pushes_array(system)
-
-
 def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str = MAIN) -> ThresholdChoice:
     """The crisis threshold: the recall target (``crisis_min_recall``) *and* the benign false-alarm
     budget (``crisis_max_false_alarm``: the share of non-crisis conversations sent to crisis

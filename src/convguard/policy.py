@@ -220,7 +220,8 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
 def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds: Thresholds, rules: Rules) -> str:
     """The reason for row ``i`` of ``result``, in words (the same numbers the policy compared)."""
     code = result.codes[i]
-    term = float(harm_scores(system, rules)[i])
+    # the score the policy compared (kept on the result: recomputing it per row would make a batch quadratic)
+    term = float(result.harm_score[i]) if result.harm_score is not None else float(harm_scores(system, rules)[i])
     crisis = float(system["crisis"][i])
     t = thresholds
     k = int(result.refused_pushes[i])

@@ -31,9 +31,9 @@ import numpy as np
 
 from . import metrics as M
 from .evaluation import (MAIN, ScoreTable, _termination_rows, evaluate_table, policies_from,
-                         predicted_pushes, score_table, table_from_scores, turn_detector_report)
+                         score_table, table_from_scores, turn_detector_report)
 from .guard import decision_evidence
-from .policy import Policy, Rules, Thresholds, apply_policy, explain, harm_scores
+from .policy import Policy, Rules, Thresholds, apply_policy, explain, harm_scores, predicted_pushes_array
 from .schema import Conversation
 from .taxonomy import ACTIONS, HARM_CATEGORIES
 
@@ -342,7 +342,7 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     crisis = np.asarray(sysd["crisis"], dtype=float)
     g = np.array(table.group, dtype=object)
     ids = np.array(table.ids, dtype=object)
-    pushes = predicted_pushes(sysd)
+    pushes = predicted_pushes_array(sysd)
     ended = actions == "end_conversation"
     fp = np.flatnonzero((g == "benign_edgy") & (table.y_terminate == 0) & (table.y_crisis != 1) & ended)
     fn = np.flatnonzero((table.y_terminate == 1) & (table.y_crisis != 1) & ~ended)
@@ -809,10 +809,10 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     order = bundle_systems + [s for s in table.systems if s not in bundle_systems]
     policies = {s: policies[s] for s in order if s in policies and s in table.systems}
     reports = evaluate_table(table, policies, n_boot=n_boot, seed=seed)
+    by_id = {c.id: c for c in convs}
     for name in bundle_systems:  # the turn detector on the labelled turns, where the data has them
         sysd = table.systems.get(name, {})
         if "turns" in sysd and name in policies:
-            by_id = {c.id: c for c in convs}
             tr = turn_detector_report(list(sysd["turns"]), [by_id[i] for i in table.ids],
                                       policies[name][0].evidence)
             if tr:
@@ -858,7 +858,6 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
             write_jsonl(first.records, out / "replay_conversations.jsonl")
             files.append(out / "replay_conversations.jsonl")
 
-    by_id = {c.id: c for c in convs}
     error_counts: dict[str, dict[str, int]] = {}
     error_links: dict[str, dict[str, str]] = {}
     for name in bundle_systems:
