@@ -43,7 +43,7 @@ def test_train_from_the_cli(tiny_encoder, small_splits, tmp_path, capsys):
     rc = main(["train", "configs/crisis_minilm.yaml", f"model.base={tiny_encoder}",
                f"data.train={small_splits['train']}", f"data.validation={small_splits['validation']}",
                f"output_dir={tmp_path / 'c'}", "train.epochs=1", "model.max_length=64", "train.batch_size=8",
-               "tracking.enabled=false", "train.progress=false"])
+               "tracking.enabled=false", "train.progress=false", "train.precision=fp32"])
     assert rc == 0
     assert (tmp_path / "c" / "model" / "model.safetensors").exists()
     assert json.loads(capsys.readouterr().out)["recipe"] == "crisis"

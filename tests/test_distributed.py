@@ -33,7 +33,7 @@ def test_torchrun_two_processes_train_log_once_and_agree(tiny_encoder, small_spl
            f"--master_port={free_port()}", str(ROOT / "training" / "train_harm.py"), str(ROOT / "configs" / "harm_minilm.yaml"),
            f"model.base={tiny_encoder}", f"data.train={small_splits['train']}",
            f"data.validation={small_splits['validation']}", f"output_dir={out}", "train.epochs=2", "train.batch_size=4",
-           "model.max_length=64", "train.progress=false", "train.device=cpu", f"tracking.mlruns_dir={mlruns}",
+           "model.max_length=64", "train.progress=false", "train.device=cpu", "train.precision=fp32", f"tracking.mlruns_dir={mlruns}",
            "tracking.experiment=ddp", "tracking.register_as=ddp-harm"]
     proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

@@ -235,6 +235,39 @@ def test_backend_and_variant_names_are_checked(tiny_bundle):
         Guard.load(tiny_bundle, backend="onnx", onnx_variant="fp8")
 
 
+def test_precision_follows_the_bundle_record_and_bf16_stays_close_to_fp32(tiny_bundle, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from convguard.bundle import BundleError, write_manifest
+
+    assert Guard.load(tiny_bundle).precision == "fp32"  # no record: fp32, as before
+    b = tmp_path / "b"
+    shutil.copytree(tiny_bundle, b)
+    write_manifest(b, extra={"scoring": {"precision": "bf16"}})
+    from convguard.schema import Message
+
+    chats = [[Message(m["role"], m["content"]) for m in c] for c in convs(2)]
+    fp32 = Guard.load(b, precision="fp32").score(chats)
+    monkeypatch.setattr("convguard.modeling.native_bf16", lambda device="cpu": True)
+    g = Guard.load(b)  # the recorded precision, on a device that runs it natively
+    assert g.precision == "bf16" and g.harm.backend.bf16 and g.crisis.backend.bf16
+    bf16 = g.score(chats)
+    for k in ("terminate", "crisis"):
+        assert np.abs(bf16[k] - fp32[k]).max() < 0.05
+        assert not np.array_equal(bf16[k], fp32[k])  # it really ran in bf16
+    monkeypatch.setattr("convguard.modeling.native_bf16", lambda device="cpu": False)
+    assert Guard.load(b).precision == "fp32"  # recorded bf16, no native bf16 here: fp32
+    assert Guard.load(b, precision="bf16").precision == "bf16"  # asked for: emulated
+    with pytest.raises(ValueError, match="precision must be one of"):
+        Guard.load(b, precision="fp16")
+    m = json.loads((b / "manifest.json").read_text())
+    m["scoring"] = {"precision": "int4"}
+    (b / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(BundleError, match="scoring.precision"):
+        Guard.load(b, verify=False)
+
+
 # ------------------------------------------------------------------------------------------
 # sessions
 # ------------------------------------------------------------------------------------------

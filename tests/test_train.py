@@ -24,7 +24,9 @@ def cfg_for(tiny_encoder, small_splits, out, *extra):
                               f"data.validation={small_splits['validation']}", f"output_dir={out}",
                               "train.epochs=3", "train.batch_size=8", "model.max_length=64", "train.progress=false",
                               "tracking.enabled=false", "train.lr=2e-3", "train.head_lr=5e-3",
-                              "train.early_stopping_patience=100", *extra], kind="recipe")
+                              "train.early_stopping_patience=100",
+                              # a tiny random model's activations differ below bf16's rounding: fp32 here
+                              "train.precision=fp32", *extra], kind="recipe")
 
 
 def load(path):
@@ -235,3 +237,29 @@ def test_examples_select_keeps_only_the_units_the_kept_examples_read():
     sub = ex.select([1])
     assert sub.units == [[2], [3]] and sub.bags == [[0, 1]] and sub.y["crisis"].tolist() == [1.0]
     assert ex.select([0, 1, 2]).units == ex.units
+
+
+def test_bf16_precision_runs_under_autocast_and_is_recorded(tiny_encoder, small_splits, tmp_path, monkeypatch):
+    import torch
+
+    from convguard import modeling
+
+    seen = []
+    real = torch.autocast
+
+    def spy(*a, **k):
+        seen.append(k.get("enabled", True) and k.get("dtype") == torch.bfloat16)
+        return real(*a, **k)
+
+    monkeypatch.setattr(torch, "autocast", spy)
+    for prec, want in (("bf16", True), ("fp32", False)):
+        seen.clear()
+        res = fit(cfg_for(tiny_encoder, small_splits, tmp_path / prec, "train.epochs=1", f"train.precision={prec}"),
+                  load(small_splits["train"]), load(small_splits["validation"]))
+        assert res.extra["precision"] == prec and seen and all(s == want for s in seen)
+        assert np.isfinite(res.val_logits).all()
+    # auto: bf16 exactly where the device runs it natively
+    monkeypatch.setattr(modeling, "native_bf16", lambda device="cpu": False)
+    assert modeling.use_bf16("auto") is False and modeling.use_bf16("bf16") is True
+    monkeypatch.setattr(modeling, "native_bf16", lambda device="cpu": True)
+    assert modeling.use_bf16("auto") is True and modeling.use_bf16("fp32") is False

@@ -119,7 +119,8 @@ class TrainConfig:
     early_stopping_patience: int = 3
     #: "auto": cuda if available else cpu
     device: str = "auto"
-    #: "auto": bf16 autocast on cuda, fp32 on cpu
+    #: "auto": bf16 autocast where the device runs bf16 natively (cuda; CPUs with AVX512-BF16 or
+    #: AMX), fp32 elsewhere (see convguard.modeling.native_bf16)
     precision: Literal["auto", "fp32", "bf16"] = "auto"
     #: group batches by length to cut padding (shuffled groups, not sorted data)
     length_grouping: bool = True
@@ -232,13 +233,16 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
     * crisis (the turn detector): every turn on its own (``turns``: a user turn as up to 64 tokens
       after the head of the previous user turn and an 8-token stub of the reply it answers, an
       assistant turn as up to 64 tokens after the head of the user turn it answers), heads for
-      crisis, push and refusal; 5 layers frozen and cached, the top layer and the heads trained on
-      every distinct turn."""
+      crisis, push and refusal; 4 layers frozen and cached, the top 2 layers and the heads trained
+      on every distinct turn (measured against 5 frozen: validation crisis recall at a 1% benign
+      false-alarm budget 0.86 vs 0.58, push PR-AUC 0.98 vs 0.96).
+
+    Both train under ``train.precision: auto`` (bf16 autocast where the CPU runs it natively)."""
     crisis = recipe == "crisis"
     return RecipeConfig(
         recipe=recipe,
         data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
-        model=ModelConfig(max_length=128, view="turns" if crisis else "full", freeze_layers=5 if crisis else 4,
+        model=ModelConfig(max_length=128, view="turns" if crisis else "full", freeze_layers=4,
                           truncation=TruncationConfig(last_user_max=64 if crisis else 48, first_user_max=24,
                                                       stub_tokens=8 if crisis else 6,
                                                       context_tokens=16 if crisis else 0)),
@@ -263,6 +267,11 @@ class QuickstartConfig:
     rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
     n_boot: int = 500
+    #: the arithmetic the bundle is scored in to choose its thresholds and to evaluate it, recorded
+    #: in its manifest (``scoring.precision``) so Guard.load serves at the same one: ``auto`` =
+    #: bf16 autocast where the CPU/GPU runs bf16 natively (measured 1.7x faster scoring on an
+    #: AVX512-BF16 CPU), else fp32
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
     #: the hand-written challenge set (a JSONL file or a folder of them), evaluated beside test;
     #: never trained or tuned on.  null: skip it
     challenge: str | None = "data/challenge"

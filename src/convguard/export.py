@@ -312,7 +312,8 @@ def parity_check(bundle_dir: str | Path, rows: list, onnx_files: dict[str, dict[
 
     root = Path(bundle_dir)
     gates = {**MIN_AGREEMENT, **(min_agreement or {})}
-    torch_guard = Guard.load(root, verify=False, require_user_last=False)
+    # the reference is the fp32 model (the export is fp32 arithmetic), whatever the bundle serves at
+    torch_guard = Guard.load(root, verify=False, require_user_last=False, precision="fp32")
     ref, ref_actions, ref_secs = _run(torch_guard, rows)
     report: dict[str, Any] = {"n_rows": len(rows), "torch_seconds": round(ref_secs, 3),
                               "torch_actions": _counts(ref_actions), "variants": {}}

@@ -99,6 +99,27 @@ def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float
 # backends: token ids -> logits
 # ------------------------------------------------------------------------------------------
 
+def _resolve_precision(root: Path, manifest: dict, precision: str | None, device: str) -> bool:
+    """:meth:`Guard.load`'s ``precision`` -> whether the torch backend runs under bf16 autocast."""
+    from .modeling import native_bf16, use_bf16
+
+    if precision is not None:
+        return use_bf16(precision, device)
+    if not manifest and (root / "manifest.json").exists():  # verify=False: read it unchecked
+        try:
+            manifest = json.loads((root / "manifest.json").read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            manifest = {}
+    recorded = ((manifest.get("scoring") or {}).get("precision") or "fp32")
+    if recorded not in ("fp32", "bf16"):
+        raise BundleError(f"{root / 'manifest.json'}: scoring.precision must be fp32 or bf16, got {recorded!r}")
+    if recorded == "bf16" and not native_bf16(device):
+        log.warning("%s: thresholds were chosen on bf16 scores but %s has no native bf16; scoring in fp32 "
+                    "(scores differ by bf16 rounding; pass precision='bf16' to emulate it, slowly)", root, device)
+        return False
+    return recorded == "bf16"
+
+
 def _pad(seqs: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
     n = max(len(s) for s in seqs)
     ids = np.full((len(seqs), n), pad_id, dtype=np.int64)
@@ -114,13 +135,15 @@ class TorchBackend:
 
     name = "torch"
 
-    def __init__(self, folder: Path, device: str = "cpu", threads: int | None = None):
+    def __init__(self, folder: Path, device: str = "cpu", threads: int | None = None, bf16: bool = False):
         import torch
 
         from .modeling import load_detector
 
         self.torch = torch
         self.device = device
+        #: bf16 autocast (fp32 weights): see :meth:`Guard.load`'s ``precision``
+        self.bf16 = bool(bf16)
         if threads:
             torch.set_num_threads(int(threads))
         self.model, self.tokenizer = load_detector(folder, device)
@@ -130,13 +153,14 @@ class TorchBackend:
         torch = self.torch
         if len(seqs) == 1:  # the live-chat path: no sorting, no progress bar machinery
             ids, mask = _pad(seqs, pad_id)
-            with torch.inference_mode():
+            with torch.inference_mode(), torch.autocast(device_type=torch.device(self.device).type,
+                                                        dtype=torch.bfloat16, enabled=self.bf16):
                 out = self.model(input_ids=torch.from_numpy(ids).to(self.device),
                                  attention_mask=torch.from_numpy(mask).to(self.device)).logits
             return out.float().cpu().numpy()
         from .modeling import predict_logits
 
-        return predict_logits(self.model, seqs, pad_id, batch_size, self.device).numpy()
+        return predict_logits(self.model, seqs, pad_id, batch_size, self.device, bf16=self.bf16).numpy()
 
 
 class OnnxBackend:
@@ -409,6 +433,8 @@ class Guard:
         #: threshold's logit is re-scored by the fp32 fallback (see :meth:`score`)
         self.fallback_margin = fallback_margin
         self.stats = {"scored": 0, "fallback": 0}
+        #: the torch backend's arithmetic (``fp32`` | ``bf16``; see :meth:`load`)
+        self.precision = "bf16" if getattr(harm.backend, "bf16", False) else "fp32"
 
     @property
     def backend(self) -> str:
@@ -418,7 +444,8 @@ class Guard:
     def load(cls, bundle_dir: str | Path, *, backend: str = "torch", onnx_variant: str = "fp32",
              device: str = "cpu", verify: bool = True, threads: int | None = None,
              policy: Policy | str | Path | None = None, require_user_last: bool = True,
-             parallel: bool | None = None, fallback_margin: float | str | None = "auto") -> "Guard":
+             parallel: bool | None = None, fallback_margin: float | str | None = "auto",
+             precision: str | None = None) -> "Guard":
         """Load a bundle.
 
         backend: ``torch`` or ``onnx`` (needs ``convguard export --format onnx``); onnx_variant:
@@ -432,7 +459,13 @@ class Guard:
         fallback_margin (int8 only): conversations whose terminate or crisis logit lies within this
         distance of the threshold are re-scored with the fp32 export, so int8's rounding cannot flip
         a decision; ``"auto"`` takes the margin the export's parity check measured (1.5 x the
-        largest int8 logit error seen), ``None`` turns the cascade off (pure int8)."""
+        largest int8 logit error seen), ``None`` turns the cascade off (pure int8).
+
+        precision (torch backend): ``fp32``, ``bf16`` (autocast, fp32 weights) or ``auto`` (bf16
+        where the device runs it natively).  None: the precision the bundle's thresholds were
+        chosen at (``manifest.json`` ``scoring.precision``, fp32 when absent), or fp32 with a
+        warning when that is bf16 and this device has no native bf16 (scores then differ from
+        the calibrated ones by bf16 rounding, ~1e-2 in a logit)."""
         from .bundle import sha256_file, verify_bundle
 
         if backend not in BACKENDS:
@@ -449,12 +482,15 @@ class Guard:
             # the two detectors run side by side: give each its share of the cores, not all of them
             threads = max(1, (os.cpu_count() or 2) // 2)
         files = manifest.get("files", {})
+        bf16 = False
+        if backend == "torch":
+            bf16 = _resolve_precision(root, manifest, precision, device)
         dets = {}
         for name in ("harm", "crisis"):
             folder = root / name
             _check_detector_config(name, folder)
             if backend == "torch":
-                be = TorchBackend(folder, device, threads)
+                be = TorchBackend(folder, device, threads, bf16=bf16)
             else:
                 onnx_path = root / "onnx" / f"{name}.{onnx_variant}.onnx"
                 src = files.get(f"{name}/model.safetensors", {}).get("sha256") if verify else None

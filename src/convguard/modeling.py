@@ -208,15 +208,41 @@ def pad_batch(seqs: list[list[int]], pad_id: int, device: str | torch.device = "
     return ids.to(device), mask.to(device)
 
 
+PRECISIONS = ("auto", "fp32", "bf16")
+
+
+def native_bf16(device: str | torch.device = "cpu") -> bool:
+    """Whether ``device`` runs bf16 matrix products natively: a CUDA GPU with bf16 support, or a
+    CPU with AVX512-BF16 or AMX (where bf16 autocast is ~1.7x faster to score and ~2x faster to
+    train than fp32; elsewhere it is emulated and slower)."""
+    dev = torch.device(device)
+    if dev.type == "cuda":
+        return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    if dev.type != "cpu":
+        return False
+    cpu = getattr(torch, "cpu", None)
+    return any(bool(getattr(cpu, f, lambda: False)()) for f in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+
+
+def use_bf16(precision: str, device: str | torch.device = "cpu") -> bool:
+    """``precision`` (``auto`` | ``fp32`` | ``bf16``) -> whether to run under bf16 autocast;
+    ``auto``: where the device runs bf16 natively (:func:`native_bf16`)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    return precision == "bf16" or (precision == "auto" and native_bf16(device))
+
+
 @torch.no_grad()
 def predict_logits(model, seqs: list[list[int]], pad_id: int, batch_size: int = 64,
-                   device: str | torch.device = "cpu", progress: bool = False, desc: str = "scoring") -> torch.Tensor:
-    """Logits for already-encoded sequences, batched by length (order preserved)."""
+                   device: str | torch.device = "cpu", progress: bool = False, desc: str = "scoring",
+                   bf16: bool | None = None) -> torch.Tensor:
+    """Logits for already-encoded sequences, batched by length (order preserved); ``bf16``:
+    under bf16 autocast (None: on CUDA only)."""
     from tqdm.auto import tqdm
 
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     out = torch.empty((len(seqs), model.config.num_labels), dtype=torch.float32)
-    use_bf16 = torch.device(device).type == "cuda"
+    use_bf16 = torch.device(device).type == "cuda" if bf16 is None else bool(bf16)
     batches = [order[i: i + batch_size] for i in range(0, len(order), batch_size)]
     for b in tqdm(batches, desc=desc, disable=not progress, leave=False):
         ids, mask = pad_batch([seqs[i] for i in b], pad_id, device)
@@ -239,9 +265,10 @@ def supports_split_forward(model) -> bool:
 @torch.no_grad()
 def hidden_states_at(model, seqs: list[list[int]], layer: int, pad_id: int, batch_size: int = 64,
                      device: str | torch.device = "cpu", dtype: torch.dtype = torch.float16,
-                     progress: bool = False, desc: str = "caching frozen layers") -> list[torch.Tensor]:
+                     progress: bool = False, desc: str = "caching frozen layers",
+                     bf16: bool = False) -> list[torch.Tensor]:
     """Hidden states after encoder layer ``layer`` (0 = embeddings) for every sequence, unpadded,
-    stored on the CPU in ``dtype``."""
+    stored on the CPU in ``dtype``; ``bf16``: computed under bf16 autocast."""
     base = getattr(model, model.base_model_prefix)
     was_training = model.training
     model.eval()
@@ -252,7 +279,8 @@ def hidden_states_at(model, seqs: list[list[int]], layer: int, pad_id: int, batc
     for s in tqdm(range(0, len(order), batch_size), desc=desc, disable=not progress, leave=False):
         b = order[s: s + batch_size]
         ids, mask = pad_batch([seqs[i] for i in b], pad_id, device)
-        hs = base(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]
+        with torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16, enabled=bf16):
+            hs = base(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]
         for r, i in enumerate(b):
             out[i] = hs[r, : len(seqs[i])].to("cpu", dtype)
     model.train(was_training)

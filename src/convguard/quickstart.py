@@ -127,8 +127,12 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         base_rules = rules  # the baselines have no harm head and no backup
         bundle_dir = out / "bundle"
         data_fp = fingerprint(splits.train)
+        from .modeling import use_bf16
+
+        scoring = {"precision": "bf16" if use_bf16(cfg.precision, "cpu") else "fp32"}
         write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
-                     policy=Policy(rules=rules), baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp)
+                     policy=Policy(rules=rules), baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp,
+                     extra={"scoring": scoring})
         guard = Guard.load(bundle_dir, require_user_last=False)
         baselines = load_baselines(bundle_dir / "baselines")
         val_rows = expand_prefixes(splits.validation, max_extra=100, seed=cfg.seed)  # every user turn
@@ -162,7 +166,7 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
                      policy=policy, baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp,
                      extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
-                            "quickstart_run": parent})
+                            "quickstart_run": parent, "scoring": scoring})
 
         # evaluate on test with the harness: whole conversations (the decision after the last user
         # turn) and a turn-by-turn replay; report folder with plots and error pages

@@ -80,7 +80,8 @@ def run_detector(cfg: RecipeConfig, splits: Splits | None = None, tracker: Track
                                       description=f"convguard {cfg.recipe} detector on data {fps['train']['sha256'][:12]}")
         summary = {"recipe": cfg.recipe, "model_dir": str(res.model_dir), "run_id": tracker.run_id,
                    "val_metrics": final, "best_step": res.best_step, "steps": res.steps, "seconds": res.seconds,
-                   "n_train_examples": res.n_train_examples, "registered": reg, "data_fingerprint": fps}
+                   "n_train_examples": res.n_train_examples, "precision": res.extra.get("precision"),
+                   "registered": reg, "data_fingerprint": fps}
         (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     summary["fit"] = res
     return summary

@@ -5,7 +5,8 @@
 1. build the model on the configured encoder and encode every example once (cached tokens);
 2. length-grouped batches (shuffled chunks of similar length: little padding, no sorted-data
    bias), AdamW with separate encoder / head learning rates, linear warm-up and decay;
-3. multi-task loss (weights and class balancing from the config), bf16 autocast on GPU;
+3. multi-task loss (weights and class balancing from the config), bf16 autocast where the device
+   runs it natively (GPU; CPUs with AVX512-BF16/AMX);
 4. evaluate on validation every ``eval_every`` steps (or once per epoch), keep the best weights
    by ``select_metric``, stop early after ``early_stopping_patience`` evaluations without gain;
 5. checkpoint (safetensors weights + optimiser state + loop position) so an interrupted run
@@ -30,7 +31,7 @@ import torch.nn.functional as F
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
-from .modeling import (heads_for, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
+from .modeling import (heads_for, use_bf16, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
                        logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits, split_logits,
                        supports_split_forward)
 from .schema import Conversation
@@ -401,7 +402,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         torch.set_num_threads(tc.num_threads)
     seed_everything(cfg.seed)
     device = pick_device(tc.device, dist.local_rank)
-    use_bf16 = tc.precision == "bf16" or (tc.precision == "auto" and device.type == "cuda")
+    bf16 = use_bf16(tc.precision, device)
 
     spec = EncodeSpec.from_config(cfg.model)
     model, tokenizer = build_model(cfg.model.base, heads, spec=spec, recipe=recipe, dropout=cfg.model.dropout)
@@ -445,16 +446,17 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         split_at = cfg.model.freeze_layers
         cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
         tr_h = hidden_states_at(model, tr.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
-                                progress, "caching frozen layers (train)")
+                                progress, "caching frozen layers (train)", bf16=bf16)
         va_h = hidden_states_at(model, va.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
-                                progress, "caching frozen layers (validation)")
+                                progress, "caching frozen layers (validation)", bf16=bf16)
         model.eval()
         with torch.no_grad():  # the split forward must equal the full one
             probe = list(range(min(8, len(va.units))))
             ids, mask = pad_batch([va.units[i] for i in probe], encoder.pad_id, device)
             x, m = pad_hidden([va_h[i] for i in probe], device)
-            diff = float((model(input_ids=ids, attention_mask=mask).logits
-                          - forward_from_layer(model, x, m, split_at)).abs().max())
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+                diff = float((model(input_ids=ids, attention_mask=mask).logits.float()
+                              - forward_from_layer(model, x, m, split_at).float()).abs().max())
         model.train()
         if diff > 5e-2:
             raise RuntimeError(f"cached split forward differs from the full model by {diff:.4f}; "
@@ -523,7 +525,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         for s0 in range(0, len(order), tc.eval_batch_size):
             b = order[s0: s0 + tc.eval_batch_size]
             x, m = pad_hidden([va_h[i] for i in b], device)
-            out_l[torch.tensor(b)] = forward_from_layer(model, x, m, split_at).float().cpu()
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
+                out_l[torch.tensor(b)] = forward_from_layer(model, x, m, split_at).float().cpu()
         return out_l
 
     def evaluate() -> dict[str, float]:
@@ -532,14 +535,15 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             unit_logits = cached_logits()
         elif dist.enabled:  # each rank scores a shard; all ranks get every logit
             mine = list(range(dist.rank, len(va.units), dist.world))
-            part = predict_logits(model, [va.units[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device)
+            part = predict_logits(model, [va.units[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device,
+                                  bf16=bf16)
             gathered: list[Any] = [None] * dist.world
             torch.distributed.all_gather_object(gathered, (mine, part))
             unit_logits = torch.empty((len(va.units), part.shape[1]))
             for idx, lg in gathered:
                 unit_logits[torch.tensor(idx, dtype=torch.long)] = lg
         else:
-            unit_logits = predict_logits(model, va.units, encoder.pad_id, tc.eval_batch_size, device)
+            unit_logits = predict_logits(model, va.units, encoder.pad_id, tc.eval_batch_size, device, bf16=bf16)
         model.train()
         logits = pool_rows(unit_logits, va.bags)
         scores = logits_to_scores(logits, heads)
@@ -623,7 +627,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                 steady["samples"] += len(b)
                 steady["real_tokens"] += batch_tokens
                 steady["padded"] += [int(mask.shape[1])] * len(b)
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_bf16):
+            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
                 if split_at:
                     logits = forward_from_layer(model, x, mask, split_at)
                 else:
@@ -720,7 +724,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     return FitResult(model_dir=model_dir, best_metric=state["best_metric"], best_step=state["best_step"],
                      history=state["history"], val_scores=logits_to_scores(logits, heads), val_logits=logits.numpy(),
                      steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr),
-                     extra={"dist": dist, "val_metrics": final_m,
+                     extra={"dist": dist, "val_metrics": final_m, "precision": "bf16" if bf16 else "fp32",
                             "throughput": {"train_loop_seconds": t_loop, "real_tokens": real_tokens,
                                            "samples_per_s": (state["step"] * tc.batch_size * dist.world / t_loop)
                                            if t_loop else None,

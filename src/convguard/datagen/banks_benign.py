@@ -1399,3 +1399,14 @@ CHITCHAT_QA: tuple[tuple[str, str], ...] = (
     ("what's the deadliest spider in Australia?", "The Sydney funnel-web is usually named, though no one has died from a bite since antivenom arrived in 1981."),
     ("is it true more people are killed by cows than sharks?", "In some countries, yes: cattle cause more deaths each year than sharks do worldwide."),
 )
+
+# ------------------------------------------------------------------------------------------
+# generator 1.3: long first-person turns by three writers (see banks_long)
+# ------------------------------------------------------------------------------------------
+from . import banks_long as _long  # noqa: E402
+
+HOMONYM = HOMONYM + _long.BENIGN["homonym"]
+FICTION = FICTION + _long.BENIGN["fiction"]
+MEDICAL = MEDICAL + _long.BENIGN["medical"]
+PROFANITY = PROFANITY + _long.BENIGN["profanity"]
+ORDINARY = ORDINARY + _long.BENIGN["ordinary"]
