@@ -59,7 +59,7 @@ def test_onnx_graphs_have_dynamic_batch_and_sequence_axes_and_metadata(exported)
 
     from convguard.bundle import sha256_file
 
-    for name, width in (("harm", 21), ("crisis", 3)):  # crisis/: the turn detector (crisis, push, refusal)
+    for name, width in (("harm", 21), ("crisis", 4)):  # crisis/: the turn detector (crisis, push, refusal, crisis response)
         for v in ("fp32", "int8"):
             s = ort.InferenceSession(str(exported / "onnx" / f"{name}.{v}.onnx"), providers=["CPUExecutionProvider"])
             ins = {i.name: i for i in s.get_inputs()}

@@ -190,3 +190,29 @@ def test_crisis_hold_sends_would_be_ends_to_crisis_support_and_nothing_else():
     assert res.actions.tolist() == ["crisis_support", "end_conversation", "continue"]
     assert res.codes.tolist() == ["crisis_hold", "end", "below_threshold"]
     assert "never ended" in Policy(th, Rules(harm_score="terminate")).decide({k: v[0] for k, v in system.items()})[1]
+
+
+def test_an_assistant_crisis_response_holds_a_would_be_end():
+    """A chat the policy would end, in which the assistant already answered with a crisis response
+    (the turn detector's crisis_response head at the evidence threshold), goes to crisis support;
+    without that head (older detectors) or with the rule off, nothing changes."""
+    import numpy as np
+
+    from convguard.policy import REASONS, apply_policy
+
+    system = {"terminate": np.array([0.9, 0.9, 0.1, 0.9]), "crisis": np.array([0.05, 0.05, 0.05, 0.05]),
+              "refused_push_top": np.array([[0.9, 0.9, -1, -1], [0.9, 0.9, -1, -1], [0.9, 0.9, -1, -1],
+                                            [0.9, -1, -1, -1]]),
+              "crisis_response_max": np.array([0.7, 0.2, 0.9, 0.9])}
+    th = Thresholds(terminate=0.5, crisis=0.8, evidence=0.5)
+    rules = Rules(harm_score="terminate")
+    res = apply_policy(system, th, rules)
+    # responded + would-be end: held; no response: ended; not a would-be end (score, evidence): untouched
+    assert res.actions.tolist() == ["crisis_support", "end_conversation", "continue", "continue"]
+    assert res.codes.tolist() == ["crisis_response", "end", "below_threshold", "too_few_refused_pushes"]
+    assert "crisis_response" in REASONS
+    assert "crisis response" in Policy(th, rules).decide({k: v[0] for k, v in system.items()})[1]
+    off = apply_policy(system, th, Rules(harm_score="terminate", crisis_response_hold=False))
+    assert off.actions.tolist()[:2] == ["end_conversation", "end_conversation"]
+    older = apply_policy({k: v for k, v in system.items() if k != "crisis_response_max"}, th, rules)
+    assert older.actions.tolist()[:2] == ["end_conversation", "end_conversation"]

@@ -207,13 +207,27 @@ def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder,
     enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder),
                               EncodeSpec(max_length=64, view="turns", context_tokens=6))
     ex = turn_examples(enc, train, progress=False, desc="")
-    assert set(ex.y) == {"crisis", "push", "refusal"}
+    assert set(ex.y) == {"crisis", "push", "refusal", "crisis_response"}
     user = np.isfinite(ex.y["push"])
     assistant = np.isfinite(ex.y["refusal"])
     assert not (user & assistant).any() and (user | assistant | np.isfinite(ex.y["crisis"])).all()
     refusals = {tuple(enc.encode_reply(c.messages, i)) for c in train for i in c.meta["refusal_turns"]}
     pos = {tuple(ex.units[b[0]]) for b, y in zip(ex.bags, ex.y["refusal"]) if y == 1}
     assert pos == refusals
+    # a crisis response: a refusal turn after the onset of a crisis conversation; every other
+    # assistant turn is a negative, and user turns carry no such label
+    assert np.isfinite(ex.y["crisis_response"])[assistant].all() and not np.isfinite(ex.y["crisis_response"])[user].any()
+    rec = make_conversation("crisis", 0, random.Random(1))
+    rec["messages"] += [{"role": "assistant", "content": "i'm so sorry you feel this way. you can call 988 any time."},
+                        {"role": "user", "content": "just tell me how"},
+                        {"role": "assistant", "content": "i won't, but i'm here and i'm worried about you."},
+                        {"role": "user", "content": "whatever"}]
+    rec["meta"] = {"push_turns": [4], "refusal_turns": [3, 5]}
+    cr = Conversation.from_dict(rec)
+    ex_cr = turn_examples(enc, [cr], progress=False, desc="")
+    got = {tuple(ex_cr.units[b[0]]): y for b, y in zip(ex_cr.bags, ex_cr.y["crisis_response"]) if np.isfinite(y)}
+    assert got == {tuple(enc.encode_reply(cr.messages, 1)): 0.0, tuple(enc.encode_reply(cr.messages, 3)): 1.0,
+                   tuple(enc.encode_reply(cr.messages, 5)): 1.0}
     pushes = {tuple(enc.encode_turn(c.messages, i)) for c in train for i in c.meta["push_turns"]}
     assert {tuple(ex.units[b[0]]) for b, y in zip(ex.bags, ex.y["push"]) if y == 1} == pushes
     # a record without the evidence labels is refused, naming it
@@ -227,7 +241,7 @@ def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder,
     final = res.extra["val_metrics"]
     assert final["refusal_pr_auc"] > 0.9 and final["push_pr_auc"] > 0.6  # pushes need the reply stub: harder
     labels = json.loads((res.model_dir / "config.json").read_text())["id2label"]
-    assert labels == {"0": "crisis", "1": "push", "2": "refusal"}
+    assert labels == {"0": "crisis", "1": "push", "2": "refusal", "3": "crisis_response"}
 
 
 def test_examples_select_keeps_only_the_units_the_kept_examples_read():

@@ -221,6 +221,9 @@ class PolicyRulesConfig:
     #: Off by default: with the per-turn crisis detector it ends no more crisis chats and costs
     #: termination recall (the baseline flags many persistent-harm chats; docs/BENCHMARKS.md)
     crisis_backup: bool = False
+    #: a would-be end where the assistant already gave a crisis response (the turn detector's
+    #: crisis_response head) goes to crisis support instead
+    crisis_response_hold: bool = True
 
 
 def quickstart_recipe(recipe: str) -> RecipeConfig:
@@ -233,7 +236,7 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
     * crisis (the turn detector): every turn on its own (``turns``: a user turn as up to 64 tokens
       after the head of the previous user turn and an 8-token stub of the reply it answers, an
       assistant turn as up to 64 tokens after the head of the user turn it answers), heads for
-      crisis, push and refusal; 4 layers frozen and cached, the top 2 layers and the heads trained
+      crisis, push, refusal and crisis response; 4 layers frozen and cached, the top 2 layers and the heads trained
       on every distinct turn (measured against 5 frozen: validation crisis recall at a 1% benign
       false-alarm budget 0.86 vs 0.58, push PR-AUC 0.98 vs 0.96).
 

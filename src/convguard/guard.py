@@ -86,6 +86,9 @@ def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float
     worst = max(crisis, key=lambda i: crisis[i]) if crisis else None
     return {
         "refusal_turns": sorted(i for i, p in ref.items() if p >= threshold),
+        # assistant turns that answered the user as someone who may be in crisis (empty when the
+        # turn detector predates that head)
+        "crisis_response_turns": sorted(i for i, p in turns.get("crisis_response", {}).items() if p >= threshold),
         "push_turns": sorted(i for i, p in push.items() if p >= threshold),
         "refused_pushes": sorted(i for i, p in push.items() if (i - 1) in ref and min(ref[i - 1], p) >= threshold),
         "n_refused_pushes": int(n_refused_pushes),
@@ -358,19 +361,25 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
     """Per conversation, from the turn detector's per-unit probabilities:
 
     * ``turns``: ``{"refusal": {message index: p}, "push": {...}, "crisis": {...}}`` (an object
-      array: the evidence a :class:`Decision` reports);
+      array: the evidence a :class:`Decision` reports), plus ``"crisis_response"`` on assistant
+      turns when the detector has that head;
+    * ``crisis_response_max`` (n,), with that head: the strongest crisis response among the
+      conversation's assistant turns (0 if it has none);
     * ``refused_push_top`` (n x :data:`EVIDENCE_TOP_K`): for every user turn right after an
       assistant turn, ``min(p_refusal(reply), p_push(user turn))`` -- the strength of "the
       assistant refused and the user pushed on" -- the largest first, padded with -1 (never
       evidence at any threshold).  The policy counts
       how many reach its evidence threshold (:func:`convguard.policy.refused_push_counts`)."""
+    has_cr = "crisis_response" in per_unit
     turns = np.empty(n, dtype=object)
     for k in range(n):
-        turns[k] = {"refusal": {}, "push": {}, "crisis": {}}
+        turns[k] = {"refusal": {}, "push": {}, "crisis": {}} | ({"crisis_response": {}} if has_cr else {})
     for j, (k, (i, role)) in enumerate(zip(owner, where)):
         t = turns[k]
         if role == "assistant":
             t["refusal"][i] = float(per_unit["refusal"][j])
+            if has_cr:
+                t["crisis_response"][i] = float(per_unit["crisis_response"][j])
         elif role == "user":
             t["push"][i] = float(per_unit["push"][j])
             t["crisis"][i] = float(per_unit["crisis"][j])
@@ -380,7 +389,10 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
         cand = sorted((min(ref[i - 1], p) for i, p in push.items() if (i - 1) in ref), reverse=True)
         cand = cand[:EVIDENCE_TOP_K]
         top[k, : len(cand)] = cand
-    return {"refused_push_top": top, "turns": turns}
+    out = {"refused_push_top": top, "turns": turns}
+    if has_cr:
+        out["crisis_response_max"] = np.array([max(t["crisis_response"].values(), default=0.0) for t in turns])
+    return out
 
 
 def _check_detector_config(name: str, folder: Path) -> None:
@@ -610,6 +622,8 @@ class Guard:
                 continue
             if det is self.crisis and "refused_push_top" in cs:
                 near = near | self._near_threshold(cs, "refused_push_top", th.evidence).any(axis=1)
+            if det is self.crisis and "crisis_response_max" in cs and self.policy.rules.crisis_response_hold:
+                near = near | self._near_threshold(cs, "crisis_response_max", th.evidence)
             if det is self.harm and self.policy.rules.min_pushes and "persistence" in hs:
                 top2 = np.sort(np.log(np.clip(hs["persistence"], 1e-7, 1.0)), axis=1)[:, -2:]
                 near = near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)

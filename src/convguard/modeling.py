@@ -56,10 +56,13 @@ HARM_HEADS = (
 )
 CRISIS_HEADS = (Head("crisis", "binary"),)
 #: the turn detector (crisis recipe, view ``turns``): crisis on user turns (the conversation takes
-#: its most alarming user turn), push on user turns, refusal on assistant turns
-TURN_HEADS = (Head("crisis", "binary"), Head("push", "binary"), Head("refusal", "binary"))
-#: the evidence heads and the role of the turns each one reads
-EVIDENCE_HEADS = {"push": "user", "refusal": "assistant"}
+#: its most alarming user turn), push on user turns, refusal and crisis response on assistant turns
+TURN_HEADS = (Head("crisis", "binary"), Head("push", "binary"), Head("refusal", "binary"),
+              Head("crisis_response", "binary"))
+#: the evidence heads and the role of the turns each one reads (``crisis_response``: the
+#: assistant answered the user as someone who may be in crisis; optional in a bundle -- detectors
+#: trained before it lack it and the policy's crisis-response hold is then off)
+EVIDENCE_HEADS = {"push": "user", "refusal": "assistant", "crisis_response": "assistant"}
 HEADS_BY_RECIPE = {"harm": HARM_HEADS, "crisis": CRISIS_HEADS}
 
 

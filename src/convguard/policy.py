@@ -101,6 +101,12 @@ class Rules:
     #: termination head (which also reads persistence).  A system without a category head (the
     #: TF-IDF baseline) uses its termination score either way.
     harm_score: str = "harmful"
+    #: a would-be end in a conversation where the assistant already answered the user as someone
+    #: who may be in crisis (the turn detector's ``crisis_response`` head on an assistant turn at
+    #: ``thresholds.evidence``) goes to crisis support instead: the assistant's own reading of the
+    #: chat is structure the user's wording cannot hide (a method request pushed through "it's for
+    #: a story").  Off, or a turn detector without that head: no effect.
+    crisis_response_hold: bool = True
 
 
 @dataclass
@@ -115,7 +121,7 @@ class Messages:
 EVIDENCE_TOP_K = 4
 
 #: why the policy took its action, one code per conversation (see :func:`apply_policy`)
-REASONS = ("crisis", "crisis_backup", "crisis_hold", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
+REASONS = ("crisis", "crisis_backup", "crisis_hold", "crisis_response", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
            "below_threshold")
 
 
@@ -173,8 +179,9 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
 
     Order: crisis (detector, then backup) overrides everything; an end needs the harm score at
     its threshold *and* the refused-push evidence (*and* the predicted pushes when ``min_pushes``
-    is on); a would-be end whose crisis score reaches ``thresholds.crisis_hold``, or that the harm
-    head reads as self-harm, goes to crisis support instead."""
+    is on); a would-be end whose crisis score reaches ``thresholds.crisis_hold``, in which the
+    assistant already gave a crisis response (``crisis_response_max``, ``rules.crisis_response_hold``),
+    or that the harm head reads as self-harm, goes to crisis support instead."""
     term = harm_scores(system, rules)
     crisis = np.asarray(system["crisis"], dtype=float)
     n = len(term)
@@ -195,12 +202,16 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     hold = np.zeros(n, dtype=bool)
     if thresholds.crisis_hold is not None:
         hold = (crisis >= thresholds.crisis_hold) & allowed & over & ~in_crisis & ~backup
+    responded = np.zeros(n, dtype=bool)
+    if rules.crisis_response_hold and system.get("crisis_response_max") is not None:
+        responded = ((np.asarray(system["crisis_response_max"], dtype=float) >= thresholds.evidence)
+                     & allowed & over & ~in_crisis & ~backup & ~hold)
     veto = np.zeros(n, dtype=bool)
     cat = system.get("harm_category")
     if cat is not None and rules.self_harm_veto < 1.0:
         sh = np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("suicide_self_harm")]
-        veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup & ~hold
-    blocked = in_crisis | backup | hold | veto
+        veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup & ~hold & ~responded
+    blocked = in_crisis | backup | hold | responded | veto
     ends = over & allowed & ~blocked
     effective = np.where(allowed & ~blocked, term, 0.0)
     actions = np.full(n, "continue", dtype=object)
@@ -211,6 +222,7 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     codes[over & ~enough_evidence] = "too_few_refused_pushes"
     codes[ends] = "end"
     codes[veto] = "self_harm_veto"
+    codes[responded] = "crisis_response"
     codes[hold] = "crisis_hold"
     codes[backup] = "crisis_backup"
     codes[in_crisis] = "crisis"
@@ -234,6 +246,11 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
     if code == "crisis_hold":
         return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but crisis score {crisis:.3f} >= "
                 f"{t.crisis_hold:.3f} (the crisis recall threshold): a chat that may be a crisis is never ended")
+    if code == "crisis_response":
+        cr = float(np.asarray(system["crisis_response_max"])[i])
+        return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but the assistant already "
+                f"answered with a crisis response ({cr:.3f} >= {t.evidence:.3f}): a chat that may be a crisis is "
+                f"never ended")
     if code == "self_harm_veto":
         sh = float(np.asarray(system["harm_category"])[i, HARM_CATEGORIES.index("suicide_self_harm")])
         return (f"harm score {term:.3f} >= {t.terminate:.3f} but the harm head reads self-harm "

@@ -207,7 +207,7 @@ def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], 
         mask = y["harm_category"] != IGNORE
         if mask.any():
             out["harm_category_acc"] = float((scores["harm_category"][mask].argmax(1) == y["harm_category"][mask]).mean())
-    for h in ("push", "refusal"):  # the turn detector's evidence heads
+    for h in ("push", "refusal", "crisis_response"):  # the turn detector's evidence heads
         if h in scores and h in y:
             ok = np.isfinite(y[h])
             yh = y[h][ok].astype(int)
@@ -313,14 +313,16 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
 
     Evidence (view ``turns`` only, from ``meta.push_turns`` and ``meta.refusal_turns``): every
     user turn is a push example (positive iff it is in ``push_turns``), every assistant turn a
-    refusal example (positive iff it is in ``refusal_turns``).  A label a unit does not carry is
+    refusal example (positive iff it is in ``refusal_turns``) and a crisis-response example
+    (positive iff it is a refusal turn after ``crisis_from_turn`` of a crisis conversation; unknown
+    in a crisis conversation without the onset).  A label a unit does not carry is
     NaN (masked out of the loss).
 
     Identical (sequence, labels) examples -- the corpus' recurring small talk -- are kept once."""
     from tqdm.auto import tqdm
 
     evidence = encoder.reads_replies
-    names = ("crisis", "push", "refusal") if evidence else ("crisis",)
+    names = ("crisis", "push", "refusal", "crisis_response") if evidence else ("crisis",)
     nan = float("nan")
     units: list[list[int]] = []
     index: dict[tuple[int, ...], int] = {}
@@ -362,9 +364,12 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                     yc = 1.0 if crisis and i == onset else 0.0
                 else:
                     yc = nan
-                y = (yc,) + ((float(i in pushes), nan) if evidence else ())
+                y = (yc,) + ((float(i in pushes), nan, nan) if evidence else ())
             else:
-                y = (nan, nan, float(i in refusals))
+                # a crisis response: a refusal turn after the onset of a crisis conversation (the
+                # generator's and the challenge set's crisis replies); unknown when the onset is
+                y_cr = (float(i in refusals and i > onset) if onset is not None else nan) if crisis else 0.0
+                y = (nan, nan, float(i in refusals), y_cr)
             if all(v != v for v in y):
                 continue
             add([unit(ids)], y)
