@@ -86,8 +86,9 @@ def check_small_quickstart(qs):
     """What the recipe guarantees at 1,200 conversations (measured, docs/BENCHMARKS.md): the
     detectors learn termination and no generated crisis chat is ended; on the hand-written
     challenge set ends stay precise and the structural rule holds.  Crisis recall is low at this
-    size (0.24 on test at the budget-bound threshold) and one challenge crisis chat is ended, so
-    neither is asserted beyond a floor: the full quickstart's figures are the reference."""
+    size (0.41 on test at the budget-bound threshold, 0.24 before generator 1.3; no challenge crisis
+    chat ended since the crisis-response hold, one before it), so it is asserted only above a
+    floor: the full quickstart's figures are the reference."""
     report = json.loads((qs / "test_report.json").read_text())
     main_rep = report["convguard"]
     assert main_rep["termination"]["pr_auc"]["value"] > 0.6
