@@ -54,6 +54,7 @@ def _bundle_with(tiny_bundle, tmp_path, thresholds: Thresholds):
     shutil.copytree(tiny_bundle, b)
     pol = Policy.load(b / "policy.yaml")
     pol.thresholds = thresholds
+    pol.unsafe_disable_crisis_routing = thresholds.crisis >= 1.0  # the explicit opt-out a test of "crisis off" needs
     pol.save(b / "policy.yaml")
     write_manifest(b)
     return b

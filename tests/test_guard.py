@@ -147,6 +147,7 @@ def test_templates_are_overridable_with_a_policy_file(tiny_bundle, tmp_path):
 
     d = yaml.safe_load((tiny_bundle / "policy.yaml").read_text())
     d["thresholds"] = {"terminate": 0.0, "crisis": 1.0, "evidence": ANY_EVIDENCE}
+    d["unsafe_disable_crisis_routing"] = True  # crisis off, so the end message shows
     d["rules"]["min_refused_pushes"] = 1
     d["rules"]["crisis_response_hold"] = False
     d["messages"]["end_conversation"] = "Chat closed: {category}. Open a new chat any time."

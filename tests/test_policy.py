@@ -100,6 +100,20 @@ def test_policy_yaml_round_trip_and_overrides(tmp_path):
     ("messages: {default_locale: xx}\n", "has no crisis_support message"),
     ("temperature: {terminate: 0}\n", "temperature values must be > 0"),
     ("thresholds: [1, 2\n", "not valid YAML"),
+    # values that would silently switch the crisis promise off
+    ("thresholds: {crisis: 1.0}\n", "switches crisis support off"),
+    ("thresholds: {crisis: .nan}\n", "thresholds.crisis: must be in"),
+    ("temperature: {crisis: .nan}\n", "temperature.crisis: temperature values must be > 0 and finite"),
+    ("temperature: {crisis: .inf}\n", "temperature.crisis: temperature values must be > 0 and finite"),
+    ("temperature: {crissis: 1.2}\n", "temperature.crissis: unknown head"),
+    ("rules: {self_harm_veto: .nan}\n", "rules.self_harm_veto: must be in"),
+    ("rules: {crisis_backup_threshold: 0}\n", "rules.crisis_backup_threshold: must be in"),
+    ("rules: {min_pushes: -5}\n", "rules.min_pushes: must be >= 0"),
+    ("messages: {crisis_support: {en: '  '}}\n", "messages.crisis_support.en: must be a non-empty"),
+    ("messages: {end_conversation: ''}\n", "messages.end_conversation: must not be empty"),
+    ("threshold: {crisis: 0.5}\n", "unknown key 'threshold' .did you mean 'thresholds'"),
+    ("", "the policy is empty"),
+    ("unsafe_disable_crisis_routing: yes please\n", "must be true or false"),
 ])
 def test_bad_policy_files_are_refused_with_the_key(tmp_path, text, match):
     p = tmp_path / "policy.yaml"
@@ -216,3 +230,26 @@ def test_an_assistant_crisis_response_holds_a_would_be_end():
     assert off.actions.tolist()[:2] == ["end_conversation", "end_conversation"]
     older = apply_policy({k: v for k, v in system.items() if k != "crisis_response_max"}, th, rules)
     assert older.actions.tolist()[:2] == ["end_conversation", "end_conversation"]
+
+
+def test_switching_crisis_support_off_needs_the_explicit_opt_out_and_is_logged(tmp_path, caplog):
+    p = tmp_path / "policy.yaml"
+    p.write_text("unsafe_disable_crisis_routing: true\nthresholds: {crisis: 1.0}\n")
+    with caplog.at_level("WARNING", logger="convguard.policy"):
+        pol = Policy.load(p)
+    assert pol.thresholds.crisis == 1.0 and pol.unsafe_disable_crisis_routing
+    assert "crisis support is switched OFF" in caplog.text
+    # the opt-out travels with the file; without it the same file is refused
+    pol.save(tmp_path / "again.yaml")
+    assert Policy.load(tmp_path / "again.yaml").unsafe_disable_crisis_routing
+    assert "unsafe_disable_crisis_routing" not in Policy().to_dict()
+
+
+def test_an_invalid_policy_is_refused_when_written_too(tmp_path):
+    import math
+
+    for bad in (Policy(Thresholds(crisis=1.0)), Policy(temperature={"crisis": math.nan}),
+                Policy(rules=Rules(self_harm_veto=math.nan))):
+        with pytest.raises(ValueError, match="crisis|temperature|self_harm_veto"):
+            bad.save(tmp_path / "policy.yaml")
+        assert not (tmp_path / "policy.yaml").exists()

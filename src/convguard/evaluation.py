@@ -191,16 +191,28 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
     return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)
 
 
+#: the highest crisis threshold a chosen policy gets (1.0 would switch crisis support off)
+CRISIS_THRESHOLD_CAP = 1.0 - 1e-6
+
+
 def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: ThresholdConfig) -> Thresholds:
     """The policy's thresholds from a termination threshold and a crisis choice: the crisis
     support threshold, the evidence threshold, and the hold for would-be ends (the threshold
     that keeps ``cfg.crisis_hold_recall`` on validation) when it lies below the support one."""
     hold = None
     ht = crisis_choice.achieved.get("hold_threshold") if crisis_choice.achieved else None
-    if cfg.crisis_hold_recall is not None and ht is not None and float(ht) < crisis_choice.threshold:
+    crisis = float(crisis_choice.threshold)
+    if crisis >= 1.0:
+        # every non-crisis validation chat scores at the top: no threshold keeps the budget.  A
+        # policy at 1.0 would switch crisis support off (policy.yaml refuses it), so keep it just
+        # under 1 -- only saturated scores reach it -- and say so
+        log.warning("crisis threshold %.6f: no threshold keeps the false-alarm budget on validation; using %.6f "
+                    "(crisis support only for saturated scores) -- the crisis detector needs more or better data",
+                    crisis, CRISIS_THRESHOLD_CAP)
+        crisis = CRISIS_THRESHOLD_CAP
+    if cfg.crisis_hold_recall is not None and ht is not None and float(ht) < crisis:
         hold = float(ht)
-    return Thresholds(terminate=float(terminate), crisis=float(crisis_choice.threshold), evidence=cfg.evidence,
-                      crisis_hold=hold)
+    return Thresholds(terminate=float(terminate), crisis=crisis, evidence=cfg.evidence, crisis_hold=hold)
 
 
 def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN

@@ -9,6 +9,7 @@ shown to the user.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,6 +18,8 @@ import numpy as np
 import yaml
 
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
+
+log = logging.getLogger(__name__)
 
 #: 2: ``rules.min_refused_pushes`` (turn-detector evidence) replaced ``rules.min_assistant_turns``
 POLICY_VERSION = 2
@@ -119,6 +122,12 @@ class Messages:
 #: how many of a conversation's strongest refused-push candidates the scores keep
 #: (``refused_push_top``); ``rules.min_refused_pushes`` can be at most this
 EVIDENCE_TOP_K = 4
+
+#: the top-level keys of policy.yaml
+POLICY_KEYS = ("version", "thresholds", "rules", "temperature", "selection", "messages",
+               "unsafe_disable_crisis_routing")
+#: heads a policy may hold a temperature for
+TEMPERATURE_HEADS = ("terminate", "crisis")
 
 #: why the policy took its action, one code per conversation (see :func:`apply_policy`)
 REASONS = ("crisis", "crisis_backup", "crisis_hold", "crisis_response", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
@@ -278,6 +287,9 @@ class Policy:
     temperature: dict[str, float] = field(default_factory=dict)
     #: how the thresholds were chosen (strategy, params, data, achieved metrics)
     selection: dict[str, Any] = field(default_factory=dict)
+    #: the explicit opt-out that lets ``thresholds.crisis`` reach 1.0 (crisis support off); a
+    #: policy file that switches crisis support off without it is refused, and with it is logged
+    unsafe_disable_crisis_routing: bool = False
 
     # -- decisions --------------------------------------------------------------------------
     def apply(self, system: Mapping[str, Any], n_assistant: np.ndarray | None = None) -> PolicyResult:
@@ -304,7 +316,8 @@ class Policy:
 
     # -- persistence ------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        return {
+        extra = {"unsafe_disable_crisis_routing": True} if self.unsafe_disable_crisis_routing else {}
+        return extra | {
             "version": POLICY_VERSION,
             "thresholds": dict(self.thresholds.__dict__),
             "rules": dict(self.rules.__dict__),
@@ -321,6 +334,16 @@ class Policy:
 
         if not isinstance(d, Mapping):
             raise ValueError(f"{source}: must be a mapping")
+        if not d:
+            raise ValueError(f"{source}: the policy is empty (a bundle's policy.yaml holds thresholds, rules and "
+                             f"messages; an empty file would silently fall back to 0.5 / 0.5)")
+        unknown = [k for k in d if k not in POLICY_KEYS]
+        if unknown:
+            import difflib
+
+            close = difflib.get_close_matches(str(unknown[0]), POLICY_KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(POLICY_KEYS)})"
+            raise ValueError(f"{source}: unknown key '{unknown[0]}'{hint}")
         version = d.get("version", POLICY_VERSION)
         if version == 1:
             raise ValueError(f"{source}: policy version 1 (rules.min_assistant_turns) is no longer read: this convguard "
@@ -336,7 +359,24 @@ class Policy:
             v = getattr(th, k)
             if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):
                 raise ValueError(f"{source}: thresholds.{k}: must be in {'(0' if k == 'evidence' else '[0'}, 1], got {v}")
+        crisis_off = d.get("unsafe_disable_crisis_routing", False)
+        if not isinstance(crisis_off, bool):
+            raise ValueError(f"{source}: unsafe_disable_crisis_routing: must be true or false, got {crisis_off!r}")
+        if th.crisis >= 1.0:
+            # a probability never reaches 1.0 in practice: crisis support would never be offered
+            if not crisis_off:
+                raise ValueError(f"{source}: thresholds.crisis: {th.crisis} switches crisis support off (no score "
+                                 f"reaches it); must be < 1, or set unsafe_disable_crisis_routing: true to mean it")
+            log.warning("%s: unsafe_disable_crisis_routing: crisis support is switched OFF (thresholds.crisis = %s); "
+                        "a user in crisis will not be routed to support", source, th.crisis)
         rules = build(Rules, d.get("rules") or {}, source=source, prefix="rules.")
+        if not 0.0 <= rules.self_harm_veto <= 1.0:  # NaN fails too
+            raise ValueError(f"{source}: rules.self_harm_veto: must be in [0, 1] (1 = off), got {rules.self_harm_veto}")
+        if rules.crisis_backup_threshold is not None and not 0.0 < rules.crisis_backup_threshold <= 1.0:
+            raise ValueError(f"{source}: rules.crisis_backup_threshold: must be in (0, 1] or null, "
+                             f"got {rules.crisis_backup_threshold}")
+        if rules.min_pushes < 0:
+            raise ValueError(f"{source}: rules.min_pushes: must be >= 0 (0 = off), got {rules.min_pushes}")
         if rules.harm_score not in HARM_SCORES:
             raise ValueError(f"{source}: rules.harm_score: must be one of {', '.join(HARM_SCORES)}, "
                              f"got {rules.harm_score!r}")
@@ -344,19 +384,38 @@ class Policy:
             raise ValueError(f"{source}: rules.min_refused_pushes: must be in 1..{EVIDENCE_TOP_K}, "
                              f"got {rules.min_refused_pushes}")
         msgs = build(Messages, d.get("messages") or {}, source=source, prefix="messages.")
+        if not str(msgs.end_conversation).strip():
+            raise ValueError(f"{source}: messages.end_conversation: must not be empty")
+        for loc, text in msgs.crisis_support.items():
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{source}: messages.crisis_support.{loc}: must be a non-empty message (a user in "
+                                 f"crisis would be shown nothing)")
         if msgs.default_locale not in msgs.crisis_support:
             raise ValueError(f"{source}: messages.default_locale {msgs.default_locale!r} has no crisis_support message")
         try:
             msgs.end_conversation.format(category="x")
         except (KeyError, IndexError) as e:
             raise ValueError(f"{source}: messages.end_conversation: unknown placeholder {e} (only {{category}})") from None
-        temp = {str(k): float(v) for k, v in (d.get("temperature") or {}).items()}
-        if any(v <= 0 for v in temp.values()):
-            raise ValueError(f"{source}: temperature values must be > 0")
-        return cls(th, rules, msgs, temp, dict(d.get("selection") or {}))
+        raw_temp = d.get("temperature") or {}
+        if not isinstance(raw_temp, Mapping):
+            raise ValueError(f"{source}: temperature: expected a mapping of head -> temperature, got {raw_temp!r}")
+        temp: dict[str, float] = {}
+        for k, v in raw_temp.items():
+            if k not in TEMPERATURE_HEADS:
+                raise ValueError(f"{source}: temperature.{k}: unknown head (one of {', '.join(TEMPERATURE_HEADS)})")
+            try:
+                temp[str(k)] = float(v)
+            except (TypeError, ValueError):
+                raise ValueError(f"{source}: temperature.{k}: not a number: {v!r}") from None
+            if not np.isfinite(temp[str(k)]) or temp[str(k)] <= 0:
+                raise ValueError(f"{source}: temperature.{k}: temperature values must be > 0 and finite, got {v!r}")
+        return cls(th, rules, msgs, temp, dict(d.get("selection") or {}), unsafe_disable_crisis_routing=crisis_off)
 
     def save(self, path: str | Path) -> Path:
+        """Write policy.yaml -- after the checks :meth:`load` makes, so no writer (``sweep --write``,
+        the quickstart, an export) can leave a file that switches the crisis promise off unseen."""
         p = Path(path)
+        Policy.from_dict(self.to_dict(), source=str(p))
         p.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True), encoding="utf-8")
         return p
 

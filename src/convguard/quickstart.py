@@ -156,7 +156,8 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
             if system == MAIN:
                 selection.update(entry)
             else:
-                selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold, "crisis": cc.threshold,
+                selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold,
+                                                                 "crisis": chosen[system].crisis,
                                                                  "crisis_hold": chosen[system].crisis_hold,
                                                                  "selection": entry}
         selection["calibration"] = calibration
