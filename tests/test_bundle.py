@@ -56,7 +56,7 @@ def test_an_extra_file_is_refused(bundle):
     refused(bundle, r"notes.txt: not listed in the manifest")
 
 
-@pytest.mark.parametrize("name", ["pytorch_model.bin", "model.pkl", "extra.pt", "state.joblib"])
+@pytest.mark.parametrize("name", ["pytorch_model.bin", "model.pkl", "extra.pt", "state.joblib", "MODEL.PKL"])
 def test_an_added_pickle_file_is_refused(bundle, name):
     (bundle / "harm" / name).write_bytes(b"\x80\x04K\x01.")  # a tiny pickle
     refused(bundle, rf"{name}: (not listed in the manifest|.*pickle)")
@@ -73,7 +73,34 @@ def test_a_pickle_listed_in_a_forged_manifest_is_refused(bundle):
     m = json.loads((bundle / "manifest.json").read_text())
     m["files"]["harm/model.pkl"] = {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(), "bytes": p.stat().st_size}
     (bundle / "manifest.json").write_text(json.dumps(m))
-    refused(bundle, r"model.pkl: .pkl files may hold pickles and are refused")
+    refused(bundle, r"model.pkl: .pkl files may hold pickles or code and are refused")
+
+
+def test_a_bundle_that_would_run_its_own_code_is_refused_before_transformers_sees_it(bundle):
+    """A custom model_type + auto_map + modeling_*.py would make transformers import the bundle's
+    code: the .py file is refused however the manifest is forged, and so are auto_map and an
+    unknown model_type in a consistent (re-hashed) bundle."""
+    import hashlib
+
+    code = bundle / "harm" / "modeling_evil.py"
+    code.write_text("raise SystemExit('ran code from the bundle')\n")
+    with pytest.raises(BundleError, match="code"):
+        write_manifest(bundle)
+    m = json.loads((bundle / "manifest.json").read_text())
+    m["files"]["harm/modeling_evil.py"] = {"sha256": hashlib.sha256(code.read_bytes()).hexdigest(),
+                                           "bytes": code.stat().st_size}
+    (bundle / "manifest.json").write_text(json.dumps(m))
+    refused(bundle, r"modeling_evil.py: .py files may hold pickles or code")
+    code.unlink()
+    del m["files"]["harm/modeling_evil.py"]
+    (bundle / "manifest.json").write_text(json.dumps(m))
+    p = bundle / "harm" / "config.json"
+    cfg = json.loads(p.read_text())
+    for edit, match in (({"auto_map": {"AutoModel": "modeling_evil.EvilModel"}}, "auto_map"),
+                        ({"model_type": "evil_bert"}, "model_type 'evil_bert' is not a model transformers knows")):
+        p.write_text(json.dumps({**cfg, **edit}))
+        write_manifest(bundle)
+        refused(bundle, match)
 
 
 def test_a_missing_manifest_is_refused(bundle):

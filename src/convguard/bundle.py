@@ -27,7 +27,10 @@ from .policy import Policy
 BUNDLE_FORMAT = 1
 MANIFEST = "manifest.json"
 #: files that may hold pickles are never part of a bundle
-FORBIDDEN_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".joblib", ".ckpt", ".npy", ".npz")
+#: files a bundle may not hold (compared case-insensitively): pickles, and code that a model
+#: loader could import (``auto_map`` + ``modeling_*.py``)
+FORBIDDEN_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".joblib", ".ckpt", ".npy", ".npz",
+                      ".py", ".pyc", ".so")
 
 
 class BundleError(ValueError):
@@ -63,8 +66,8 @@ def write_manifest(root: str | Path, *, data_fingerprint: dict | None = None, me
     """(Re)write ``manifest.json`` over what ``root`` holds now."""
     root = Path(root)
     for p in _files(root):
-        if p.suffix in FORBIDDEN_SUFFIXES:
-            raise BundleError(f"{p}: {p.suffix} files may hold pickles and are not allowed in a bundle")
+        if p.suffix.lower() in FORBIDDEN_SUFFIXES:
+            raise BundleError(f"{p}: {p.suffix} files may hold pickles or code and are not allowed in a bundle")
     old = {}
     if (root / MANIFEST).exists():
         old = json.loads((root / MANIFEST).read_text())
@@ -130,8 +133,8 @@ def verify_bundle(root: str | Path) -> dict[str, Any]:
         rel = str(p.relative_to(root))
         if rel not in files:
             raise BundleError(f"{p}: not listed in the manifest (added after the bundle was written)")
-        if p.suffix in FORBIDDEN_SUFFIXES:
-            raise BundleError(f"{p}: {p.suffix} files may hold pickles and are refused")
+        if p.suffix.lower() in FORBIDDEN_SUFFIXES:
+            raise BundleError(f"{p}: {p.suffix} files may hold pickles or code and are refused")
     for need in ("harm/model.safetensors", "harm/config.json", "crisis/model.safetensors", "crisis/config.json",
                  "policy.yaml"):
         if need not in files:

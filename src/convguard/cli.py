@@ -74,7 +74,7 @@ def cmd_data_stats(a: argparse.Namespace) -> int:
 
         from .modeling import resolve_base
 
-        tok = AutoTokenizer.from_pretrained(resolve_base(a.tokenizer))
+        tok = AutoTokenizer.from_pretrained(resolve_base(a.tokenizer), trust_remote_code=False)
     stats = compute_stats(convs, tokenizer=tok)
     print(json.dumps(stats, indent=1, default=str) if a.json else format_stats(stats))
     return 0

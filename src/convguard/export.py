@@ -122,7 +122,8 @@ def export_detector_onnx(folder: str | Path, out_path: str | Path, *, exporter: 
     if not (folder / "model.safetensors").exists():
         raise ExportError(f"{folder}: no model.safetensors")
     model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True,
-                                                               attn_implementation="eager").eval()
+                                                               attn_implementation="eager",
+                                                               trust_remote_code=False).eval()
     tt = _takes_token_types(model)
     names = ["input_ids", "attention_mask"] + (["token_type_ids"] if tt else [])
     module = _logits_module(model, tt)

@@ -199,8 +199,8 @@ class OnnxBackend:
             raise BundleError(f"{onnx_path}: ONNX Runtime cannot load it: {e}") from None
         self.path = onnx_path
         self.inputs = {i.name for i in self.session.get_inputs()}
-        self.config = AutoConfig.from_pretrained(folder)
-        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.config = AutoConfig.from_pretrained(folder, trust_remote_code=False)
+        self.tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
         missing = {"input_ids", "attention_mask"} - self.inputs
         if missing:
             raise BundleError(f"{onnx_path}: not a convguard export (inputs {sorted(self.inputs)}, "
@@ -407,6 +407,14 @@ def _check_detector_config(name: str, folder: Path) -> None:
     meta = cfg.get("convguard") if isinstance(cfg, dict) else None
     if not isinstance(meta, dict):
         raise BundleError(f"{p}: no 'convguard' section: not a convguard detector")
+    if "auto_map" in cfg:
+        raise BundleError(f"{p}: 'auto_map' points a model loader at custom code; a convguard detector is a stock "
+                          f"transformers model and never runs code from a bundle")
+    from transformers import CONFIG_MAPPING
+
+    if cfg.get("model_type") not in CONFIG_MAPPING:
+        raise BundleError(f"{p}: model_type {cfg.get('model_type')!r} is not a model transformers knows; refusing "
+                          f"to load it (custom model types need code from the bundle)")
     fv = meta.get("format_version")
     if not isinstance(fv, int) or fv > FORMAT_VERSION:
         raise BundleError(f"{p}: detector format {fv!r} is not supported by this convguard (reads up to "

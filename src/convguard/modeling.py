@@ -106,7 +106,7 @@ def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: flo
 
     path = resolve_base(base)
     labels = id2label(heads)
-    cfg = AutoConfig.from_pretrained(path)
+    cfg = AutoConfig.from_pretrained(path, trust_remote_code=False)
     cfg.num_labels = len(labels)
     cfg.id2label = labels
     cfg.label2id = {v: k for k, v in labels.items()}
@@ -123,8 +123,9 @@ def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: flo
         "base_model": base,
     }
     # fp32 master weights whatever the checkpoint's storage dtype (bf16 autocast does the rest)
-    model = AutoModelForSequenceClassification.from_pretrained(path, config=cfg, dtype=torch.float32)
-    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(path, config=cfg, dtype=torch.float32,
+                                                               trust_remote_code=False)
+    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
     return model, tokenizer
 
 
@@ -191,9 +192,10 @@ def load_detector(folder: str | Path, device: str = "cpu"):
     folder = Path(folder)
     if not (folder / "model.safetensors").exists():
         raise FileNotFoundError(f"{folder}: no model.safetensors (convguard loads safetensors only)")
-    model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True)
+    model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True,
+                                                               trust_remote_code=False)
     model.to(device).eval()
-    tokenizer = AutoTokenizer.from_pretrained(folder)
+    tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
     heads_of(model.config)  # validates the convguard section
     return model, tokenizer
 
