@@ -236,8 +236,8 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
     * crisis (the turn detector): every turn on its own (``turns``: a user turn as up to 64 tokens
       after the head of the previous user turn and an 8-token stub of the reply it answers, an
       assistant turn as up to 64 tokens after the head of the user turn it answers), heads for
-      crisis, push, refusal and crisis response; 4 layers frozen and cached, the top 2 layers and the heads trained
-      on every distinct turn (measured against 5 frozen: validation crisis recall at a 1% benign
+      crisis, push, refusal and crisis response; 4 layers frozen and cached, the top 2 layers and
+      the heads trained on every distinct turn (measured against 5 frozen: validation crisis recall at a 1% benign
       false-alarm budget 0.86 vs 0.58, push PR-AUC 0.98 vs 0.96).
 
     Both train under ``train.precision: auto`` (bf16 autocast where the CPU runs it natively)."""
