@@ -189,3 +189,22 @@ def test_an_edited_policy_without_rehashing_is_refused(bundle):
     p = bundle / "policy.yaml"
     p.write_text(p.read_text().replace("terminate: 0.5", "terminate: 0.01"))
     refused(bundle, r"policy.yaml: (sha256|size)")
+
+
+@pytest.mark.parametrize("edit, match", [("drop_classifier", "missing keys: classifier"),
+                                         ("add_extra", "unexpected keys: extra.weight")])
+def test_a_detector_whose_weights_do_not_match_its_config_is_refused(bundle, edit, match):
+    """Missing classifier weights would load as random heads (a benign chat scored 0.57 instead of
+    0.0001 in the issue's probe); the bundle is refused instead, even with consistent hashes."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    p = bundle / "harm" / "model.safetensors"
+    w = load_file(str(p))
+    if edit == "drop_classifier":
+        w = {k: v for k, v in w.items() if not k.startswith("classifier.")}
+    else:
+        w["extra.weight"] = torch.zeros(2)
+    save_file(w, str(p), metadata={"format": "pt"})
+    write_manifest(bundle)
+    refused(bundle, match)

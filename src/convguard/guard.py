@@ -149,7 +149,10 @@ class TorchBackend:
         self.bf16 = bool(bf16)
         if threads:
             torch.set_num_threads(int(threads))
-        self.model, self.tokenizer = load_detector(folder, device)
+        try:
+            self.model, self.tokenizer = load_detector(folder, device)
+        except ValueError as e:  # missing/unexpected weights, a bad convguard section
+            raise BundleError(str(e)) from None
         self.config = self.model.config
 
     def logits(self, seqs: list[list[int]], pad_id: int, batch_size: int = 32) -> np.ndarray:

@@ -192,8 +192,17 @@ def load_detector(folder: str | Path, device: str = "cpu"):
     folder = Path(folder)
     if not (folder / "model.safetensors").exists():
         raise FileNotFoundError(f"{folder}: no model.safetensors (convguard loads safetensors only)")
-    model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True,
-                                                               trust_remote_code=False)
+    model, info = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True,
+                                                                     trust_remote_code=False,
+                                                                     output_loading_info=True)
+    # a detector with missing weights would load with randomly initialised heads and score
+    # nonsense without a word; a saved detector has exactly the weights its config describes
+    for kind in ("missing_keys", "unexpected_keys", "mismatched_keys"):
+        bad = sorted(str(k) for k in (info.get(kind) or ()))
+        if bad:
+            raise ValueError(f"{folder / 'model.safetensors'}: {kind.replace('_', ' ')}: {', '.join(bad[:5])}"
+                             f"{' ...' if len(bad) > 5 else ''} (not the weights this detector's config.json "
+                             f"describes; refusing to run with random weights)")
     model.to(device).eval()
     tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
     heads_of(model.config)  # validates the convguard section
