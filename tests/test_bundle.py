@@ -208,3 +208,23 @@ def test_a_detector_whose_weights_do_not_match_its_config_is_refused(bundle, edi
     save_file(w, str(p), metadata={"format": "pt"})
     write_manifest(bundle)
     refused(bundle, match)
+
+
+def test_symbolic_links_are_refused_wherever_they_point(bundle, tmp_path):
+    """A detector folder linked from outside is not what was verified (and its pickles went unseen);
+    a linked file can change after verification.  Both are refused, as is a linked bundle."""
+    outside = tmp_path / "elsewhere"
+    shutil.move(str(bundle / "crisis"), outside)
+    (bundle / "crisis").symlink_to(outside, target_is_directory=True)
+    refused(bundle, r"crisis: symbolic links are refused")
+    with pytest.raises(BundleError, match="symbolic links"):
+        write_manifest(bundle)
+    (bundle / "crisis").unlink()
+    shutil.move(str(outside), bundle / "crisis")
+    Guard.load(bundle)  # intact again
+    (bundle / "harm" / "notes.md").symlink_to(bundle / "policy.yaml")
+    refused(bundle, r"notes.md: symbolic links are refused")
+    (bundle / "harm" / "notes.md").unlink()
+    link = tmp_path / "linked_bundle"
+    link.symlink_to(bundle, target_is_directory=True)
+    refused(link, "the bundle is a symbolic link")

@@ -49,6 +49,21 @@ def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
 
 
+def _refuse_links(root: Path) -> None:
+    """No symbolic link anywhere in a bundle: a link can point outside it (a detector folder whose
+    pickles the checks never see) and can change after the hashes were checked."""
+    import os
+
+    if root.is_symlink():
+        raise BundleError(f"{root}: the bundle is a symbolic link; copy the folder instead")
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            if p.is_symlink():
+                raise BundleError(f"{p}: symbolic links are refused in a bundle (it could point outside the bundle "
+                                  f"or change after verification); copy the file instead")
+
+
 def versions() -> dict[str, str]:
     import importlib.metadata as md
 
@@ -65,6 +80,7 @@ def write_manifest(root: str | Path, *, data_fingerprint: dict | None = None, me
                    extra: dict | None = None) -> dict[str, Any]:
     """(Re)write ``manifest.json`` over what ``root`` holds now."""
     root = Path(root)
+    _refuse_links(root)
     for p in _files(root):
         if p.suffix.lower() in FORBIDDEN_SUFFIXES:
             raise BundleError(f"{p}: {p.suffix} files may hold pickles or code and are not allowed in a bundle")
@@ -106,6 +122,7 @@ def verify_bundle(root: str | Path) -> dict[str, Any]:
     root = Path(root)
     if not root.is_dir():
         raise BundleError(f"{root}: not a bundle directory")
+    _refuse_links(root)
     mpath = root / MANIFEST
     if not mpath.exists():
         raise BundleError(f"{root}: no {MANIFEST}; not a convguard bundle (or an incomplete copy)")
