@@ -63,6 +63,16 @@ def test_check_accepts_message_objects_and_tuples(guard):
     a = guard.check([Message("user", "hello there")])
     b = guard.check(({"role": "user", "content": "hello there"},))
     assert a.scores == b.scores
+    # any iterable, as the signature says -- read no further than the message limit
+    c = guard.check(m for m in [{"role": "user", "content": "hello there"}])
+    assert c.scores == a.scores
+    import itertools
+
+    endless = ({"role": "user", "content": "hi"} for _ in itertools.count())
+    with pytest.raises(ConversationError, match="over the limit"):
+        guard.check(endless)
+    with pytest.raises(ConversationError, match="got str"):
+        guard.check("hello there")
 
 
 def test_concurrent_checks_give_the_same_answers(guard):

@@ -561,11 +561,16 @@ class Guard:
             hint = " (pass its 'messages' list)" if "messages" in messages else ""
             raise ConversationError(f"must be a list of {{'role', 'content'}} messages, got an object{hint}",
                                     field="messages")
-        if not isinstance(messages, (list, tuple)):
+        if isinstance(messages, (str, bytes)) or not isinstance(messages, Iterable):
             raise ConversationError(f"must be a list of {{'role', 'content'}} messages, got "
                                     f"{type(messages).__name__}", field="messages")
+        opts = options or self.validation
+        if not isinstance(messages, (list, tuple)):  # any iterable (a generator, say), read up to the limit
+            import itertools
+
+            messages = list(itertools.islice(messages, opts.max_messages + 1))
         raw = [m.to_dict() if isinstance(m, Message) else m for m in messages]
-        return validate_messages(raw, options or self.validation)
+        return validate_messages(raw, opts)
 
     @staticmethod
     def _check_locale(locale: Any) -> None:
