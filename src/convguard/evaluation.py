@@ -185,7 +185,8 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
         hold = float(select_threshold("crisis_recall", y, s, min_recall=cfg.crisis_hold_recall).threshold)
     achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), hold_threshold=hold,
                     hold_recall=None if hold is None else recall(hold),
-                    hold_false_alarm_rate=None if hold is None else false_alarms(hold), recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
+                    hold_false_alarm_rate=None if hold is None else false_alarms(hold),
+                    recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
                     recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
                     n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
     return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)

@@ -227,8 +227,8 @@ PRECISIONS = ("auto", "fp32", "bf16")
 
 def native_bf16(device: str | torch.device = "cpu") -> bool:
     """Whether ``device`` runs bf16 matrix products natively: a CUDA GPU with bf16 support, or a
-    CPU with AVX512-BF16 or AMX (where bf16 autocast is ~1.7x faster to score and ~2x faster to
-    train than fp32; elsewhere it is emulated and slower)."""
+    CPU with AVX512-BF16 or AMX (measured there: 0.55x the fp32 time to score MiniLM-L6, 0.67x per
+    training step -- benchmarks/bench_precision.py; elsewhere bf16 is emulated and slower)."""
     dev = torch.device(device)
     if dev.type == "cuda":
         return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())

@@ -31,9 +31,9 @@ import torch.nn.functional as F
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
-from .modeling import (heads_for, use_bf16, build_model, forward_from_layer, freeze_lower_layers, hidden_states_at,
-                       logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits, split_logits,
-                       supports_split_forward)
+from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_layer, freeze_lower_layers, heads_for,
+                       hidden_states_at, logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits,
+                       split_logits, supports_split_forward, use_bf16)
 from .schema import Conversation
 from .text import ConversationEncoder, EncodeSpec
 from .tracking import Tracker
@@ -207,7 +207,7 @@ def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], 
         mask = y["harm_category"] != IGNORE
         if mask.any():
             out["harm_category_acc"] = float((scores["harm_category"][mask].argmax(1) == y["harm_category"][mask]).mean())
-    for h in ("push", "refusal", "crisis_response"):  # the turn detector's evidence heads
+    for h in EVIDENCE_HEADS:  # the turn detector's evidence heads
         if h in scores and h in y:
             ok = np.isfinite(y[h])
             yh = y[h][ok].astype(int)
@@ -322,7 +322,7 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     from tqdm.auto import tqdm
 
     evidence = encoder.reads_replies
-    names = ("crisis", "push", "refusal", "crisis_response") if evidence else ("crisis",)
+    names = tuple(h.name for h in TURN_HEADS) if evidence else ("crisis",)
     nan = float("nan")
     units: list[list[int]] = []
     index: dict[tuple[int, ...], int] = {}
@@ -354,7 +354,7 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
         if crisis and onset is None:
             bag = [unit(encoder.encode_turn(c.messages, i)) for i in c.user_turn_indices]
             if bag:
-                add(bag, (1.0,) + ((nan, nan) if evidence else ()))
+                add(bag, tuple(1.0 if k == "crisis" else nan for k in names))
             crisis_known = False
         else:
             crisis_known = True
@@ -364,12 +364,14 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                     yc = 1.0 if crisis and i == onset else 0.0
                 else:
                     yc = nan
-                y = (yc,) + ((float(i in pushes), nan, nan) if evidence else ())
+                y = {"crisis": yc, "push": float(i in pushes)} if evidence else {"crisis": yc}
             else:
                 # a crisis response: a refusal turn after the onset of a crisis conversation (the
                 # generator's and the challenge set's crisis replies); unknown when the onset is
+                # not labelled
                 y_cr = (float(i in refusals and i > onset) if onset is not None else nan) if crisis else 0.0
-                y = (nan, nan, float(i in refusals), y_cr)
+                y = {"refusal": float(i in refusals), "crisis_response": y_cr}
+            y = tuple(y.get(k, nan) for k in names)
             if all(v != v for v in y):
                 continue
             add([unit(ids)], y)
