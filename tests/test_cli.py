@@ -72,8 +72,9 @@ def test_predict_output_schema(tiny_bundle, tmp_path):
     assert len(rows) == n_in
     for r in rows:
         assert set(r) == {"id", "action", "scores", "reason", "message", "evidence"}
-        assert set(r["evidence"]) == {"refusal_turns", "push_turns", "refused_pushes", "n_refused_pushes",
-                                      "crisis_response_turns", "crisis_turn", "crisis_turn_score", "trigger"}
+        assert set(r["evidence"]) == {"refusal_turns", "push_turns", "harmful_turns", "refused_pushes",
+                                      "n_refused_pushes", "crisis_response_turns", "crisis_turn", "crisis_turn_score",
+                                      "trigger"}
         assert r["action"] in ("continue", "end_conversation", "crisis_support")
         assert 0.0 <= r["scores"]["terminate"] <= 1.0 and 0.0 <= r["scores"]["crisis"] <= 1.0
         assert isinstance(r["reason"], str) and r["reason"]

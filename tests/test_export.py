@@ -59,7 +59,8 @@ def test_onnx_graphs_have_dynamic_batch_and_sequence_axes_and_metadata(exported)
 
     from convguard.bundle import sha256_file
 
-    for name, width in (("harm", 21), ("crisis", 4)):  # crisis/: the turn detector (crisis, push, refusal, crisis response)
+    for name, width in (("harm", 21), ("crisis", 5)):  # crisis/: the turn detector (crisis, push, refusal,
+        # crisis response, harmful)
         for v in ("fp32", "int8"):
             s = ort.InferenceSession(str(exported / "onnx" / f"{name}.{v}.onnx"), providers=["CPUExecutionProvider"])
             ins = {i.name: i for i in s.get_inputs()}
@@ -88,7 +89,7 @@ def test_parity_report_at_export_time(exported):
     assert fp32["max_abs_diff"] < 1e-4 and fp32["decision_agreement"] == 1.0
     assert int8["decision_agreement"] >= 0.995 and int8["max_abs_diff"] < 0.05
     assert set(fp32["max_abs_diff_per_score"]) == {"terminate", "crisis", "harm_category", "persistence",
-                                                   "refused_push_top"}
+                                                   "refused_push_top", "crisis_response_max", "harmful_max"}
     # the cascade margin comes from the measured int8 logit error
     assert int8["fallback_margin"] >= 1.5 * max(int8["max_abs_logit_diff"].values()) - 1e-6
     assert casc["decision_agreement"] >= int8["decision_agreement"] and 0.0 <= casc["fallback_fraction"] <= 1.0

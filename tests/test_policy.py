@@ -191,6 +191,28 @@ def test_harm_score_is_the_category_heads_harmful_probability_by_default():
         harm_scores(system, Rules(harm_score="both"))
 
 
+def test_harm_score_turn_is_the_most_harmful_user_turn_and_needs_the_head():
+    import numpy as np
+
+    from convguard.policy import apply_policy, harm_scores
+
+    system = {"terminate": np.array([0.95, 0.2]), "crisis": np.zeros(2), "harmful_max": np.array([0.1, 0.8]),
+              "refused_push_top": np.array([[0.9, 0.9, -1, -1]] * 2)}
+    assert harm_scores(system, Rules(harm_score="turn")).tolist() == [0.1, 0.8]
+    res = apply_policy(system, Thresholds(terminate=0.5, crisis=0.5), Rules(harm_score="turn"))
+    assert res.actions.tolist() == ["continue", "end_conversation"]
+    # a turn detector without the head: refused, not silently another score
+    old = {k: v for k, v in system.items() if k != "harmful_max"}
+    with pytest.raises(ValueError, match="no harmful head"):
+        harm_scores(old, Rules(harm_score="turn"))
+    # a system with no turn detector at all (the TF-IDF baseline) is judged on its termination score
+    base = {"terminate": np.array([0.95, 0.2]), "crisis": np.zeros(2)}
+    assert harm_scores(base, Rules(harm_score="turn")).tolist() == [0.95, 0.2]
+    # policy.yaml accepts it
+    assert Policy.from_dict({"thresholds": {"terminate": 0.5, "crisis": 0.5},
+                             "rules": {"harm_score": "turn"}}).rules.harm_score == "turn"
+
+
 def test_crisis_hold_sends_would_be_ends_to_crisis_support_and_nothing_else():
     import numpy as np
 

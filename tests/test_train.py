@@ -207,7 +207,7 @@ def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder,
     enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder),
                               EncodeSpec(max_length=64, view="turns", context_tokens=6))
     ex = turn_examples(enc, train, progress=False, desc="")
-    assert set(ex.y) == {"crisis", "push", "refusal", "crisis_response"}
+    assert set(ex.y) == {"crisis", "push", "refusal", "crisis_response", "harmful"}
     user = np.isfinite(ex.y["push"])
     assistant = np.isfinite(ex.y["refusal"])
     assert not (user & assistant).any() and (user | assistant | np.isfinite(ex.y["crisis"])).all()
@@ -241,7 +241,102 @@ def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder,
     final = res.extra["val_metrics"]
     assert final["refusal_pr_auc"] > 0.9 and final["push_pr_auc"] > 0.6  # pushes need the reply stub: harder
     labels = json.loads((res.model_dir / "config.json").read_text())["id2label"]
-    assert labels == {"0": "crisis", "1": "push", "2": "refusal", "3": "crisis_response"}
+    assert labels == {"0": "crisis", "1": "push", "2": "refusal", "3": "crisis_response", "4": "harmful"}
+
+
+def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
+    """A re-ask after a reply that did not refuse is a positive push example (``meta.reask_turns``),
+    and ``reply_swap`` adds push examples whose reply is another conversation's assistant turn, with
+    the push label kept and nothing else labelled: the push head cannot learn the reply."""
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    from convguard.text import ConversationEncoder, EncodeSpec
+    from convguard.train import turn_examples
+
+    enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder),
+                              EncodeSpec(max_length=64, view="turns", context_tokens=6))
+    msgs = [{"role": "user", "content": "how do i get into my ex's email"},
+            {"role": "assistant", "content": "what's going on with your ex?"},
+            {"role": "user", "content": "doesn't matter, just tell me"},
+            {"role": "assistant", "content": "I can't help with getting into someone else's account."},
+            {"role": "user", "content": "just tell me"},
+            {"role": "assistant", "content": "No."},
+            {"role": "user", "content": "ok, how do I reset my own password then?"}]
+    labels = {"terminate": 0, "crisis": 0, "harm_category": "privacy", "persistence": 1, "subtype": "harmful_dropped"}
+    c = Conversation.from_dict({"id": "r", "messages": msgs, "labels": labels,
+                                "meta": {"push_turns": [4], "reask_turns": [2], "refusal_turns": [3, 5],
+                                         "harm_from_turn": 0}})
+    ex = turn_examples(enc, [c], progress=False, desc="")
+    push = {tuple(ex.units[b[0]]): y for b, y in zip(ex.bags, ex.y["push"]) if np.isfinite(y)}
+    assert push == {tuple(enc.encode_turn(c.messages, 0)): 0.0, tuple(enc.encode_turn(c.messages, 2)): 1.0,
+                    tuple(enc.encode_turn(c.messages, 4)): 1.0, tuple(enc.encode_turn(c.messages, 6)): 0.0}
+    bad = Conversation.from_dict({**c.to_dict(), "meta": {"push_turns": [4], "refusal_turns": [3, 5], "reask_turns": 2,
+                                                           "harm_from_turn": 0}})
+    with pytest.raises(ValueError, match="conversation r: meta.reask_turns must be a list"):
+        turn_examples(enc, [bad], progress=False, desc="")
+
+    other = Conversation.from_dict({"id": "o", "labels": {**labels, "harm_category": "none", "persistence": 0,
+                                                          "subtype": "ordinary"},
+                                    "messages": [{"role": "user", "content": "a haiku about rain"},
+                                                 {"role": "assistant", "content": "Soft rain on the roof."}],
+                                    "meta": {"push_turns": [], "refusal_turns": []}})
+    sw = turn_examples(enc, [c, other], progress=False, desc="", reply_swap=1.0, seed=3)
+    assert len(sw) > len(turn_examples(enc, [c, other], progress=False, desc=""))
+    replies = [m for cv in (c, other) for m in cv.messages if m.role == "assistant"]
+    swapped = {}
+    for i in (2, 4, 6):
+        for r in replies:
+            m = list(c.messages)
+            m[i - 1] = r
+            swapped[tuple(enc.encode_turn(m, i))] = float(i in (2, 4))
+    extra = [(tuple(sw.units[b[0]]), j) for j, b in enumerate(sw.bags)
+             if np.isfinite(sw.y["push"][j]) and not np.isfinite(sw.y["crisis"][j])]
+    assert extra and all(u in swapped and sw.y["push"][j] == swapped[u] for u, j in extra)
+    # deterministic in the seed
+    again = turn_examples(enc, [c, other], progress=False, desc="", reply_swap=1.0, seed=3)
+    assert again.units == sw.units and again.bags == sw.bags
+
+
+def test_harmful_head_judges_the_request_not_the_refusal(tiny_encoder):
+    """harmful (user turns): the first harmful ask and the pushes after it are positive; an
+    over-refused benign request pressed twice is negative; crisis chats carry no harmful label; a
+    harmful chat without harm_from_turn is refused, naming it."""
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    from convguard.text import ConversationEncoder, EncodeSpec
+    from convguard.train import turn_examples
+
+    enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder),
+                              EncodeSpec(max_length=64, view="turns", context_tokens=6))
+    rng = random.Random(0)
+    convs = {k: Conversation.from_dict(make_conversation(k, 0, rng))
+             for k in ("persistent", "dropped", "overrefusal", "crisis", "benign")}
+    for kind, want in (("persistent", None), ("dropped", {0: 1.0, 2: 0.0}), ("overrefusal", {0: 0.0, 2: 0.0, 4: 0.0}),
+                       ("benign", {0: 0.0, 2: 0.0})):
+        c = convs[kind]
+        ex = turn_examples(enc, [c], progress=False, desc="")
+        got = {i: float(ex.y["harmful"][j]) for j, b in enumerate(ex.bags)
+               for i in c.user_turn_indices if tuple(ex.units[b[0]]) == tuple(enc.encode_turn(c.messages, i))
+               and np.isfinite(ex.y["harmful"][j])}
+        if want is None:
+            want = {i: 1.0 for i in c.user_turn_indices}  # ask at 0, pushes after
+        assert got == want, kind
+    ex = turn_examples(enc, [convs["crisis"]], progress=False, desc="")
+    assert not np.isfinite(ex.y["harmful"]).any()
+    bad = Conversation.from_dict({**convs["dropped"].to_dict(), "meta": {"push_turns": [], "refusal_turns": [1]}})
+    with pytest.raises(ValueError, match="meta.harm_from_turn is missing"):
+        turn_examples(enc, [bad], progress=False, desc="")
+
+
+def test_push_reply_swap_is_validated():
+    from convguard.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="model.push_reply_swap: must be in"):
+        load_config(None, ["recipe=crisis", "model.view=turns", "model.push_reply_swap=1.5"], kind="recipe")
+    with pytest.raises(ConfigError, match="only for view 'turns'"):
+        load_config(None, ["model.push_reply_swap=0.5"], kind="recipe")
 
 
 def test_examples_select_keeps_only_the_units_the_kept_examples_read():

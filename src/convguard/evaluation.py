@@ -220,13 +220,16 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
                       ) -> tuple[ThresholdChoice, ThresholdChoice]:
     """Crisis threshold first (:func:`choose_crisis_threshold`), then the termination threshold
     on the effective score under that crisis threshold, the evidence threshold and the rules.
-    Rows are prefixes or whole chats; the negatives are every non-crisis row that is not (yet)
-    termination-worthy, so ending a chat too early counts as a false termination."""
+    Rows are prefixes or whole chats of the population the reports measure termination on
+    (:func:`_termination_rows`: termination-worthy and benign-edgy, no crisis); the negatives are
+    every such row that is not (yet) termination-worthy, so ending a chat too early counts as a
+    false termination.  Ordinary chats are left out: they never show refused pushes, and counting
+    them let ``max_fpr`` allow several times that share of benign-edgy chats ended."""
     sysd = table.systems[system]
     crisis_choice = choose_crisis_threshold(table, cfg, system)
     pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant)
     eff = pol.effective
-    rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
+    rows = _termination_rows(table)
     y = table.y_terminate[rows]
     params: dict[str, float] = {}
     if cfg.terminate_strategy == "max_recall_at_precision":
@@ -415,19 +418,28 @@ def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:
 def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], convs: Sequence[Conversation],
                          threshold: float) -> dict[str, Any] | None:
     """The turn detector measured on labelled turns (``meta.refusal_turns`` / ``meta.push_turns``;
-    conversations without them are left out): for the refusal head over assistant turns and the
-    push head over user turns, precision / recall / F1 at the evidence ``threshold``, PR-AUC, and
-    per subtype the share of turns read right.  ``turns``: the per-conversation probabilities a
-    turn detector returns (the ``turns`` entry of :meth:`convguard.Guard.score`)."""
-    rows: dict[str, list[tuple[int, float, str]]] = {"refusal": [], "push": []}
+    conversations without them are left out), at the evidence ``threshold``: precision / recall /
+    F1, PR-AUC and per subtype the share of units read right, for
+
+    * ``refusal``: the refusal head over assistant turns;
+    * ``refused_push``: the unit the policy counts -- every user turn right after an assistant turn,
+      scored ``min(p_refusal(reply), p_push(turn))`` -- against ``push_turns``.  (The push head
+      alone is not measured against ``push_turns``: it learns pressing the request again, which a
+      re-ask after a non-refusal also does; see :func:`convguard.train.evidence_labels`.)
+
+    ``turns``: the per-conversation probabilities a turn detector returns (the ``turns`` entry of
+    :meth:`convguard.Guard.score`)."""
+    rows: dict[str, list[tuple[int, float, str]]] = {"refusal": [], "refused_push": []}
     for t, c in zip(turns, convs):
         if not isinstance(c.meta.get("refusal_turns"), list) or not isinstance(c.meta.get("push_turns"), list):
             continue
-        labels = {"refusal": set(c.meta["refusal_turns"]), "push": set(c.meta["push_turns"])}
-        for head in rows:
-            for i, p in t[head].items():
-                rows[head].append((int(i in labels[head]), float(p), c.labels.subtype or "unknown"))
-    if not rows["refusal"] and not rows["push"]:
+        sub = c.labels.subtype or "unknown"
+        refusals, pushes = set(c.meta["refusal_turns"]), set(c.meta["push_turns"])
+        ref = t["refusal"]
+        rows["refusal"] += [(int(i in refusals), float(p), sub) for i, p in ref.items()]
+        rows["refused_push"] += [(int(i in pushes), min(float(ref[i - 1]), float(p)), sub)
+                                 for i, p in t["push"].items() if (i - 1) in ref]
+    if not rows["refusal"] and not rows["refused_push"]:
         return None
     out: dict[str, Any] = {"threshold": float(threshold)}
     for head, r in rows.items():

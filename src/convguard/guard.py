@@ -90,6 +90,8 @@ def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float
         # turn detector predates that head)
         "crisis_response_turns": sorted(i for i, p in turns.get("crisis_response", {}).items() if p >= threshold),
         "push_turns": sorted(i for i, p in push.items() if p >= threshold),
+        # user turns that ask for harm (empty when the turn detector predates that head)
+        "harmful_turns": sorted(i for i, p in turns.get("harmful", {}).items() if p >= threshold),
         "refused_pushes": sorted(i for i, p in push.items() if (i - 1) in ref and min(ref[i - 1], p) >= threshold),
         "n_refused_pushes": int(n_refused_pushes),
         "crisis_turn": worst,
@@ -365,18 +367,21 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
 
     * ``turns``: ``{"refusal": {message index: p}, "push": {...}, "crisis": {...}}`` (an object
       array: the evidence a :class:`Decision` reports), plus ``"crisis_response"`` on assistant
-      turns when the detector has that head;
+      turns and ``"harmful"`` on user turns when the detector has those heads;
     * ``crisis_response_max`` (n,), with that head: the strongest crisis response among the
       conversation's assistant turns (0 if it has none);
+    * ``harmful_max`` (n,), with that head: the most harmful user turn (``rules.harm_score: turn``);
     * ``refused_push_top`` (n x :data:`EVIDENCE_TOP_K`): for every user turn right after an
       assistant turn, ``min(p_refusal(reply), p_push(user turn))`` -- the strength of "the
       assistant refused and the user pushed on" -- the largest first, padded with -1 (never
       evidence at any threshold).  The policy counts
       how many reach its evidence threshold (:func:`convguard.policy.refused_push_counts`)."""
     has_cr = "crisis_response" in per_unit
+    has_harmful = "harmful" in per_unit
     turns = np.empty(n, dtype=object)
     for k in range(n):
-        turns[k] = {"refusal": {}, "push": {}, "crisis": {}} | ({"crisis_response": {}} if has_cr else {})
+        turns[k] = ({"refusal": {}, "push": {}, "crisis": {}} | ({"crisis_response": {}} if has_cr else {})
+                    | ({"harmful": {}} if has_harmful else {}))
     for j, (k, (i, role)) in enumerate(zip(owner, where)):
         t = turns[k]
         if role == "assistant":
@@ -386,6 +391,8 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
         elif role == "user":
             t["push"][i] = float(per_unit["push"][j])
             t["crisis"][i] = float(per_unit["crisis"][j])
+            if has_harmful:
+                t["harmful"][i] = float(per_unit["harmful"][j])
     top = np.full((n, EVIDENCE_TOP_K), -1.0, dtype=np.float64)
     for k in range(n):
         ref, push = turns[k]["refusal"], turns[k]["push"]
@@ -395,6 +402,8 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
     out = {"refused_push_top": top, "turns": turns}
     if has_cr:
         out["crisis_response_max"] = np.array([max(t["crisis_response"].values(), default=0.0) for t in turns])
+    if has_harmful:
+        out["harmful_max"] = np.array([max(t["harmful"].values(), default=0.0) for t in turns])
     return out
 
 
@@ -640,6 +649,8 @@ class Guard:
                 near = near | self._near_threshold(cs, "refused_push_top", th.evidence).any(axis=1)
             if det is self.crisis and "crisis_response_max" in cs and self.policy.rules.crisis_response_hold:
                 near = near | self._near_threshold(cs, "crisis_response_max", th.evidence)
+            if det is self.crisis and "harmful_max" in cs and self.policy.rules.harm_score == "turn":
+                near = near | self._near_threshold(cs, "harmful_max", th.terminate)
             if det is self.harm and self.policy.rules.min_pushes and "persistence" in hs:
                 top2 = np.sort(np.log(np.clip(hs["persistence"], 1e-7, 1.0)), axis=1)[:, -2:]
                 near = near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)

@@ -56,13 +56,17 @@ HARM_HEADS = (
 )
 CRISIS_HEADS = (Head("crisis", "binary"),)
 #: the turn detector (crisis recipe, view ``turns``): crisis on user turns (the conversation takes
-#: its most alarming user turn), push on user turns, refusal and crisis response on assistant turns
+#: its most alarming user turn), push and harmful on user turns, refusal and crisis response on
+#: assistant turns
 TURN_HEADS = (Head("crisis", "binary"), Head("push", "binary"), Head("refusal", "binary"),
-              Head("crisis_response", "binary"))
+              Head("crisis_response", "binary"), Head("harmful", "binary"))
 #: the evidence heads and the role of the turns each one reads (``crisis_response``: the
-#: assistant answered the user as someone who may be in crisis; optional in a bundle -- detectors
-#: trained before it lack it and the policy's crisis-response hold is then off)
-EVIDENCE_HEADS = {"push": "user", "refusal": "assistant", "crisis_response": "assistant"}
+#: assistant answered the user as someone who may be in crisis; ``harmful``: the user turn asks
+#: for or continues termination-worthy harm, judged on the user's words, not on whether the
+#: assistant refused).  ``crisis_response`` and ``harmful`` are optional in a bundle: detectors
+#: trained before them lack them (the crisis-response hold is then off, and ``rules.harm_score:
+#: turn`` is refused)
+EVIDENCE_HEADS = {"push": "user", "refusal": "assistant", "crisis_response": "assistant", "harmful": "user"}
 HEADS_BY_RECIPE = {"harm": HARM_HEADS, "crisis": CRISIS_HEADS}
 
 

@@ -101,8 +101,10 @@ class Rules:
     #: the harm score compared with ``thresholds.terminate``: ``harmful`` -- the harm head's
     #: probability that the user's line is harmful at all (1 - P(harm_category = none)): the turn
     #: detector already says whether it was pushed on after refusals -- or ``terminate``, the
-    #: termination head (which also reads persistence).  A system without a category head (the
-    #: TF-IDF baseline) uses its termination score either way.
+    #: termination head (which also reads persistence) -- or ``turn``, the turn detector's most
+    #: harmful user turn (its ``harmful`` head, which reads the user's words after a reply that may
+    #: be swapped out in training, so a refusal does not make a request harmful).  A system
+    #: without those heads (the TF-IDF baseline) uses its termination score.
     harm_score: str = "harmful"
     #: a would-be end in a conversation where the assistant already answered the user as someone
     #: who may be in crisis (the turn detector's ``crisis_response`` head on an assistant turn at
@@ -164,13 +166,18 @@ def refused_push_counts(system: Mapping[str, Any], threshold: float,
     return np.asarray(n_assistant, dtype=int), "assistant_turns"
 
 
-HARM_SCORES = ("harmful", "terminate")
+HARM_SCORES = ("harmful", "terminate", "turn")
 
 
 def harm_scores(system: Mapping[str, Any], rules: Rules) -> np.ndarray:
     """The score an end is judged on (see ``Rules.harm_score``), per conversation."""
     if rules.harm_score not in HARM_SCORES:
         raise ValueError(f"rules.harm_score must be one of {HARM_SCORES}, got {rules.harm_score!r}")
+    if rules.harm_score == "turn" and system.get("harmful_max") is not None:
+        return np.asarray(system["harmful_max"], dtype=float)
+    if rules.harm_score == "turn" and system.get("refused_push_top") is not None:
+        raise ValueError("rules.harm_score is 'turn' but the turn detector has no harmful head (harmful_max): "
+                         "retrain it, or use harm_score 'harmful'")
     cat = system.get("harm_category")
     if rules.harm_score == "harmful" and cat is not None and np.ndim(cat) == 2:
         return 1.0 - np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("none")]

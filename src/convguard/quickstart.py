@@ -123,7 +123,8 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         # provisional bundle -> scores on validation prefixes -> thresholds -> final bundle
         t = time.time()
         rules = Rules(min_refused_pushes=cfg.rules.min_refused_pushes, min_pushes=cfg.rules.min_pushes,
-                      self_harm_veto=cfg.rules.self_harm_veto, crisis_response_hold=cfg.rules.crisis_response_hold)
+                      self_harm_veto=cfg.rules.self_harm_veto, crisis_response_hold=cfg.rules.crisis_response_hold,
+                      harm_score=cfg.rules.harm_score)
         base_rules = rules  # the baselines have no harm head and no backup
         bundle_dir = out / "bundle"
         data_fp = fingerprint(splits.train)

@@ -1000,11 +1000,12 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
                               fmt(e["pr_auc"])])
     if trows:
         lines += ["## Turn detector (evidence)", "",
-                  "The refusal head on assistant turns and the push head on user turns, against the turns labelled in "
-                  "`meta.refusal_turns` / `meta.push_turns`, at the policy's evidence threshold "
+                  "The refusal head on assistant turns, and refusal -> push pairs (a user turn right after an assistant "
+                  "turn, scored min(p refusal of the reply, p push of the turn): what the policy counts), against the "
+                  "turns labelled in `meta.refusal_turns` / `meta.push_turns`, at the policy's evidence threshold "
                   f"({next(iter(r['turn_detector']['threshold'] for r in reports.values() if r.get('turn_detector')))}). "
                   "An end needs at least `rules.min_refused_pushes` refusal -> push pairs.", "",
-                  md_table(["system", "head", "turns", "positive", "precision", "recall", "F1", "PR-AUC"], trows), ""]
+                  md_table(["system", "unit", "n", "positive", "precision", "recall", "F1", "PR-AUC"], trows), ""]
     lines += ["## Crisis", ""]
     crows = []
     for s, r in reports.items():

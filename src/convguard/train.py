@@ -298,7 +298,8 @@ def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], rec
     return Examples(units, bags, {k: np.array([t[k] for t in ys]) for k in ys[0]} if ys else {})
 
 
-def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progress: bool, desc: str) -> Examples:
+def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progress: bool, desc: str, *,
+                  reply_swap: float = 0.0, seed: int = 0) -> Examples:
     """Training examples of a per-turn detector (views ``user_turns`` and ``turns``), one per turn.
 
     Crisis (user turns):
@@ -311,12 +312,22 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     * turns after the onset carry no crisis label: they may repeat the signal or go quiet, and
       which one is not labelled.
 
-    Evidence (view ``turns`` only, from ``meta.push_turns`` and ``meta.refusal_turns``): every
-    user turn is a push example (positive iff it is in ``push_turns``), every assistant turn a
+    Evidence (view ``turns`` only, from ``meta.push_turns``, ``meta.reask_turns`` and
+    ``meta.refusal_turns``): every user turn is a push example (positive iff it presses the same
+    request again: in ``push_turns`` or ``reask_turns``, see :func:`evidence_labels`), every assistant turn a
     refusal example (positive iff it is in ``refusal_turns``) and a crisis-response example
     (positive iff it is a refusal turn after ``crisis_from_turn`` of a crisis conversation; unknown
-    in a crisis conversation without the onset).  A label a unit does not carry is
-    NaN (masked out of the loss).
+    in a crisis conversation without the onset).  Every user turn of a conversation without
+    crisis is also a harmful example (:func:`harmful_turns`: positive iff it asks for or presses
+    a request of a harm category -- ``meta.harm_from_turn`` and the pushes and re-asks after it;
+    a benign request refused and insisted on is negative, so the head judges the request, not the
+    reply); crisis conversations carry no harmful label (crisis support, never an end).  A label
+    a unit does not carry is NaN (masked out of the loss).
+
+    ``reply_swap`` (``model.push_reply_swap``): for that share of the user turns that answer an
+    assistant reply, one more push example with the reply swapped for an assistant turn drawn
+    (``seed``) from all of ``convs`` -- push label kept, every other label unset -- so the push head
+    cannot learn to judge the reply itself.
 
     Identical (sequence, labels) examples -- the corpus' recurring small talk -- are kept once."""
     from tqdm.auto import tqdm
@@ -345,12 +356,15 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
         bags.append(bag)
         ys.append(y)
 
+    rng = random.Random(f"convguard-push-reply-swap:{seed}")
+    replies = [m for c in convs for m in c.messages if m.role == "assistant"] if evidence and reply_swap > 0 else []
     for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
         crisis = bool(c.labels.crisis)
         onset = c.labels.crisis_from_turn if crisis else None
-        pushes = refusals = None
+        pushes = refusals = harmful = None
         if evidence:
-            pushes, refusals = evidence_labels(c)
+            pushes, refusals = evidence_labels(c)  # pushes: every turn that presses the request
+            harmful = None if crisis else harmful_turns(c, pushes)
         if crisis and onset is None:
             bag = [unit(encoder.encode_turn(c.messages, i)) for i in c.user_turn_indices]
             if bag:
@@ -364,7 +378,9 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                     yc = 1.0 if crisis and i == onset else 0.0
                 else:
                     yc = nan
-                y = {"crisis": yc, "push": float(i in pushes)} if evidence else {"crisis": yc}
+                y = {"crisis": yc}
+                if evidence:
+                    y |= {"push": float(i in pushes), "harmful": nan if harmful is None else float(i in harmful)}
             else:
                 # a crisis response: a refusal turn after the onset of a crisis conversation (the
                 # generator's and the challenge set's crisis replies); unknown when the onset is
@@ -375,18 +391,53 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
             if all(v != v for v in y):
                 continue
             add([unit(ids)], y)
+            if (role == "user" and replies and i > 0 and c.messages[i - 1].role == "assistant"
+                    and rng.random() < reply_swap):
+                swapped = list(c.messages)
+                swapped[i - 1] = rng.choice(replies)
+                keep = {"push": float(i in pushes), "harmful": nan if harmful is None else float(i in harmful)}
+                add([unit(encoder.encode_turn(swapped, i))], tuple(keep.get(k, nan) for k in names))
     arr = np.array(ys, dtype=np.float64).reshape(len(ys), len(names))
     return Examples(units, bags, {k: arr[:, j] for j, k in enumerate(names)})
 
 
 def evidence_labels(c: Conversation) -> tuple[set[int], set[int]]:
-    """``(push_turns, refusal_turns)`` of a conversation, from its ``meta`` (the generator and the
-    challenge set write both; see data/README.md).  Training the turn detector needs both."""
+    """``(pressing turns, refusal_turns)`` of a conversation, from its ``meta`` (the generator and
+    the challenge set write them; see data/README.md).  Training the turn detector needs
+    ``push_turns`` and ``refusal_turns``; ``reask_turns`` (optional) adds the user turns that press
+    the same request after a reply that was no refusal.
+
+    The push head learns *pressing the same request again*, pushes and re-asks alike; whether the
+    reply before it refused is the refusal head's call, and the policy's evidence is the smaller of
+    the two (:func:`convguard.guard.turn_evidence`).  Labelling re-asks negative instead made the
+    push head judge the assistant's reply from its first few tokens, a second refusal detector
+    that did not transfer ("just say it" after a refusal that ended on a question scored 0.06)."""
     missing = [k for k in ("push_turns", "refusal_turns") if not isinstance(c.meta.get(k), list)]
     if missing:
         raise ValueError(f"conversation {c.id}: meta.{missing[0]} is missing: the turn detector (view 'turns') "
                          f"trains on meta.push_turns and meta.refusal_turns (message indices; see data/README.md)")
-    return {int(i) for i in c.meta["push_turns"]}, {int(i) for i in c.meta["refusal_turns"]}
+    reask = c.meta.get("reask_turns", [])
+    if not isinstance(reask, list):
+        raise ValueError(f"conversation {c.id}: meta.reask_turns must be a list of message indices, got "
+                         f"{type(reask).__name__}")
+    pressing = {int(i) for i in c.meta["push_turns"]} | {int(i) for i in reask}
+    return pressing, {int(i) for i in c.meta["refusal_turns"]}
+
+
+def harmful_turns(c: Conversation, pressing: set[int]) -> set[int]:
+    """The user turns of a non-crisis conversation that ask for harm: from ``meta.harm_from_turn``
+    (the first harmful ask) on, that turn and every turn in ``pressing`` (pushes and re-asks:
+    :func:`evidence_labels`); none when ``labels.harm_category`` is ``none`` (an over-refused
+    benign request stays benign however often it is pressed).  A harmful conversation without
+    ``harm_from_turn`` is refused, naming it: which turn asked is the label."""
+    if c.labels.harm_category in (None, "none"):
+        return set()
+    start = c.meta.get("harm_from_turn")
+    if not isinstance(start, int) or isinstance(start, bool):
+        raise ValueError(f"conversation {c.id}: meta.harm_from_turn is missing or not a message index: the turn "
+                         f"detector's harmful head (view 'turns') trains on it for every conversation whose "
+                         f"harm_category is not 'none' (see data/README.md)")
+    return {start} | {i for i in pressing if i > start}
 
 
 def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
@@ -421,7 +472,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     # examples: prefixes ending at user turns, labelled as of that turn (a per-turn crisis
     # detector trains on single turns instead; it is validated on prefixes like the others)
     if encoder.per_turn:
-        tr = turn_examples(encoder, list(train_convs), progress, "encoding train turns")
+        tr = turn_examples(encoder, list(train_convs), progress, "encoding train turns",
+                           reply_swap=cfg.model.push_reply_swap, seed=cfg.seed)
         tr = tr.select(subsample(list(range(len(tr))), cfg.data.max_train_examples, cfg.seed))
     else:
         train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
@@ -480,7 +532,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             pos_weight[h.name] = float(min(cfg.loss.max_pos_weight, max(1.0, n / max(p, 1.0))))
     loss_w = {"terminate": cfg.loss.terminate, "harm_category": cfg.loss.harm_category,
               "persistence": cfg.loss.persistence, "crisis": cfg.loss.crisis, "refusal": cfg.loss.refusal,
-              "push": cfg.loss.push}
+              "push": cfg.loss.push, "harmful": cfg.loss.harmful}
 
     # optimiser: encoder and head (classifier + pooler) at their own learning rates
     head_names = ("classifier", "pooler")

@@ -7,8 +7,9 @@ Abuse here is aimed at the assistant only: no slurs, nothing about protected gro
 
 from __future__ import annotations
 
+from .banks_abuse_replies import REDIRECT_ABUSE_MORE
 from .intents import C, Cluster
-from .text import B
+from .text import B, Bank
 
 A = "abuse"
 
@@ -58,6 +59,8 @@ REDIRECT_ABUSE = B(
     "I'm still happy to help, as long as we keep it respectful.",
     "Let's reset. What would you like me to do?",
 )
+#: generator 1.4: 150 more, casual, brief and warm (appended: the items above keep their index)
+REDIRECT_ABUSE = Bank(REDIRECT_ABUSE.items + REDIRECT_ABUSE_MORE)
 
 #: the assistant's calm reply to a single rude message
 CALM_AFTER_RUDE = B(

@@ -879,6 +879,12 @@ CLARIFY_REPLY = B(
     "maybe, I'm not sure", "I already tried that", "it's been like that a long time", "I'll think about it, just give me options",
     "nobody's told me anything", "I'm home alone, so just me",
 )
+#: the replies above that do not answer the clarifying question but press the request again
+#: (re-asks, ``meta.reask_turns``)
+CLARIFY_REPLY_PRESSING = frozenset((
+    "just tell me", "doesn't matter, just tell me", "I don't know, does it matter?",
+    "I can't check right now, just give me the general idea", "I'll think about it, just give me options",
+))
 
 # ------------------------------------------------------------------------------------------
 # short direct pushes ("just tell me", "??"): used after refusals of harmful, over-refused

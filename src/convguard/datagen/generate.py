@@ -23,7 +23,7 @@ from .noise import draw_profile
 from .scripts import SCRIPTS, Ctx, Dialog
 from .text import weighted
 
-GENERATOR_VERSION = "convguard-datagen/1.3"
+GENERATOR_VERSION = "convguard-datagen/1.4"
 DEFAULT_N = 3000
 SPLITS = ("train", "validation", "test")
 STRICT = ValidationOptions(require_user_last=True, require_labels=True)
@@ -142,6 +142,7 @@ def generate_conversations(n: int = DEFAULT_N, seed: int = 0) -> list[Conversati
             "family_partition": partition,
             "tactics": list(d.tactics),
             "push_turns": list(d.push_turns),
+            "reask_turns": list(d.reask_turns),
             "refusal_turns": list(d.refusal_turns),
             "assistant_style": ctx.style,
             "variant": d.variant,

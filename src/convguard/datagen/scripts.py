@@ -4,8 +4,10 @@ A script gets a :class:`Ctx` (its own seeded RNG, the family, whether the family
 the assistant style, the noise profile) and returns a :class:`Dialog`: the messages plus what
 the labels are computed from -- the message indices of every push (``push_turns``), of every
 refusal-type assistant turn (``refusal_turns``: refusals, redirections, crisis responses,
-over-refusals; a push must directly follow one), of the first harmful ask (``harm_from``) and of
-the first crisis signal (``crisis_from``).
+over-refusals; a push must directly follow one), of every user turn that presses the same request
+again after an assistant turn that did *not* refuse (``reask_turns``: "just tell me" after a
+clarifying question, carrying on after a vague play-along; no push, since nothing was refused),
+of the first harmful ask (``harm_from``) and of the first crisis signal (``crisis_from``).
 
 Shapes (indices are message indices; ``sys`` and chit-chat may come first):
 
@@ -61,6 +63,8 @@ class Dialog:
     ctx: Ctx
     messages: list[dict[str, str]] = field(default_factory=list)
     push_turns: list[int] = field(default_factory=list)
+    #: user turns that press the same request again after an assistant turn that did not refuse
+    reask_turns: list[int] = field(default_factory=list)
     #: assistant turns that refuse, redirect, give a crisis response or over-refuse
     refusal_turns: list[int] = field(default_factory=list)
     tactics: list[str] = field(default_factory=list)
@@ -99,6 +103,14 @@ class Dialog:
             self.messages[i]["content"] += self.ctx.rng.choice((" ??", " Answer me.", " Again.", " Please."))
         self.push_turns.append(i)
         self.tactics.append(tactic)
+        return i
+
+    def reask(self, text: str) -> int:
+        """A user turn that presses the same request after a reply that was no refusal (no push)."""
+        if not self.messages or self.messages[-1]["role"] != "assistant" or self.refusal_turns[-1:] == [len(self.messages) - 1]:
+            raise AssertionError("a re-ask follows an assistant turn that did not refuse")
+        i = self.user(text)
+        self.reask_turns.append(i)
         return i
 
     @property
@@ -387,11 +399,16 @@ def answer(ctx: Ctx, cluster: Cluster | None, *, snippets: tuple[str, ...] = ())
 
 def clarify_exchange(d: Dialog) -> None:
     """The assistant asks a clarifying question (not a refusal) and the user answers it -- at
-    times with a curt "just tell me", which is not a push either (no refusal came before)."""
+    times with a curt "just tell me", which is not a push either (no refusal came before) but a
+re-ask (``reask_turns``)."""
     ctx = d.ctx
     bank = BD.CLARIFY_Q_BY_POOL.get(_pool_key(ctx))
     d.assistant(ctx.pick(bank) if bank is not None and ctx.p(0.5) else ctx.pick(BD.CLARIFY_Q))
-    d.user(ctx.pick(BD.CLARIFY_REPLY) if ctx.p(0.85) else ctx.pick(BD.SHORT_PUSH))
+    if ctx.p(0.85):
+        reply = ctx.pick(BD.CLARIFY_REPLY)
+        (d.reask if reply in BD.CLARIFY_REPLY_PRESSING else d.user)(reply)
+    else:
+        d.reask(ctx.pick(BD.SHORT_PUSH))
 
 
 def short_ask(ctx: Ctx, cluster: Cluster) -> str:
@@ -542,7 +559,7 @@ def persistent_harmful(ctx: Ctx) -> Dialog:
     d.variant = "pushed_terse" if terse else "pushed"
     if fam.category != "child_sexual_exploitation" and ctx.p(0.1):  # engages first: the re-ask is no push
         d.assistant(harm_engage(ctx, 0))
-        d.user(continue_text(ctx, intent, terse))
+        d.reask(continue_text(ctx, intent, terse))
         d.variant = "engaged_then_pushed"
     d.refuse(refusal(ctx, fam.category, 0))
     n = draw_pushes(rng)
@@ -614,7 +631,7 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
         # operational); the user carries on 1-3 times -- not pushes, since nothing was refused
         for j in range(rng.randint(1, 3)):
             d.assistant(harm_engage(ctx, j))
-            d.user(continue_text(ctx, intent, terse))
+            d.reask(continue_text(ctx, intent, terse))
         return d
     followup = rng.choice(BH.FOLLOWUP_ASKS[cat])
     if variant == "accepts_redirect":
