@@ -246,8 +246,9 @@ def test_turn_detector_learns_refusals_and_pushes_from_turn_labels(tiny_encoder,
 
 def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
     """A re-ask after a reply that did not refuse is a positive push example (``meta.reask_turns``),
-    and ``reply_swap`` adds push examples whose reply is another conversation's assistant turn, with
-    the push label kept and nothing else labelled: the push head cannot learn the reply."""
+    and ``context_swap`` adds push examples whose reply is another conversation's assistant turn
+    (push and harmful labels kept) and refusal examples whose request is another conversation's
+    user turn (refusal label kept), nothing else labelled: neither head can learn the other's turn."""
     import numpy as np
     from transformers import AutoTokenizer
 
@@ -281,7 +282,7 @@ def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
                                     "messages": [{"role": "user", "content": "a haiku about rain"},
                                                  {"role": "assistant", "content": "Soft rain on the roof."}],
                                     "meta": {"push_turns": [], "refusal_turns": []}})
-    sw = turn_examples(enc, [c, other], progress=False, desc="", reply_swap=1.0, seed=3)
+    sw = turn_examples(enc, [c, other], progress=False, desc="", context_swap=1.0, seed=3)
     assert len(sw) > len(turn_examples(enc, [c, other], progress=False, desc=""))
     replies = [m for cv in (c, other) for m in cv.messages if m.role == "assistant"]
     swapped = {}
@@ -293,8 +294,20 @@ def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
     extra = [(tuple(sw.units[b[0]]), j) for j, b in enumerate(sw.bags)
              if np.isfinite(sw.y["push"][j]) and not np.isfinite(sw.y["crisis"][j])]
     assert extra and all(u in swapped and sw.y["push"][j] == swapped[u] for u, j in extra)
+    requests = [m for cv in (c, other) for m in cv.messages if m.role == "user"]
+    reread = {}
+    for cv, refused in ((c, (3, 5)), (other, ())):
+        for i in range(1, len(cv.messages), 2):
+            for q in requests:
+                m = list(cv.messages)
+                m[i - 1] = q
+                reread[tuple(enc.encode_reply(m, i))] = float(i in refused)
+    extra = [(tuple(sw.units[b[0]]), j) for j, b in enumerate(sw.bags)
+             if np.isfinite(sw.y["refusal"][j]) and not np.isfinite(sw.y["crisis_response"][j])]
+    assert extra and all(u in reread and sw.y["refusal"][j] == reread[u] for u, j in extra)
+    assert all(not np.isfinite(sw.y[h][j]) for _, j in extra for h in ("push", "harmful", "crisis"))
     # deterministic in the seed
-    again = turn_examples(enc, [c, other], progress=False, desc="", reply_swap=1.0, seed=3)
+    again = turn_examples(enc, [c, other], progress=False, desc="", context_swap=1.0, seed=3)
     assert again.units == sw.units and again.bags == sw.bags
 
 
@@ -330,13 +343,13 @@ def test_harmful_head_judges_the_request_not_the_refusal(tiny_encoder):
         turn_examples(enc, [bad], progress=False, desc="")
 
 
-def test_push_reply_swap_is_validated():
+def test_context_swap_is_validated():
     from convguard.config import ConfigError, load_config
 
-    with pytest.raises(ConfigError, match="model.push_reply_swap: must be in"):
-        load_config(None, ["recipe=crisis", "model.view=turns", "model.push_reply_swap=1.5"], kind="recipe")
+    with pytest.raises(ConfigError, match="model.context_swap: must be in"):
+        load_config(None, ["recipe=crisis", "model.view=turns", "model.context_swap=1.5"], kind="recipe")
     with pytest.raises(ConfigError, match="only for view 'turns'"):
-        load_config(None, ["model.push_reply_swap=0.5"], kind="recipe")
+        load_config(None, ["model.context_swap=0.5"], kind="recipe")
 
 
 def test_examples_select_keeps_only_the_units_the_kept_examples_read():

@@ -85,11 +85,11 @@ class ModelConfig:
     freeze_layers: int = 0
     dropout: float = 0.1
     truncation: TruncationConfig = field(default_factory=TruncationConfig)
-    #: "turns" view: for this share of the training user turns that answer an assistant reply,
-    #: one more push example with that reply swapped for a random assistant turn of another
-    #: training conversation (push label kept, no crisis label).  The push head learns whether
-    #: the user presses the request again; whether the reply refused is the refusal head's call.
-    push_reply_swap: float = 0.0
+    #: "turns" view: for this share of the training turns, one more example read after another
+    #: training conversation's context: a user turn after another assistant reply (push and harmful
+    #: labels kept), an assistant turn after another user request (refusal label kept).  Each
+    #: evidence head decides on its own turn's words: pressing the request, refusing it.
+    context_swap: float = 0.0
 
 
 @dataclass
@@ -251,9 +251,11 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
       assistant turn as up to 64 tokens after the head of the user turn it answers), heads for
       crisis, push, refusal and crisis response; 4 layers frozen and cached, the top 2 layers and
       the heads trained on every distinct turn (measured against 5 frozen: validation crisis recall at a 1% benign
-      false-alarm budget 0.86 vs 0.58, push PR-AUC 0.98 vs 0.96), half of the user turns once more
-      after another conversation's reply (``push_reply_swap``: challenge-set refused-push recall
-      0.75 vs 0.53 at precision 0.92 vs 0.93).
+      false-alarm budget 0.86 vs 0.58, push PR-AUC 0.98 vs 0.96), half of the turns once more
+      after another conversation's context (``context_swap``: user turns after another reply
+      raised challenge-set refused-push recall 0.53 -> 0.75 at precision 0.93 -> 0.92; assistant
+      turns after another request, because then "Sure, happy to talk about that in general terms"
+      after a harmful ask read as a refusal).
 
     Both train under ``train.precision: auto`` (bf16 autocast where the CPU runs it natively)."""
     crisis = recipe == "crisis"
@@ -264,7 +266,7 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
                           truncation=TruncationConfig(last_user_max=64 if crisis else 48, first_user_max=24,
                                                       stub_tokens=8 if crisis else 6,
                                                       context_tokens=16 if crisis else 0),
-                          push_reply_swap=0.5 if crisis else 0.0),
+                          context_swap=0.5 if crisis else 0.0),
         train=TrainConfig(epochs=2, batch_size=64 if crisis else 16, lr=5e-4 if crisis else 2e-4,
                           head_lr=5e-3 if crisis else 2e-3, warmup_ratio=0.1, cache_frozen=True,
                           early_stopping_patience=2),
@@ -422,8 +424,8 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
     if isinstance(obj, ModelConfig):
         need(16 <= obj.max_length <= 8192, "max_length", "must be in 16..8192")
         need(obj.freeze_layers >= 0, "freeze_layers", "must be >= 0")
-        need(0 <= obj.push_reply_swap <= 1, "push_reply_swap", "must be in [0, 1]")
-        need(obj.push_reply_swap == 0 or obj.view == "turns", "push_reply_swap",
+        need(0 <= obj.context_swap <= 1, "context_swap", "must be in [0, 1]")
+        need(obj.context_swap == 0 or obj.view == "turns", "context_swap",
              f"swaps the reply before a push example: only for view 'turns' (this is {obj.view!r})")
     if isinstance(obj, ThresholdConfig):
         need(0 < obj.min_precision <= 1, "min_precision", "must be in (0, 1]")

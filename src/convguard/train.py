@@ -299,7 +299,7 @@ def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], rec
 
 
 def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progress: bool, desc: str, *,
-                  reply_swap: float = 0.0, seed: int = 0) -> Examples:
+                  context_swap: float = 0.0, seed: int = 0) -> Examples:
     """Training examples of a per-turn detector (views ``user_turns`` and ``turns``), one per turn.
 
     Crisis (user turns):
@@ -324,10 +324,12 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     reply); crisis conversations carry no harmful label (crisis support, never an end).  A label
     a unit does not carry is NaN (masked out of the loss).
 
-    ``reply_swap`` (``model.push_reply_swap``): for that share of the user turns that answer an
-    assistant reply, one more push example with the reply swapped for an assistant turn drawn
-    (``seed``) from all of ``convs`` -- push label kept, every other label unset -- so the push head
-    cannot learn to judge the reply itself.
+    ``context_swap`` (``model.context_swap``): for that share of the turns, one more example read
+    after another conversation's context, drawn (``seed``) from all of ``convs``: a user turn after
+    another assistant reply (push and harmful labels kept), an assistant turn after another user
+    request (refusal label kept); every other label unset.  The push head cannot learn to judge the
+    reply, nor the refusal head to judge the request: each decides on its own turn's words, and the
+    policy's evidence, min(p refusal, p push), needs both.
 
     Identical (sequence, labels) examples -- the corpus' recurring small talk -- are kept once."""
     from tqdm.auto import tqdm
@@ -357,7 +359,8 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
         ys.append(y)
 
     rng = random.Random(f"convguard-push-reply-swap:{seed}")
-    replies = [m for c in convs for m in c.messages if m.role == "assistant"] if evidence and reply_swap > 0 else []
+    pool = {r: [m for c in convs for m in c.messages if m.role == r] if evidence and context_swap > 0 else []
+            for r in ("user", "assistant")}
     for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
         crisis = bool(c.labels.crisis)
         onset = c.labels.crisis_from_turn if crisis else None
@@ -391,12 +394,21 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
             if all(v != v for v in y):
                 continue
             add([unit(ids)], y)
-            if (role == "user" and replies and i > 0 and c.messages[i - 1].role == "assistant"
-                    and rng.random() < reply_swap):
-                swapped = list(c.messages)
-                swapped[i - 1] = rng.choice(replies)
+            if not pool["user"] or rng.random() >= context_swap:
+                continue
+            swapped = list(c.messages)
+            if role == "user" and i > 0 and c.messages[i - 1].role == "assistant":
+                # another reply before this user turn: pressing (and asking for harm) is in the user's words
+                swapped[i - 1] = rng.choice(pool["assistant"])
                 keep = {"push": float(i in pushes), "harmful": nan if harmful is None else float(i in harmful)}
                 add([unit(encoder.encode_turn(swapped, i))], tuple(keep.get(k, nan) for k in names))
+            elif role == "assistant":
+                # another request before this reply: refusing is in the reply's words
+                j = next((k for k in range(i - 1, -1, -1) if c.messages[k].role == "user"), None)
+                if j is not None:
+                    swapped[j] = rng.choice(pool["user"])
+                    add([unit(encoder.encode_reply(swapped, i))],
+                        tuple(float(i in refusals) if k == "refusal" else nan for k in names))
     arr = np.array(ys, dtype=np.float64).reshape(len(ys), len(names))
     return Examples(units, bags, {k: arr[:, j] for j, k in enumerate(names)})
 
@@ -473,7 +485,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     # detector trains on single turns instead; it is validated on prefixes like the others)
     if encoder.per_turn:
         tr = turn_examples(encoder, list(train_convs), progress, "encoding train turns",
-                           reply_swap=cfg.model.push_reply_swap, seed=cfg.seed)
+                           context_swap=cfg.model.context_swap, seed=cfg.seed)
         tr = tr.select(subsample(list(range(len(tr))), cfg.data.max_train_examples, cfg.seed))
     else:
         train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
