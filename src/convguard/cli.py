@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 
-from .config import ConfigError
+from .config import ConfigError, ThresholdConfig
 from .schema import ConversationError
 
 log = logging.getLogger("convguard")
@@ -283,12 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw = sub.add_parser("sweep", help="threshold sweep and selection; optionally write into policy.yaml")
     sw.add_argument("--bundle", required=True)
     _add_data_source(sw)
-    sw.add_argument("--strategy", default="max_recall_at_fpr",
+    sw.add_argument("--strategy", default=ThresholdConfig.terminate_strategy,
                     choices=("max_f1", "max_recall_at_precision", "max_recall_at_fpr"))
-    sw.add_argument("--min-precision", type=float, default=0.9)
-    sw.add_argument("--max-fpr", type=float, default=0.02)
-    sw.add_argument("--crisis-min-recall", type=float, default=0.98)
-    sw.add_argument("--crisis-max-false-alarm", type=float, default=0.01,
+    sw.add_argument("--min-precision", type=float, default=ThresholdConfig.min_precision)
+    sw.add_argument("--max-fpr", type=float, default=ThresholdConfig.max_fpr)
+    sw.add_argument("--crisis-min-recall", type=float, default=ThresholdConfig.crisis_min_recall)
+    sw.add_argument("--crisis-max-false-alarm", type=float, default=ThresholdConfig.crisis_max_false_alarm,
                     help="benign false-alarm budget of the crisis threshold (share of non-crisis conversations)")
     sw.add_argument("--evidence", type=float, default=0.5,
                     help="refusal/push probability at which a turn counts as evidence")

@@ -192,8 +192,11 @@ class ThresholdConfig:
     terminate_strategy: Literal["max_f1", "max_recall_at_precision", "max_recall_at_fpr"] = "max_recall_at_fpr"
     #: target for max_recall_at_precision
     min_precision: float = 0.9
-    #: target benign false-termination rate for max_recall_at_fpr
-    max_fpr: float = 0.02
+    #: target benign false-termination rate for max_recall_at_fpr, on validation's
+    #: termination-worthy and benign-edgy user-turn prefixes: 1%, the issue's target for benign
+    #: chats ended (at 2% the quickstart's turn-detector bundle chose 0.018 and ended 7.8% of
+    #: generated-test benign-edgy chats, at 1% 0.396 and 6.7%)
+    max_fpr: float = 0.01
     crisis_strategy: Literal["crisis_recall"] = "crisis_recall"
     crisis_min_recall: float = 0.98
     #: benign false-alarm budget: at most this share of the non-crisis validation conversations
