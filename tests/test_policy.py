@@ -191,6 +191,35 @@ def test_harm_score_is_the_category_heads_harmful_probability_by_default():
         harm_scores(system, Rules(harm_score="both"))
 
 
+def test_an_end_answers_a_push_the_latest_user_turn_must_be_a_refused_push():
+    """Two refused pushes earlier are not enough when the user has since said something else (a
+    crisis statement the crisis detector under-reads, a thank-you): the chat is not ended."""
+    import numpy as np
+
+    from convguard.guard import turn_evidence
+    from convguard.policy import apply_policy, explain
+
+    # message 0 ask, 1 refusal, 2 push, 3 refusal, 4 push, 5 "okay.", 6 a crisis statement
+    owner = [0] * 7 + [1] * 5
+    where = [(i, "user" if i % 2 == 0 else "assistant") for i in range(7)] + \
+            [(i, "user" if i % 2 == 0 else "assistant") for i in range(5)]
+    refusal = [0, 0.9, 0, 0.9, 0, 0.05, 0] + [0, 0.9, 0, 0.9, 0]
+    push = [0.1, 0, 0.9, 0, 0.9, 0, 0.95] + [0.1, 0, 0.9, 0, 0.9]
+    ev = turn_evidence(2, owner, where, {"refusal": np.array(refusal), "push": np.array(push),
+                                         "crisis": np.full(12, 0.2)})
+    assert ev["last_refused_push"].tolist() == pytest.approx([0.05, 0.9])
+    system = {"terminate": np.array([0.9, 0.9]), "crisis": np.array([0.2, 0.2]), **ev}
+    th = Thresholds(terminate=0.5, crisis=0.5, evidence=0.5)
+    res = apply_policy(system, th, Rules())
+    assert res.actions.tolist() == ["continue", "end_conversation"]
+    assert res.codes[0] == "not_pushing_now" and "latest user turn is no refused push" in explain(res, 0, system, th, Rules())
+    # switched off: the earlier pushes suffice
+    assert apply_policy(system, th, Rules(end_on_push=False)).actions.tolist() == ["end_conversation"] * 2
+    # a system without a turn detector (no last_refused_push) is unaffected
+    bare = {k: v for k, v in system.items() if k != "last_refused_push"}
+    assert apply_policy(bare, th, Rules()).actions.tolist() == ["end_conversation"] * 2
+
+
 def test_harm_score_turn_is_the_most_harmful_user_turn_and_needs_the_head():
     import numpy as np
 

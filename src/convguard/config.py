@@ -233,6 +233,8 @@ class PolicyRulesConfig:
     #: a would-be end where the assistant already gave a crisis response (the turn detector's
     #: crisis_response head) goes to crisis support instead
     crisis_response_hold: bool = True
+    #: an end needs the latest user turn to be a refused push itself (convguard.policy.Rules.end_on_push)
+    end_on_push: bool = True
     #: the score compared with thresholds.terminate (convguard.policy.Rules.harm_score): "turn"
     #: (the turn detector's most harmful user turn), "harmful" (harm detector: 1 - P(harm_category
     #: none)) or "terminate" (its termination head).  "turn", measured with the same detectors and

@@ -60,8 +60,8 @@ FP32_MAX_ABS_DIFF = 1e-3
 CASCADE_FACTOR = 1.5
 MIN_CASCADE_MARGIN = 0.05
 DEFAULT_OPSET = 17
-SCORE_KEYS = ("terminate", "crisis", "harm_category", "persistence", "refused_push_top", "crisis_response_max",
-              "harmful_max")
+SCORE_KEYS = ("terminate", "crisis", "harm_category", "persistence", "refused_push_top", "last_refused_push",
+              "crisis_response_max", "harmful_max")
 
 
 class ExportError(RuntimeError):

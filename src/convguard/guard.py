@@ -375,7 +375,9 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
       assistant turn, ``min(p_refusal(reply), p_push(user turn))`` -- the strength of "the
       assistant refused and the user pushed on" -- the largest first, padded with -1 (never
       evidence at any threshold).  The policy counts
-      how many reach its evidence threshold (:func:`convguard.policy.refused_push_counts`)."""
+      how many reach its evidence threshold (:func:`convguard.policy.refused_push_counts`);
+    * ``last_refused_push`` (n,): that strength for the conversation's latest user turn (-1 when
+      no assistant turn comes right before it): ``rules.end_on_push``."""
     has_cr = "crisis_response" in per_unit
     has_harmful = "harmful" in per_unit
     turns = np.empty(n, dtype=object)
@@ -399,7 +401,14 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
         cand = sorted((min(ref[i - 1], p) for i, p in push.items() if (i - 1) in ref), reverse=True)
         cand = cand[:EVIDENCE_TOP_K]
         top[k, : len(cand)] = cand
-    out = {"refused_push_top": top, "turns": turns}
+    last = np.full(n, -1.0, dtype=np.float64)
+    for k in range(n):
+        ref, push = turns[k]["refusal"], turns[k]["push"]
+        if push:
+            i = max(push)
+            if (i - 1) in ref:
+                last[k] = min(ref[i - 1], push[i])
+    out = {"refused_push_top": top, "last_refused_push": last, "turns": turns}
     if has_cr:
         out["crisis_response_max"] = np.array([max(t["crisis_response"].values(), default=0.0) for t in turns])
     if has_harmful:
@@ -647,6 +656,8 @@ class Guard:
                 continue
             if det is self.crisis and "refused_push_top" in cs:
                 near = near | self._near_threshold(cs, "refused_push_top", th.evidence).any(axis=1)
+            if det is self.crisis and "last_refused_push" in cs and self.policy.rules.end_on_push:
+                near = near | self._near_threshold(cs, "last_refused_push", th.evidence)
             if det is self.crisis and "crisis_response_max" in cs and self.policy.rules.crisis_response_hold:
                 near = near | self._near_threshold(cs, "crisis_response_max", th.evidence)
             if det is self.crisis and "harmful_max" in cs and self.policy.rules.harm_score == "turn":

@@ -112,6 +112,12 @@ class Rules:
     #: chat is structure the user's wording cannot hide (a method request pushed through "it's for
     #: a story").  Off, or a turn detector without that head: no effect.
     crisis_response_hold: bool = True
+    #: end only on a refused push: the latest user turn must itself press the request right
+    #: after a refusal (``last_refused_push`` at ``thresholds.evidence``).  An end answers the
+    #: user's persistence; a chat where the user has since said something else -- dropped it,
+    #: thanked, or said they want to die -- continues (or goes to crisis support) instead.  A
+    #: system without a turn detector: no effect.
+    end_on_push: bool = True
 
 
 @dataclass
@@ -132,8 +138,8 @@ POLICY_KEYS = ("version", "thresholds", "rules", "temperature", "selection", "me
 TEMPERATURE_HEADS = ("terminate", "crisis")
 
 #: why the policy took its action, one code per conversation (see :func:`apply_policy`)
-REASONS = ("crisis", "crisis_backup", "crisis_hold", "crisis_response", "self_harm_veto", "end", "too_few_refused_pushes", "too_few_pushes",
-           "below_threshold")
+REASONS = ("crisis", "crisis_backup", "crisis_hold", "crisis_response", "self_harm_veto", "end", "too_few_refused_pushes",
+           "too_few_pushes", "not_pushing_now", "below_threshold")
 
 
 @dataclass
@@ -208,7 +214,10 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     pushes = predicted_pushes_array(system)
     if rules.min_pushes and pushes is not None:
         enough_pushes = pushes >= rules.min_pushes
-    allowed = enough_evidence & enough_pushes
+    pushing_now = np.ones(n, dtype=bool)
+    if rules.end_on_push and system.get("last_refused_push") is not None:
+        pushing_now = np.asarray(system["last_refused_push"], dtype=float) >= thresholds.evidence
+    allowed = enough_evidence & enough_pushes & pushing_now
     in_crisis = crisis >= thresholds.crisis
     backup = np.zeros(n, dtype=bool)
     if system.get("crisis_backup") is not None and rules.crisis_backup_threshold is not None:
@@ -234,6 +243,7 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     actions[ends] = "end_conversation"
     actions[blocked] = "crisis_support"
     codes = np.full(n, "below_threshold", dtype=object)
+    codes[over & ~pushing_now] = "not_pushing_now"
     codes[over & ~enough_pushes] = "too_few_pushes"
     codes[over & ~enough_evidence] = "too_few_refused_pushes"
     codes[ends] = "end"
@@ -274,6 +284,10 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
     if code == "too_few_refused_pushes":
         return (f"harm score {term:.3f} >= {t.terminate:.3f} but only {k} {what} (< "
                 f"{rules.min_refused_pushes}): not yet a last resort")
+    if code == "not_pushing_now":
+        last = float(np.asarray(system["last_refused_push"])[i])
+        return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but the latest user turn is "
+                f"no refused push ({last:.3f} < {t.evidence:.3f}): an end answers a push, and the user moved on")
     if code == "too_few_pushes":
         pushes = predicted_pushes_array(system)
         return (f"harm score {term:.3f} >= {t.terminate:.3f} but predicted pushes "

@@ -124,7 +124,7 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         t = time.time()
         rules = Rules(min_refused_pushes=cfg.rules.min_refused_pushes, min_pushes=cfg.rules.min_pushes,
                       self_harm_veto=cfg.rules.self_harm_veto, crisis_response_hold=cfg.rules.crisis_response_hold,
-                      harm_score=cfg.rules.harm_score)
+                      harm_score=cfg.rules.harm_score, end_on_push=cfg.rules.end_on_push)
         base_rules = rules  # the baselines have no harm head and no backup
         bundle_dir = out / "bundle"
         data_fp = fingerprint(splits.train)
