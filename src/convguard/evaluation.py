@@ -25,7 +25,7 @@ import numpy as np
 from . import metrics as M
 from .calibration import expected_calibration_error
 from .config import ThresholdConfig
-from .policy import Policy, Rules, Thresholds, apply_policy, harm_scores, predicted_pushes_array
+from .policy import Policy, Rules, Thresholds, apply_policy, harm_scores, predicted_pushes_array, refused_push_pairs
 from .schema import Conversation
 from .taxonomy import HARM_CATEGORIES
 from .thresholds import ThresholdChoice, select_threshold
@@ -435,10 +435,8 @@ def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], con
             continue
         sub = c.labels.subtype or "unknown"
         refusals, pushes = set(c.meta["refusal_turns"]), set(c.meta["push_turns"])
-        ref = t["refusal"]
-        rows["refusal"] += [(int(i in refusals), float(p), sub) for i, p in ref.items()]
-        rows["refused_push"] += [(int(i in pushes), min(float(ref[i - 1]), float(p)), sub)
-                                 for i, p in t["push"].items() if (i - 1) in ref]
+        rows["refusal"] += [(int(i in refusals), float(p), sub) for i, p in t["refusal"].items()]
+        rows["refused_push"] += [(int(i in pushes), float(p), sub) for i, p in refused_push_pairs(t).items()]
     if not rows["refusal"] and not rows["refused_push"]:
         return None
     out: dict[str, Any] = {"threshold": float(threshold)}

@@ -40,7 +40,7 @@ import numpy as np
 
 from .bundle import BundleError
 from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
-from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain, harm_scores
+from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain, harm_scores, refused_push_pairs
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 from .text import ConversationEncoder
@@ -92,7 +92,7 @@ def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float
         "push_turns": sorted(i for i, p in push.items() if p >= threshold),
         # user turns that ask for harm (empty when the turn detector predates that head)
         "harmful_turns": sorted(i for i, p in turns.get("harmful", {}).items() if p >= threshold),
-        "refused_pushes": sorted(i for i, p in push.items() if (i - 1) in ref and min(ref[i - 1], p) >= threshold),
+        "refused_pushes": sorted(i for i, p in refused_push_pairs(turns).items() if p >= threshold),
         "n_refused_pushes": int(n_refused_pushes),
         "crisis_turn": worst,
         "crisis_turn_score": None if worst is None else float(crisis[worst]),
@@ -396,18 +396,13 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
             if has_harmful:
                 t["harmful"][i] = float(per_unit["harmful"][j])
     top = np.full((n, EVIDENCE_TOP_K), -1.0, dtype=np.float64)
-    for k in range(n):
-        ref, push = turns[k]["refusal"], turns[k]["push"]
-        cand = sorted((min(ref[i - 1], p) for i, p in push.items() if (i - 1) in ref), reverse=True)
-        cand = cand[:EVIDENCE_TOP_K]
-        top[k, : len(cand)] = cand
     last = np.full(n, -1.0, dtype=np.float64)
     for k in range(n):
-        ref, push = turns[k]["refusal"], turns[k]["push"]
-        if push:
-            i = max(push)
-            if (i - 1) in ref:
-                last[k] = min(ref[i - 1], push[i])
+        pairs = refused_push_pairs(turns[k])
+        cand = sorted(pairs.values(), reverse=True)[:EVIDENCE_TOP_K]
+        top[k, : len(cand)] = cand
+        if turns[k]["push"]:
+            last[k] = pairs.get(max(turns[k]["push"]), -1.0)
     out = {"refused_push_top": top, "last_refused_push": last, "turns": turns}
     if has_cr:
         out["crisis_response_max"] = np.array([max(t["crisis_response"].values(), default=0.0) for t in turns])
@@ -643,26 +638,28 @@ class Guard:
         return np.abs(z - zt) < self.fallback_margin
 
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
-        th = self.policy.thresholds
-        harm_near = self._near_threshold(hs, "terminate", th.terminate)
-        if self.policy.rules.harm_score == "harmful" and "harm_category" in hs:
+        th, rules = self.policy.thresholds, self.policy.rules
+        if rules.harm_score == "turn":
+            # the harm score is the turn detector's (below): no harm-detector score meets a threshold
+            harm_near = np.zeros(len(convs), dtype=bool)
+        elif rules.harm_score == "harmful" and "harm_category" in hs:
             # the score the policy compares: P(harmful) from the category head (no temperature)
-            harm_near = self._near_threshold({"harmful": harm_scores(hs, self.policy.rules)}, "harmful",
-                                             th.terminate)
-        for det, scores, near in (
-                (self.harm, hs, harm_near),
-                (self.crisis, cs, self._near_threshold(cs, "crisis", th.crisis))):
+            harm_near = self._near_threshold({"harmful": harm_scores(hs, rules)}, "harmful", th.terminate)
+        else:
+            harm_near = self._near_threshold(hs, "terminate", th.terminate)
+        crisis_near = self._near_threshold(cs, "crisis", th.crisis)
+        # the turn detector's evidence, each where the policy compares it
+        for key, threshold, used in (("refused_push_top", th.evidence, True),
+                                     ("last_refused_push", th.evidence, rules.end_on_push),
+                                     ("crisis_response_max", th.evidence, rules.crisis_response_hold),
+                                     ("harmful_max", th.terminate, rules.harm_score == "turn")):
+            if used and key in cs:
+                near_k = self._near_threshold(cs, key, threshold)
+                crisis_near |= near_k.any(axis=1) if near_k.ndim == 2 else near_k
+        for det, scores, near in ((self.harm, hs, harm_near), (self.crisis, cs, crisis_near)):
             if det.fallback is None:
                 continue
-            if det is self.crisis and "refused_push_top" in cs:
-                near = near | self._near_threshold(cs, "refused_push_top", th.evidence).any(axis=1)
-            if det is self.crisis and "last_refused_push" in cs and self.policy.rules.end_on_push:
-                near = near | self._near_threshold(cs, "last_refused_push", th.evidence)
-            if det is self.crisis and "crisis_response_max" in cs and self.policy.rules.crisis_response_hold:
-                near = near | self._near_threshold(cs, "crisis_response_max", th.evidence)
-            if det is self.crisis and "harmful_max" in cs and self.policy.rules.harm_score == "turn":
-                near = near | self._near_threshold(cs, "harmful_max", th.terminate)
-            if det is self.harm and self.policy.rules.min_pushes and "persistence" in hs:
+            if det is self.harm and rules.min_pushes and "persistence" in hs:
                 top2 = np.sort(np.log(np.clip(hs["persistence"], 1e-7, 1.0)), axis=1)[:, -2:]
                 near = near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)
             idx = np.flatnonzero(near)

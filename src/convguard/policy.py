@@ -172,6 +172,14 @@ def refused_push_counts(system: Mapping[str, Any], threshold: float,
     return np.asarray(n_assistant, dtype=int), "assistant_turns"
 
 
+def refused_push_pairs(turns: Mapping[str, Mapping[int, float]]) -> dict[int, float]:
+    """``{user turn index: min(p_refusal(the reply before it), p_push(the turn))}`` for every user
+    turn right after an assistant turn, from one conversation's per-turn probabilities: the
+    strength of "the assistant refused and the user pushed on", the unit the policy counts."""
+    ref, push = turns["refusal"], turns["push"]
+    return {i: min(ref[i - 1], p) for i, p in push.items() if (i - 1) in ref}
+
+
 HARM_SCORES = ("harmful", "terminate", "turn")
 
 

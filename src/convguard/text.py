@@ -227,10 +227,8 @@ class ConversationEncoder:
         k = self.spec.context_tokens
         if k <= 0 or self.spec.view != "turns":
             return []
-        j = i - 1
-        while j >= 0 and messages[j].role != "user":
-            j -= 1
-        if j < 0:
+        j = previous_user_turn(messages, i)
+        if j is None:
             return []
         ctx = self.content_ids([messages[j].content])[0]
         return self._role_ids["user"] + ctx[:k] + [self.sep_id]
@@ -282,6 +280,12 @@ class ConversationEncoder:
 
     def decode(self, ids: Sequence[int]) -> str:
         return self.tok.decode(list(ids), skip_special_tokens=False)
+
+
+def previous_user_turn(messages: Sequence[Message], i: int) -> int | None:
+    """Index of the last user message before message ``i`` (None if there is none): the request
+    an assistant turn answers, the context the ``turns`` view reads before a unit."""
+    return next((j for j in range(i - 1, -1, -1) if messages[j].role == "user"), None)
 
 
 def render_text(messages: Sequence[Message]) -> str:

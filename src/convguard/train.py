@@ -35,7 +35,7 @@ from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_lay
                        hidden_states_at, logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits,
                        split_logits, supports_split_forward, use_bf16)
 from .schema import Conversation
-from .text import ConversationEncoder, EncodeSpec
+from .text import ConversationEncoder, EncodeSpec, previous_user_turn
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -381,9 +381,10 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                     yc = 1.0 if crisis and i == onset else 0.0
                 else:
                     yc = nan
-                y = {"crisis": yc}
-                if evidence:
-                    y |= {"push": float(i in pushes), "harmful": nan if harmful is None else float(i in harmful)}
+                # the evidence labels of a user turn stay with it when its context is swapped below
+                kept = {"push": float(i in pushes), "harmful": nan if harmful is None else float(i in harmful)} \
+                    if evidence else {}
+                y = {"crisis": yc} | kept
             else:
                 # a crisis response: a refusal turn after the onset of a crisis conversation (the
                 # generator's and the challenge set's crisis replies); unknown when the onset is
@@ -400,11 +401,10 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
             if role == "user" and i > 0 and c.messages[i - 1].role == "assistant":
                 # another reply before this user turn: pressing (and asking for harm) is in the user's words
                 swapped[i - 1] = rng.choice(pool["assistant"])
-                keep = {"push": float(i in pushes), "harmful": nan if harmful is None else float(i in harmful)}
-                add([unit(encoder.encode_turn(swapped, i))], tuple(keep.get(k, nan) for k in names))
+                add([unit(encoder.encode_turn(swapped, i))], tuple(kept.get(k, nan) for k in names))
             elif role == "assistant":
                 # another request before this reply: refusing is in the reply's words
-                j = next((k for k in range(i - 1, -1, -1) if c.messages[k].role == "user"), None)
+                j = previous_user_turn(c.messages, i)
                 if j is not None:
                     swapped[j] = rng.choice(pool["user"])
                     add([unit(encoder.encode_reply(swapped, i))],
