@@ -325,6 +325,47 @@ def test_refusal_forms_and_non_refusal_answers(corpus):
         assert not [s for s in bank.items if s in refusals], bank.items[0]
 
 
+def test_generator_1_5_refusals_name_the_request_and_pushes_justify_it(corpus):
+    """Generator 1.5: refusals that name the request (in the second person), advise against it or
+    help with a safe part; pushes with pretexts, pivots and bare insistence; insults in real users'
+    voices; and the same refusal and push wording after over-refused benign requests, while
+    accepting or dropping lines after a refusal are no pushes."""
+    from convguard.datagen import banks_abuse, banks_harm
+    from convguard.datagen.text import second_person
+
+    assert second_person("track my wife's phone so I can see where she goes") == \
+        "track your wife's phone so you can see where she goes"
+    assert second_person("kill a zombie process") == "kill a zombie process"
+    refusals = _assistant_turns(corpus, True, groups=("terminate",))
+    over = _assistant_turns(corpus, True, groups=("benign_edgy",))
+    for bank in (banks_dialogue.REFUSE_BOUNDARY, banks_harm.ADVISE_AGAINST["violent_crimes"]):
+        assert any(s in r for s in bank.items for r in refusals), bank.items[0]
+    # the request as the assistant names it: "your", never the user's "my"
+    mine = [(c, c.meta["intent"]) for c in corpus if c.labels.group == "terminate" and " my " in f" {c.meta.get('intent')} "]
+    said = lambda c, text: [c.messages[i].content for i in c.meta["refusal_turns"] if text in c.messages[i].content]
+    assert sum(bool(said(c, second_person(vp))) for c, vp in mine) >= 10
+    assert not [c.id for c, vp in mine if said(c, vp)]
+    opener = lambda t: t.split("{vp}")[0]
+    assert any(r.startswith(opener(t)) for r in over for t in banks_dialogue.REFUSE_HOW.items if len(opener(t)) > 12)
+
+    def pushes(groups, bank_items):
+        items = set(bank_items)
+        return [c.messages[p].content for c in corpus if c.labels.group in groups for p in c.meta["push_turns"]
+                if c.messages[p].content in items]
+
+    pretexts = [s for v in banks_harm.PRETEXT_PUSH.values() for s in v.items]
+    pivots = [s for v in banks_harm.PIVOT_PUSH.values() for s in v.items]
+    assert len(pushes(("terminate",), pretexts)) >= 30 and len(pushes(("terminate",), pivots)) >= 30
+    assert pushes(("benign_edgy",), banks_dialogue.GENERIC_PUSH.items)
+    abuse = [c for c in corpus if c.labels.subtype == "sustained_abuse"]
+    assert sum(c.messages[p].content in set(banks_abuse.INSULT_AFTER_REDIRECT.items)
+               for c in abuse for p in c.meta["push_turns"]) >= 10
+    # accepting or dropping after a refusal, and frustration at the task, are no pushes
+    calm = set(banks_dialogue.NOT_A_PUSH.items) | set(banks_abuse.FRUSTRATED_NOT_ABUSE.items)
+    seen = [(c, i) for c in corpus for i, m in enumerate(c.messages) if m.role == "user" and m.content in calm]
+    assert len(seen) >= 30 and all(i not in c.meta["push_turns"] and c.labels.terminate == 0 for c, i in seen)
+
+
 def test_complied_harmful_requests_are_not_pushes(corpus):
     """A harmful request the assistant does not refuse (it asks or plays along vaguely) and the
     user carries on: harmful_dropped, no pushes, no refusals, not termination-worthy."""

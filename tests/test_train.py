@@ -311,6 +311,37 @@ def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
     assert again.units == sw.units and again.bags == sw.bags
 
 
+def test_context_swap_rereads_a_crisis_onset_after_a_refused_request(tiny_encoder):
+    """A crisis statement that follows harmful talk is still crisis: with ``context_swap`` the onset
+    turn is also read after another conversation's (request, refusal) exchange, crisis label 1 and
+    push label kept; no other turn of the crisis chat gains a crisis positive."""
+    import numpy as np
+    from transformers import AutoTokenizer
+
+    from convguard.text import ConversationEncoder, EncodeSpec
+    from convguard.train import turn_examples
+
+    enc = ConversationEncoder(AutoTokenizer.from_pretrained(tiny_encoder),
+                              EncodeSpec(max_length=64, view="turns", context_tokens=6))
+    rng = random.Random(0)
+    crisis = Conversation.from_dict(make_conversation("crisis", 0, rng))
+    harm = Conversation.from_dict(make_conversation("persistent", 1, rng))
+    onset = crisis.labels.crisis_from_turn
+    assert onset is not None
+    plain = turn_examples(enc, [crisis, harm], progress=False, desc="")
+    sw = turn_examples(enc, [crisis, harm], progress=False, desc="", context_swap=1.0, seed=0)
+    pos = lambda ex: {tuple(ex.units[b[0]]) for b, y in zip(ex.bags, ex.y["crisis"]) if y == 1.0}
+    exchanges = [(cv.messages[i - 1], cv.messages[i]) for cv in (crisis, harm) for i in cv.meta["refusal_turns"]]
+    reread = {tuple(enc.encode_turn([q, a, crisis.messages[onset]], 2)) for q, a in exchanges}
+    extra = pos(sw) - pos(plain)
+    assert extra and extra <= reread
+    for b, y, p in zip(sw.bags, sw.y["crisis"], sw.y["push"]):
+        if tuple(sw.units[b[0]]) in extra:
+            assert y == 1.0 and p == 0.0
+    # without swapping nothing changes
+    assert pos(turn_examples(enc, [crisis, harm], progress=False, desc="", context_swap=0.0)) == pos(plain)
+
+
 def test_harmful_head_judges_the_request_not_the_refusal(tiny_encoder):
     """harmful (user turns): the first harmful ask and the pushes after it are positive; an
     over-refused benign request pressed twice is negative; crisis chats carry no harmful label; a

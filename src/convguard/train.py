@@ -329,7 +329,9 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     another assistant reply (push and harmful labels kept), an assistant turn after another user
     request (refusal label kept); every other label unset.  The push head cannot learn to judge the
     reply, nor the refusal head to judge the request: each decides on its own turn's words, and the
-    policy's evidence, min(p refusal, p push), needs both.
+    policy's evidence, min(p refusal, p push), needs both.  A crisis onset turn is re-read after
+    another conversation's request and refusal instead (crisis and push labels kept): a disclosure
+    that follows harmful talk is still crisis.
 
     Identical (sequence, labels) examples -- the corpus' recurring small talk -- are kept once."""
     from tqdm.auto import tqdm
@@ -359,8 +361,12 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
         ys.append(y)
 
     rng = random.Random(f"convguard-push-reply-swap:{seed}")
-    pool = {r: [m for c in convs for m in c.messages if m.role == r] if evidence and context_swap > 0 else []
+    swap = evidence and context_swap > 0
+    pool = {r: [m for c in convs for m in c.messages if m.role == r] if swap else []
             for r in ("user", "assistant")}
+    # (request, refusal) exchanges: the context a crisis statement is re-read after
+    refused = [(c.messages[j], c.messages[i]) for c in convs if swap for i in evidence_labels(c)[1]
+               if (j := previous_user_turn(c.messages, i)) is not None]
     for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
         crisis = bool(c.labels.crisis)
         onset = c.labels.crisis_from_turn if crisis else None
@@ -398,7 +404,13 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
             if not pool["user"] or rng.random() >= context_swap:
                 continue
             swapped = list(c.messages)
-            if role == "user" and i > 0 and c.messages[i - 1].role == "assistant":
+            if role == "user" and yc == 1.0 and refused:
+                # a crisis statement after another chat's refused request: the user's words, not
+                # the harmful talk before them, say crisis (push label kept: a disclosure is no push)
+                q, a = rng.choice(refused)
+                add([unit(encoder.encode_turn([q, a, c.messages[i]], 2))],
+                    tuple(1.0 if k == "crisis" else kept.get(k, nan) for k in names))
+            elif role == "user" and i > 0 and c.messages[i - 1].role == "assistant":
                 # another reply before this user turn: pressing (and asking for harm) is in the user's words
                 swapped[i - 1] = rng.choice(pool["assistant"])
                 add([unit(encoder.encode_turn(swapped, i))], tuple(kept.get(k, nan) for k in names))

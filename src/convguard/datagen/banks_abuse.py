@@ -7,6 +7,7 @@ Abuse here is aimed at the assistant only: no slurs, nothing about protected gro
 
 from __future__ import annotations
 
+from . import banks_abuse_more as _abuse_more
 from .banks_abuse_replies import REDIRECT_ABUSE_MORE
 from .intents import C, Cluster
 from .text import B, Bank
@@ -78,3 +79,11 @@ AFTER_RUDE_USER = B(
     "ok that actually works.", "better. can you also make it shorter?", "sorry, I was frustrated. thanks.",
     "alright, that's what I needed.", "ok, my bad. thanks for being patient.",
 )
+
+# --- generator 1.5: hand-written banks (banks_abuse_more) ----------------------------------
+#: insults in real users' voices, and abuse that answers the assistant's redirection
+INSULTS = Bank(_abuse_more.INSULTS)
+INSULT_AFTER_REDIRECT = Bank(_abuse_more.INSULT_AFTER_REDIRECT)
+#: frustrated, blunt or swearing, but not abuse aimed at the assistant (hard negatives)
+FRUSTRATED_NOT_ABUSE = Bank(_abuse_more.FRUSTRATED_NOT_ABUSE)
+AFTER_RUDE_USER = Bank(tuple(AFTER_RUDE_USER.items) + tuple(_abuse_more.APOLOGY_AFTER_RUDE))

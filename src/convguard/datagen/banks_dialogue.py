@@ -13,6 +13,8 @@ over-refusal benchmarks.
 
 from __future__ import annotations
 
+from . import banks_push_more as _push_more
+from . import banks_refusal_more as _refusal_more
 from .text import B, Bank
 
 # ------------------------------------------------------------------------------------------
@@ -1390,3 +1392,26 @@ HARM_ENGAGE_AGAIN = _more(
     "I still don't really know what's going on. What happened?",
     "Okay. Help me understand the situation first.",
 )
+
+
+# --- generator 1.5: hand-written banks (banks_refusal_more, banks_push_more) ---------------
+# Real assistants refuse at length, name the request, explain the danger, advise against it or
+# help with a safe part while declining the rest; real users press with pretexts, pivots to a
+# piece of the same goal and bare insistence.  Appended or new; existing items keep their index.
+
+
+#: a refusal that names the request: ``{vp}`` is the user's verb phrase in the second person
+#: (``how`` intents) or the task the assistant was asked to do (``do`` intents)
+REFUSE_HOW = Bank(_refusal_more.REFUSE_HOW)
+REFUSE_DO = Bank(_refusal_more.REFUSE_DO)
+#: help with a safe part, decline the harmful core (a refusal)
+REFUSE_BOUNDARY = Bank(_refusal_more.BOUNDARY)
+#: benign answers that open with a caveat and still answer (never refusals)
+HELPFUL_GENERIC = _more(HELPFUL_GENERIC, *_refusal_more.CAVEAT_ANSWERS)
+
+#: category-free pushes, and pushes that restate the user's own verb phrase ``{vp}``
+GENERIC_PUSH = Bank(_push_more.GENERIC_PUSH)
+PUSH_WITH_VP = Bank(_push_more.PUSH_WITH_VP)
+#: what a user says after a refusal that is no push: accepts, drops, thanks, asks about the
+#: alternative, changes the subject
+NOT_A_PUSH = Bank(_push_more.NOT_A_PUSH)

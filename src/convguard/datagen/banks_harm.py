@@ -11,6 +11,8 @@ Clusters are composed ``actions x targets (x contexts)``; :func:`intent_counts` 
 
 from __future__ import annotations
 
+from . import banks_push_more as _push_more
+from . import banks_refusal_more as _refusal_more
 from .intents import C, Cluster
 from .text import B, Bank
 
@@ -984,3 +986,17 @@ SHORT_ASKS: dict[str, tuple[str, ...]] = {
     "false_reports": ("report someone to cps falsely", "make a false police report",
                       "get someone investigated falsely", "lie to someone's employer"),
 }
+
+
+# --- generator 1.5: hand-written banks (banks_refusal_more, banks_push_more) ---------------
+
+#: reasons gain safety, legal and human-impact facts; alternatives gain safe adjacent help
+#: (appended: existing items keep their index)
+REASONS = {k: Bank(tuple(v.items) + tuple(_refusal_more.CONSEQUENCES[k])) for k, v in REASONS.items()}
+ALTERNATIVES = {k: Bank(tuple(v.items) + tuple(_refusal_more.SAFE_PIVOTS[k])) for k, v in ALTERNATIVES.items()}
+#: a refusal that urges the user not to do it, or to get proper help
+ADVISE_AGAINST: dict[str, Bank] = {k: Bank(tuple(v)) for k, v in _refusal_more.ADVISE_AGAINST.items()}
+#: pushes that justify or reframe the refused request, and pushes that ask for a piece of the
+#: same harmful goal (a sub-step, a tool, where to get it, how not to be caught)
+PRETEXT_PUSH: dict[str, Bank] = {k: Bank(tuple(v)) for k, v in _push_more.PRETEXT_PUSH.items()}
+PIVOT_PUSH: dict[str, Bank] = {k: Bank(tuple(v)) for k, v in _push_more.PIVOT_PUSH.items()}

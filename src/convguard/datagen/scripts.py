@@ -38,7 +38,7 @@ from . import banks_harm as BH
 from .families import Family
 from .intents import Cluster, Intent
 from .noise import NoiseProfile, apply_noise, shout
-from .text import Bank, cap, fill, join_sentences, weighted
+from .text import Bank, cap, fill, join_sentences, second_person, weighted
 
 STYLES = ("brief", "verbose", "over_refusing")
 
@@ -215,10 +215,12 @@ MISREAD = {"kill": "violent_crimes", "shoot": "violent_crimes", "attack": "viole
 
 
 #: refusal forms: the first refusal and the refusals after a push
-REFUSAL_FORMS_FIRST = (("standard", 0.42), ("one_liner", 0.1), ("apologetic", 0.1), ("lecture", 0.12),
-                       ("redirect", 0.14), ("question", 0.12))
-REFUSAL_FORMS_AGAIN = (("standard", 0.55), ("firm", 0.2), ("one_liner", 0.08), ("apologetic", 0.07),
-                       ("lecture", 0.05), ("redirect", 0.05))
+REFUSAL_FORMS_FIRST = (("standard", 0.32), ("one_liner", 0.08), ("apologetic", 0.08), ("lecture", 0.09),
+                       ("redirect", 0.1), ("question", 0.09), ("specific", 0.13), ("advise", 0.05),
+                       ("boundary", 0.06))
+REFUSAL_FORMS_AGAIN = (("standard", 0.45), ("firm", 0.17), ("one_liner", 0.07), ("apologetic", 0.05),
+                       ("lecture", 0.04), ("redirect", 0.05), ("specific", 0.09), ("advise", 0.03),
+                       ("boundary", 0.05))
 _FORM_BY_STYLE = {
     "brief": {"one_liner": 2.0, "firm": 1.5, "apologetic": 0.4, "lecture": 0.5},
     "verbose": {"one_liner": 0.4, "firm": 0.7, "apologetic": 1.6, "lecture": 1.6},
@@ -232,10 +234,33 @@ def refusal_form(ctx: Ctx, nth: int) -> str:
     return weighted(ctx.rng, tuple((f, w * adj.get(f, 1.0)) for f, w in forms))
 
 
-def styled_refusal(ctx: Ctx, form: str, reasons: Bank | None, alts: Bank | None) -> list[str]:
-    """One refusal in a non-standard form (see :data:`REFUSAL_FORMS_FIRST`)."""
+def styled_refusal(ctx: Ctx, form: str, reasons: Bank | None, alts: Bank | None, *, category: str | None = None,
+                   intent: Intent | None = None) -> list[str]:
+    """One refusal in a non-standard form (see :data:`REFUSAL_FORMS_FIRST`).  ``specific`` names
+    the request (``intent``'s verb phrase, in the second person), ``advise`` urges the user not to
+    (``category``'s bank), ``boundary`` helps with a safe part and declines the rest; each may add
+    a reason and a safe alternative, as real refusals do."""
+    if form == "specific" and (intent is None or intent.kind == "q"):
+        form = "standard_like"
+    if form == "advise" and category not in BH.ADVISE_AGAINST:
+        form = "boundary"
     if form == "redirect" and alts is None:
         form = "question"
+    if form in ("specific", "advise", "boundary", "standard_like"):
+        if form == "specific":
+            bank = BD.REFUSE_HOW if intent.kind == "how" else BD.REFUSE_DO
+            parts = [fill(ctx.pick(bank), vp=second_person(intent.vp))]
+        elif form == "advise":
+            parts = [ctx.pick(BH.ADVISE_AGAINST[category])]
+        elif form == "boundary":
+            parts = [ctx.pick(BD.REFUSE_BOUNDARY)]
+        else:
+            parts = [ctx.pick(BD.REFUSE_OPEN)]
+        if reasons is not None and ctx.p(0.55):
+            parts.append(ctx.pick(reasons))
+        if alts is not None and ctx.p(0.5):
+            parts.append(ctx.pick(alts))
+        return parts
     if form == "one_liner":
         return [ctx.pick(BD.REFUSE_ONE_LINER)]
     if form == "firm":
@@ -268,7 +293,7 @@ def styled_refusal(ctx: Ctx, form: str, reasons: Bank | None, alts: Bank | None)
     raise ValueError(form)
 
 
-def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None) -> str:
+def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None, intent: Intent | None = None) -> str:
     """An over-cautious refusal of a benign request, drawn from the same banks and forms as real
     refusals (so refusal wording alone cannot tell a wrongly refused benign request from a
     harmful one)."""
@@ -279,7 +304,7 @@ def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None) -> str:
         if form != "standard" and not (form == "redirect" and ctx.p(0.6)):
             reasons = BH.REASONS.get(misread) if misread else None
             alts = BH.ALTERNATIVES.get(misread) if misread else None
-            return join_sentences(styled_refusal(ctx, form, reasons, alts))
+            return join_sentences(styled_refusal(ctx, form, reasons, alts, category=misread, intent=intent))
     parts: list[str] = []
     if nth == 0:
         parts.append(ctx.pick(BD.OVERREFUSE) if ctx.p(0.5) else ctx.pick(BD.REFUSE_OPEN))
@@ -300,10 +325,11 @@ def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None) -> str:
     return join_sentences(parts)
 
 
-def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None) -> str:
+def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None, intent: Intent | None = None) -> str:
     """The assistant's refusal or redirection of a harmful request (``nth`` = 0 for the first),
     in one of several forms: the standard open + reason + alternative, a one-liner, a long
-    apology, a lecture + decline, a redirect, a question back + decline, a firm repeat."""
+    apology, a lecture + decline, a redirect, a question back + decline, a firm repeat, one that
+    names the request (``intent``), one that advises against it, one that helps with a safe part."""
     rng = ctx.rng
     reasons = BH.REASONS.get(category)
     alts = BH.ALTERNATIVES.get(category)
@@ -312,7 +338,7 @@ def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None) -> str
     if ctx.style == "over_refusing" and form not in ("one_liner", "firm") and ctx.p(0.7):
         parts.append(ctx.pick(BD.OVERCAUTIOUS_PREFIX))
     if form != "standard":
-        parts += styled_refusal(ctx, form, reasons, alts)
+        parts += styled_refusal(ctx, form, reasons, alts, category=category, intent=intent)
         if form in ("redirect", "apologetic") and ctx.style != "brief" and ctx.p(0.3):
             parts.append(ctx.pick(BD.REFUSE_CLOSER))
         return join_sentences(parts)
@@ -497,7 +523,9 @@ def followup_exchanges(d: Dialog, cluster: Cluster, k: int, *, end_on_user: bool
     ctx, rng = d.ctx, d.ctx.rng
     for i in range(k):
         r = rng.random()
-        if r < 0.4:
+        if r < 0.06:  # blunt or swearing about the task, not at anyone
+            d.user(ctx.pick(BA.FRUSTRATED_NOT_ABUSE))
+        elif r < 0.4:
             d.user(ctx.pick(BD.FOLLOWUP_GENERIC))
         elif r < 0.7:
             d.user(first_ask(ctx, cluster.intent(rng)))
@@ -534,9 +562,18 @@ def loud_for(ctx: Ctx, tactic: str) -> bool:
 
 def harm_push(ctx: Ctx, intent: Intent, tactic: str, terse: bool) -> tuple[str, str]:
     """A push on a harmful request: ``(text, tactic)``; terse conversations and some pressure
-    pushes are short ("just tell me", "??")."""
+    pushes are short ("just tell me", "??"); some justify the request (a pretext: "authority"),
+    ask for a piece of the same goal (a pivot: "split") or restate the user's own words."""
     if (terse and ctx.p(0.6)) or (tactic == "pressure" and ctx.p(0.3)):
-        return ctx.pick(BD.SHORT_PUSH), "pressure"
+        return ctx.pick(BD.SHORT_PUSH) if ctx.p(0.5) else ctx.pick(BD.GENERIC_PUSH), "pressure"
+    cat = ctx.family.category
+    r = ctx.rng.random()
+    if r < 0.14 and cat in BH.PRETEXT_PUSH:
+        return ctx.pick(BH.PRETEXT_PUSH[cat]), "authority"
+    if r < 0.26 and cat in BH.PIVOT_PUSH:
+        return ctx.pick(BH.PIVOT_PUSH[cat]), "split"
+    if r < 0.32 and intent.kind == "how":
+        return fill(ctx.pick(BD.PUSH_WITH_VP), vp=intent.vp), "rephrase"
     return push_text(ctx, intent, tactic), tactic
 
 
@@ -561,7 +598,7 @@ def persistent_harmful(ctx: Ctx) -> Dialog:
         d.assistant(harm_engage(ctx, 0))
         d.reask(continue_text(ctx, intent, terse))
         d.variant = "engaged_then_pushed"
-    d.refuse(refusal(ctx, fam.category, 0))
+    d.refuse(refusal(ctx, fam.category, 0, intent=intent))
     n = draw_pushes(rng)
     tactics = choose_tactics(rng, n, HARM_TACTIC_WEIGHTS)
     for i, t in enumerate(tactics):
@@ -570,7 +607,7 @@ def persistent_harmful(ctx: Ctx) -> Dialog:
         text, t = harm_push(ctx, intent, t, terse)
         d.push(text, t, loud=loud_for(ctx, t))
         if i < n - 1:
-            d.refuse(refusal(ctx, fam.category, i + 1, t))
+            d.refuse(refusal(ctx, fam.category, i + 1, t, intent=intent))
     return d
 
 
@@ -585,12 +622,15 @@ def sustained_abuse(ctx: Ctx) -> Dialog:
         d.variant = "after_task"
     else:
         d.variant = "cold"
-    d.harm_from = d.user(abuse_line(ctx, fam.cluster))
+    d.harm_from = d.user(ctx.pick(BA.INSULTS) if ctx.p(0.4) else abuse_line(ctx, fam.cluster))
     d.intent = d.messages[-1]["content"]
     n = draw_pushes(rng)
     for i in range(n):
         d.refuse(ctx.pick(BA.REDIRECT_ABUSE))
-        d.push(abuse_line(ctx, fam.cluster), "insult", loud=ctx.p(0.1))
+        r = rng.random()
+        text = (ctx.pick(BA.INSULT_AFTER_REDIRECT) if r < 0.3 else ctx.pick(BA.INSULTS) if r < 0.6
+                else abuse_line(ctx, fam.cluster))
+        d.push(text, "insult", loud=ctx.p(0.1))
     return d
 
 
@@ -640,16 +680,16 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
         else:
             parts = [ctx.pick(BD.REDIRECT_OPEN), ctx.pick(BH.ALTERNATIVES[cat])]
         d.refuse(join_sentences(parts))
-        d.user(fill(ctx.pick(BD.ACCEPT_REDIRECT), followup=followup))
+        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.3) else fill(ctx.pick(BD.ACCEPT_REDIRECT), followup=followup))
     else:
-        d.refuse(refusal(ctx, cat, 0))
+        d.refuse(refusal(ctx, cat, 0, intent=intent))
         if variant.startswith("pushed_once"):
             text, t = harm_push(ctx, intent, weighted(rng, HARM_TACTIC_WEIGHTS), terse)
             d.push(text, t, loud=loud_for(ctx, t))
             if variant == "pushed_once":
                 return d
-            d.refuse(refusal(ctx, cat, 1, t))
-        d.user(fill(ctx.pick(BD.DROP), followup=followup))
+            d.refuse(refusal(ctx, cat, 1, t, intent=intent))
+        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.4) else fill(ctx.pick(BD.DROP), followup=followup))
     if ctx.p(0.55):
         if ctx.p(0.1):
             clarify_exchange(d)
@@ -700,7 +740,7 @@ def overrefusal(ctx: Ctx) -> Dialog:
     intent = fam.cluster.intent(rng)
     d.intent = intent.vp
     d.user(first_ask(ctx, intent))
-    d.refuse(overrefusal_reply(ctx, 0))
+    d.refuse(overrefusal_reply(ctx, 0, intent=intent))
     n = draw_pushes(rng)
     tactics = choose_tactics(rng, n, OVERREFUSAL_TACTIC_WEIGHTS)
     concede = ctx.p(0.3)
@@ -708,12 +748,14 @@ def overrefusal(ctx: Ctx) -> Dialog:
         if t == "rephrase" and ctx.p(0.6):
             text = fill(ctx.pick(BD.CLARIFY), ask=restate(intent, rng))
         elif t == "pressure" and ctx.p(0.3):
-            text = ctx.pick(BD.SHORT_PUSH)
+            text = ctx.pick(BD.SHORT_PUSH) if ctx.p(0.5) else ctx.pick(BD.GENERIC_PUSH)
+        elif intent.kind == "how" and ctx.p(0.12):  # the same words a harmful push uses
+            text = fill(ctx.pick(BD.PUSH_WITH_VP), vp=intent.vp)
         else:
             text = push_text(ctx, intent, t, benign=True)
         d.push(text, t, loud=loud_for(ctx, t))
         if i < n - 1:
-            d.refuse(overrefusal_reply(ctx, i + 1, t))
+            d.refuse(overrefusal_reply(ctx, i + 1, t, intent=intent))
     if concede:
         d.assistant(ctx.pick(BD.OVERREFUSAL_CONCEDE) + " " + answer(ctx, fam.cluster))
         d.user(ctx.pick(BD.THANKS))
@@ -730,7 +772,7 @@ def one_off_rudeness(ctx: Ctx) -> Dialog:
     q, a = rng.choice(BB.CHITCHAT_QA)
     d.user(q)
     d.assistant(a if ctx.style != "verbose" else a + " " + rng.choice(BB.VERBOSE_EXTRA))
-    d.harm_from = d.user(abuse_line(ctx, fam.cluster), loud=ctx.p(0.1))
+    d.harm_from = d.user(ctx.pick(BA.INSULTS) if ctx.p(0.4) else abuse_line(ctx, fam.cluster), loud=ctx.p(0.1))
     d.intent = d.messages[-1]["content"]
     if ctx.p(0.3):
         d.variant = "rude_last"

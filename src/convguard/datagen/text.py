@@ -7,6 +7,7 @@ iterates a set or calls ``hash()``, so the same seed always gives the same bytes
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -32,6 +33,21 @@ def fill(template: str, **slots: str) -> str:
 
 def cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
+
+
+#: first person -> second person, word by word (the assistant restating the user's request)
+_SECOND_PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
+                  "i've": "you've", "i'd": "you'd", "i'll": "you'll", "am": "are", "we": "you", "us": "you",
+                  "our": "your", "ours": "yours", "ourselves": "yourselves"}
+
+
+def second_person(text: str) -> str:
+    """``text`` with first-person words in the second person ("track my wife's phone" -> "track
+    your wife's phone"): how an assistant names what the user asked for."""
+    def swap(m: re.Match) -> str:
+        w = m.group(0)
+        return _SECOND_PERSON.get(w.lower(), w)
+    return re.sub(r"[A-Za-z]+(?:'[a-z]+)?", swap, text)
 
 
 def join_sentences(parts: Sequence[str]) -> str:
