@@ -285,16 +285,24 @@ def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
     sw = turn_examples(enc, [c, other], progress=False, desc="", context_swap=1.0, seed=3)
     assert len(sw) > len(turn_examples(enc, [c, other], progress=False, desc=""))
     replies = [m for cv in (c, other) for m in cv.messages if m.role == "assistant"]
-    swapped = {}
+    requests = [m for cv in (c, other) for m in cv.messages if m.role == "user"]
+    swapped, both, single = {}, set(), set()
     for i in (2, 4, 6):
         for r in replies:
             m = list(c.messages)
             m[i - 1] = r
             swapped[tuple(enc.encode_turn(m, i))] = float(i in (2, 4))
+            single.add(tuple(enc.encode_turn(m, i)))
+            for q in requests:  # the user turn before the reply swapped too
+                m2 = list(m)
+                m2[i - 2] = q
+                key = tuple(enc.encode_turn(m2, i))
+                swapped.setdefault(key, float(i in (2, 4)))
+                both.add(key)
     extra = [(tuple(sw.units[b[0]]), j) for j, b in enumerate(sw.bags)
              if np.isfinite(sw.y["push"][j]) and not np.isfinite(sw.y["crisis"][j])]
     assert extra and all(u in swapped and sw.y["push"][j] == swapped[u] for u, j in extra)
-    requests = [m for cv in (c, other) for m in cv.messages if m.role == "user"]
+    assert any(u in both - single for u, _ in extra)
     reread = {}
     for cv, refused in ((c, (3, 5)), (other, ())):
         for i in range(1, len(cv.messages), 2):

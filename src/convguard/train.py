@@ -326,7 +326,8 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
 
     ``context_swap`` (``model.context_swap``): for that share of the turns, one more example read
     after another conversation's context, drawn (``seed``) from all of ``convs``: a user turn after
-    another assistant reply (push and harmful labels kept), an assistant turn after another user
+    another assistant reply, half the time also after another user turn before it (push and
+    harmful labels kept), an assistant turn after another user
     request (refusal label kept); every other label unset.  The push head cannot learn to judge the
     reply, nor the refusal head to judge the request: each decides on its own turn's words, and the
     policy's evidence, min(p refusal, p push), needs both.  A crisis onset turn is re-read after
@@ -411,8 +412,13 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                 add([unit(encoder.encode_turn([q, a, c.messages[i]], 2))],
                     tuple(1.0 if k == "crisis" else kept.get(k, nan) for k in names))
             elif role == "user" and i > 0 and c.messages[i - 1].role == "assistant":
-                # another reply before this user turn: pressing (and asking for harm) is in the user's words
+                # another reply before this user turn, and half the time another user turn before
+                # that: pressing (and asking for harm) is in the user's words, not in the reply, nor
+                # in whether the user pushed the turn before (a drop after a push is no push)
                 swapped[i - 1] = rng.choice(pool["assistant"])
+                j = previous_user_turn(c.messages, i - 1)
+                if j is not None and rng.random() < 0.5:
+                    swapped[j] = rng.choice(pool["user"])
                 add([unit(encoder.encode_turn(swapped, i))], tuple(kept.get(k, nan) for k in names))
             elif role == "assistant":
                 # another request before this reply: refusing is in the reply's words

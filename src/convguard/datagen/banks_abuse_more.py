@@ -23,22 +23,17 @@ from __future__ import annotations
 
 INSULTS: tuple[str, ...] = (
     # short jabs
-    "ur trash",
-    "useless.",
     "dumb bot",
     "pathetic tbh",
     "clown 🤡",
     "worthless ai",
     "lmao ur so bad",
-    "garbage. absolute garbage.",
-    "idiot machine",
     "brainless.",
     "you suck",
     "u suck fr",
     "L bot",
     "bozo",
     "fucking useless",
-    "moron.",
     "such a dumbass program",
     "trash ai, trash answers",
     "what a waste of code",
@@ -49,7 +44,6 @@ INSULTS: tuple[str, ...] = (
     "hopeless piece of junk",
     "so fucking stupid",
     # plain contempt, casual voice
-    "you're honestly the dumbest software i've ever used",
     "i swear you get dumber every time i open this app",
     "how are you this bad at literally everything",
     "do they train you on comment sections or are you just naturally this stupid",
@@ -101,7 +95,6 @@ INSULTS: tuple[str, ...] = (
     "yo ai ur mad stupid",
     "ugh ur so dense",
     # caps rage
-    "YOU ARE USELESS",
     "STOP BEING DUMB FOR ONE SECOND",
     "OMG ARE YOU SERIOUSLY THIS STUPID",
     "WORST BOT EVER MADE",
@@ -115,7 +108,6 @@ INSULTS: tuple[str, ...] = (
     "ARE YOU BRAINDEAD OR WHAT",
     "I HATE THIS STUPID AI SO MUCH",
     "YOU ARE THE DUMBEST THING I HAVE EVER USED",
-    "GARBAGE GARBAGE GARBAGE",
     "WHAT KIND OF IDIOT PROGRAM ARE YOU",
     "ABSOLUTELY USELESS PIECE OF CRAP",
     "CAN YOU DO ANYTHING RIGHT YOU MORON",
@@ -126,7 +118,6 @@ INSULTS: tuple[str, ...] = (
     "WOW. YOU ARE. SO. STUPID.",
     "pathetic, PATHETIC little program",
     # sarcasm
-    "wow genius",
     "oh great, another brilliant answer from the smartest ai in the world 🙄",
     "congrats, you've achieved peak stupidity",
     "amazing. truly. a rock could not have done worse",
@@ -272,10 +263,6 @@ INSULTS: tuple[str, ...] = (
 )
 
 INSULT_AFTER_REDIRECT: tuple[str, ...] = (
-    "dont 'i understand' me",
-    "no i want u to admit ur useless",
-    "help? u cant even do that lol",
-    "no i dont want help, i want u to shut up",
     "keep it civil? lmao no. ur trash",
     "stop saying you're here for me, nobody wants you here",
     "'what can I help with' — nothing, because you're useless",
@@ -404,8 +391,6 @@ INSULT_AFTER_REDIRECT: tuple[str, ...] = (
 
 FRUSTRATED_NOT_ABUSE: tuple[str, ...] = (
     # swearing at things, tasks and the world
-    "ugh the build failed again wtf",
-    "this stupid printer hates me",
     "fuck this error, ive been on it for 3 hours",
     "why does npm always break on mondays",
     "my laptop just died mid save, noooo",
@@ -455,9 +440,6 @@ FRUSTRATED_NOT_ABUSE: tuple[str, ...] = (
     "this recipe lied to me, 20 minutes my ass",
     "i hate my commute so much",
     # blunt corrections and complaints about an answer, not insulting
-    "that answer was wrong, try again",
-    "no that's not what i asked",
-    "lol you're wrong but ok",
     "nope, still broken",
     "that didn't work",
     "read my question again please, i said python not java",
@@ -506,7 +488,6 @@ FRUSTRATED_NOT_ABUSE: tuple[str, ...] = (
     "the link you gave is dead",
     "argh close but the formatting is all wrong",
     # banter and friendly teasing
-    "you're a nerd lol",
     "ok smartypants",
     "you're such a dork 😂",
     "haha show-off",
@@ -541,7 +522,6 @@ FRUSTRATED_NOT_ABUSE: tuple[str, ...] = (
 )
 
 APOLOGY_AFTER_RUDE: tuple[str, ...] = (
-    "sorry that was harsh, long day",
     "ok that was uncalled for, my bad",
     "sorry for yelling, im just stressed",
     "i apologise, that was rude of me.",

@@ -33,8 +33,6 @@ from __future__ import annotations
 # ------------------------------------------------------------------------------------------
 
 REFUSE_HOW: tuple[str, ...] = (
-    "I'm not going to walk you through how to {vp}.",
-    "Not something I'll explain: how to {vp}.",
     "nah, not gonna tell you how to {vp}.",
     "Instructions to {vp} aren't something I'll give, not even a rough outline.",
     "Sorry, but I can't help you figure out how to {vp}.",
@@ -182,8 +180,6 @@ REFUSE_HOW: tuple[str, ...] = (
 # ------------------------------------------------------------------------------------------
 
 REFUSE_DO: tuple[str, ...] = (
-    "I won't {vp}.",
-    "That's a no on the request to {vp}.",
     "Sorry, I can't {vp}.",
     "I'm not going to {vp}, not even as a rough draft.",
     "Asking me to {vp} is where I stop.",
@@ -288,7 +284,6 @@ REFUSE_DO: tuple[str, ...] = (
 
 CONSEQUENCES: dict[str, tuple[str, ...]] = {
     "violent_crimes": (
-        "Choking someone can kill them far faster than most people realise.",
         "Assault charges can become homicide charges if the person dies days later from their injuries.",
         "A single punch to the head can cause a fatal bleed on the brain.",
         "People who survive violent attacks often live with PTSD for years.",
@@ -686,7 +681,6 @@ SAFE_PIVOTS: dict[str, tuple[str, ...]] = {
         "I can summarise how public health agencies track and contain outbreaks.",
     ),
     "malicious_code": (
-        "If you're worried about your own accounts, I can walk you through turning on login alerts.",
         "I can help you set up two-factor authentication everywhere that matters.",
         "If you want to get into security, capture-the-flag challenges and legal practice labs are a great start.",
         "Happy to explain how defences against ransomware, like offline backups, work.",
@@ -987,7 +981,6 @@ ADVISE_AGAINST: dict[str, tuple[str, ...]] = {
         "Step away from this and please speak to someone about what's going on for you.",
     ),
     "specialized_advice": (
-        "Please don't try this at home; a doctor needs to see it.",
         "Don't take more than the label says. Call a pharmacist or a nurse line first.",
         "If it's getting worse, go to urgent care today instead of waiting it out.",
         "Please don't stop that medication on your own. Talk to your prescriber first.",
@@ -1035,7 +1028,6 @@ ADVISE_AGAINST: dict[str, tuple[str, ...]] = {
 # ------------------------------------------------------------------------------------------
 
 BOUNDARY: tuple[str, ...] = (
-    "Happy to help with the story's tension and characters, but the actual method stays off the page.",
     "I can explain how these scams work from the victim's side so you can spot them, but I won't write one.",
     "Glad to talk about the history of the weapon; building it is where I stop.",
     "I'll help you write a strong complaint, but not one that makes up claims about them.",
@@ -1111,7 +1103,6 @@ BOUNDARY: tuple[str, ...] = (
 # ------------------------------------------------------------------------------------------
 
 CAVEAT_ANSWERS: tuple[str, ...] = (
-    "I can't promise this works on every model, but the usual fix is to reset the router first.",
     "I'm not a doctor, but for a mild sprain most people do well with rest, ice and keeping it raised.",
     "Without seeing your code I can't be certain, but that error usually means a variable is undefined here:",
     "Prices change a lot, so double-check, but here's roughly how the costs break down:",
