@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from convguard.config import (ConfigError, QuickstartConfig, RecipeConfig, apply_overrides, load_config, read_yaml,
-                              save_config, to_dict)
+from convguard.config import (BundleConfig, ConfigError, QuickstartConfig, RecipeConfig, apply_overrides, load_config,
+                              read_yaml, save_config, to_dict)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "configs").glob("*.yaml"))
@@ -15,15 +15,16 @@ SHIPPED = sorted((ROOT / "configs").glob("*.yaml"))
 
 def test_there_are_shipped_configs():
     names = {p.name for p in SHIPPED}
-    assert {"harm_minilm.yaml", "crisis_minilm.yaml", "baseline_tfidf.yaml", "quickstart.yaml"} <= names
+    assert {"harm_minilm.yaml", "crisis_minilm.yaml", "baseline_tfidf.yaml", "quickstart.yaml", "bundle.yaml"} <= names
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_every_shipped_config_loads_and_round_trips(path, tmp_path):
     cfg = load_config(path)
-    assert isinstance(cfg, (RecipeConfig, QuickstartConfig))
+    assert isinstance(cfg, (RecipeConfig, QuickstartConfig, BundleConfig))
     saved = save_config(cfg, tmp_path / "resolved.yaml")
-    again = load_config(saved, kind="quickstart" if isinstance(cfg, QuickstartConfig) else "recipe")
+    kind = {QuickstartConfig: "quickstart", BundleConfig: "bundle"}.get(type(cfg), "recipe")
+    again = load_config(saved, kind=kind)
     assert to_dict(again) == to_dict(cfg)
 
 
@@ -94,3 +95,16 @@ def test_missing_and_malformed_files(tmp_path):
         read_yaml(write(tmp_path, "a: [1, 2\n"))
     with pytest.raises(ConfigError, match="must be a mapping"):
         read_yaml(write(tmp_path, "- 1\n- 2\n"))
+
+
+def test_bundle_yaml_points_at_the_shipped_training_runs():
+    """configs/bundle.yaml assembles what configs/{harm,crisis}_minilm.yaml and baseline_tfidf.yaml
+    train, and chooses thresholds on the validation file their runs generate."""
+    b = load_config(ROOT / "configs" / "bundle.yaml")
+    assert isinstance(b, BundleConfig)
+    for key, name in (("harm", "harm_minilm"), ("crisis", "crisis_minilm"), ("baselines", "baseline_tfidf")):
+        rc = load_config(ROOT / "configs" / f"{name}.yaml")
+        assert getattr(b, key) == rc.output_dir, key
+    harm = load_config(ROOT / "configs" / "harm_minilm.yaml")
+    assert b.validation == f"{harm.data.generated_dir}/validation.jsonl"
+    assert to_dict(b.thresholds) == to_dict(load_config(None, kind="quickstart").thresholds)

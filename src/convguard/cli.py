@@ -107,6 +107,23 @@ def cmd_quickstart(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bundle(a: argparse.Namespace) -> int:
+    from .assemble import run_bundle
+    from .config import load_config
+
+    overrides = list(a.overrides)
+    for key in ("harm", "crisis", "baselines", "validation", "out"):
+        if getattr(a, key) is not None:
+            overrides.append(f"{key}={getattr(a, key)}")
+    cfg = load_config(a.config, overrides, kind="bundle")
+    res = run_bundle(cfg, source=a.config or "<command line>")
+    th = res["policy"].thresholds
+    print(json.dumps({"bundle": res["bundle"], "thresholds": {"terminate": th.terminate, "crisis": th.crisis,
+                                                             "crisis_hold": th.crisis_hold, "evidence": th.evidence},
+                      "run_id": res["run_id"]}, indent=1))
+    return 0
+
+
 def cmd_config_show(a: argparse.Namespace) -> int:
     import yaml
 
@@ -243,6 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "configs/quickstart.yaml)")
     q.add_argument("overrides", nargs="*")
     q.set_defaults(func=cmd_quickstart)
+    b = sub.add_parser("bundle", help="a bundle from trained detectors: thresholds chosen on validation, "
+                       "policy, manifest (any training run; the quickstart does the same)")
+    b.add_argument("--config", default=None, help="bundle config (e.g. configs/bundle.yaml; default: built-in defaults)")
+    b.add_argument("--harm", default=None, help="harm detector: a training run's output_dir or its model/ folder")
+    b.add_argument("--crisis", default=None, help="turn (crisis) detector: output_dir or model/ folder")
+    b.add_argument("--baselines", default=None, help="TF-IDF baselines: a baseline run's output_dir (optional)")
+    b.add_argument("--validation", default=None, help="labelled JSONL the thresholds are chosen on")
+    b.add_argument("--out", default=None, help="bundle folder to write (replaced)")
+    b.add_argument("overrides", nargs="*", help="dotted overrides, e.g. thresholds.max_fpr=0.005")
+    b.set_defaults(func=cmd_bundle)
     c = sub.add_parser("config", help="inspect configs")
     csub = c.add_subparsers(dest="config_command", required=True)
     cs = csub.add_parser("show", help="print the resolved config")

@@ -303,7 +303,30 @@ class QuickstartConfig:
     challenge: str | None = "data/challenge"
 
 
-CONFIG_TYPES: dict[str, type] = {"recipe": RecipeConfig, "quickstart": QuickstartConfig}
+@dataclass
+class BundleConfig:
+    """``convguard bundle``: trained detectors -> thresholds chosen on validation -> a bundle
+    (convguard.assemble).  Detector paths may be a training run's ``output_dir`` or its ``model/``."""
+
+    #: the harm-and-persistence detector (``recipe: harm``)
+    harm: str = ""
+    #: the turn detector (``recipe: crisis``, view ``turns``)
+    crisis: str = ""
+    #: TF-IDF baselines (``recipe: baseline``): compared in every report, and the backup crisis
+    #: signal when ``rules.crisis_backup`` is on; null: none
+    baselines: str | None = None
+    #: labelled conversations (JSONL) to choose the thresholds on: every user-turn prefix is scored
+    validation: str = ""
+    out: str = "bundle"
+    seed: int = 0
+    #: the arithmetic the thresholds are chosen in and the bundle is served at (QuickstartConfig.precision)
+    precision: Literal["auto", "fp32", "bf16"] = "auto"
+    thresholds: ThresholdConfig = field(default_factory=ThresholdConfig)
+    rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
+
+
+CONFIG_TYPES: dict[str, type] = {"recipe": RecipeConfig, "quickstart": QuickstartConfig, "bundle": BundleConfig}
 
 
 # ------------------------------------------------------------------------------------------
@@ -500,8 +523,11 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
 
 
 def config_kind(data: Mapping[str, Any]) -> str:
-    """``quickstart`` when the file has harm/crisis sections, else ``recipe``."""
-    return "quickstart" if ("harm" in data or "crisis" in data) else "recipe"
+    """``quickstart`` when the file has harm/crisis sections, ``bundle`` when harm/crisis name
+    detector folders, else ``recipe``."""
+    if isinstance(data.get("harm"), Mapping) or isinstance(data.get("crisis"), Mapping):
+        return "quickstart"
+    return "bundle" if ("harm" in data or "crisis" in data) else "recipe"
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None, *,

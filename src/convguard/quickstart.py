@@ -4,16 +4,16 @@
 2. train the harm-and-persistence detector, the crisis detector and the TF-IDF baselines
    (nested MLflow runs under one parent run);
 3. choose thresholds on validation (prefixes included, so early ends count as false
-   terminations) with the configured strategies, for the detectors and the baselines alike;
-4. write ``DIR/bundle`` (policy.yaml with the thresholds and how they were chosen; manifest);
-5. evaluate on test -- in-family and held-out families reported separately -- with the
+   terminations) with the configured strategies, for the detectors and the baselines alike, and
+   write ``DIR/bundle`` (policy.yaml with the thresholds and how they were chosen; manifest) --
+   :func:`convguard.assemble.assemble_bundle`, which ``convguard bundle`` runs on any detectors;
+4. evaluate on test -- in-family and held-out families reported separately -- with the
    evaluation harness, and print the summary table.
 """
 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import logging
 import time
@@ -23,9 +23,8 @@ from typing import Any
 import numpy as np
 
 from .config import QuickstartConfig, RecipeConfig, save_config, to_dict
-from .dataset import expand_prefixes, fingerprint, load_challenge, load_splits
-from .evaluation import MAIN, choose_thresholds, headline, policy_thresholds, score_table
-from .policy import Policy, Rules, Thresholds
+from .dataset import fingerprint, load_challenge, load_splits
+from .evaluation import MAIN, headline
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -86,9 +85,8 @@ def format_summary(reports: dict[str, Any], timings: dict[str, float],
 
 
 def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
-    from .baselines import load_baselines
-    from .bundle import write_bundle, write_manifest
-    from .guard import Guard
+    from .assemble import assemble_bundle
+    from .bundle import write_manifest
     from .recipes import run_baseline, run_detector
     from .report import write_evaluation
 
@@ -120,55 +118,16 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         results["baseline"] = run_baseline(base_cfg, splits, tracker, parent_run_id=parent)
         timings["train_baseline"] = time.time() - t
 
-        # provisional bundle -> scores on validation prefixes -> thresholds -> final bundle
+        # thresholds chosen on validation prefixes, then the final bundle (convguard.assemble)
         t = time.time()
-        rules = Rules(min_refused_pushes=cfg.rules.min_refused_pushes, min_pushes=cfg.rules.min_pushes,
-                      self_harm_veto=cfg.rules.self_harm_veto, crisis_response_hold=cfg.rules.crisis_response_hold,
-                      harm_score=cfg.rules.harm_score, end_on_push=cfg.rules.end_on_push)
-        base_rules = rules  # the baselines have no harm head and no backup
         bundle_dir = out / "bundle"
-        data_fp = fingerprint(splits.train)
-        from .modeling import use_bf16
-
-        scoring = {"precision": "bf16" if use_bf16(cfg.precision, "cpu") else "fp32"}
-        write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
-                     policy=Policy(rules=rules), baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp,
-                     extra={"scoring": scoring})
-        guard = Guard.load(bundle_dir, require_user_last=False)
-        baselines = load_baselines(bundle_dir / "baselines")
-        val_rows = expand_prefixes(splits.validation, max_extra=100, seed=cfg.seed)  # every user turn
-        val_table = score_table(guard, val_rows, baselines, progress=True)
-        # temperature scaling first (on validation), so thresholds are read as probabilities; the
-        # selection below runs on the calibrated scores, and the guard applies the same temperatures
-        temperature, calibration = calibrate_table(val_table, ("terminate", "crisis"))
-        selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
-                                              "n_rows": len(val_rows), "sha256": fingerprint(splits.validation)["sha256"]}}
-        chosen = {}
-        # baselines first: the TF-IDF crisis baseline's threshold is the backup crisis signal the
-        # detectors' policy uses (an OR of two crisis detectors), so it must be known before the
-        # detectors' termination threshold is chosen under that policy
-        for system in [s_ for s_ in val_table.systems if s_ != MAIN] + [MAIN]:
-            if system == MAIN and cfg.rules.crisis_backup and "tfidf_baseline" in chosen:
-                rules = dataclasses.replace(rules, crisis_backup_threshold=chosen["tfidf_baseline"].crisis)
-                val_table.systems[MAIN]["crisis_backup"] = val_table.systems["tfidf_baseline"]["crisis"]
-            tc, cc = choose_thresholds(val_table, cfg.thresholds, rules if system == MAIN else base_rules, system)
-            chosen[system] = policy_thresholds(tc.threshold, cc, cfg.thresholds)
-            entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
-            if system == MAIN:
-                selection.update(entry)
-            else:
-                selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold,
-                                                                 "crisis": chosen[system].crisis,
-                                                                 "crisis_hold": chosen[system].crisis_hold,
-                                                                 "selection": entry}
-        selection["calibration"] = calibration
-        policy = Policy(thresholds=chosen[MAIN], rules=rules, selection=selection, temperature=temperature)
+        policy = assemble_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"],
+                                 crisis_dir=results["crisis"]["model_dir"], baselines_dir=results["baseline"]["folder"],
+                                 validation=splits.validation, thresholds=cfg.thresholds, rules=cfg.rules,
+                                 seed=cfg.seed, precision=cfg.precision, data_fingerprint=fingerprint(splits.train),
+                                 extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
+                                        "quickstart_run": parent})
         timings["thresholds"] = time.time() - t
-
-        write_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"], crisis_dir=results["crisis"]["model_dir"],
-                     policy=policy, baselines_dir=results["baseline"]["folder"], data_fingerprint=data_fp,
-                     extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
-                            "quickstart_run": parent, "scoring": scoring})
 
         # evaluate on test with the harness: whole conversations (the decision after the last user
         # turn) and a turn-by-turn replay; report folder with plots and error pages
@@ -229,28 +188,6 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         print(f"challenge report: {challenge['report']}")
     return {"bundle": str(bundle_dir), "reports": reports, "timings": timings, "policy": policy,
             "run_id": parent, "summary": summary, "evaluation": ev, "challenge": challenge}
-
-
-def calibrate_table(table, heads: tuple[str, ...], system: str = MAIN) -> tuple[dict[str, float], dict[str, Any]]:
-    """Fit a temperature per binary head on the table's rows (crisis on whole conversations, the
-    others on every row), rescale the table's scores in place and return ``(temperatures, report)``."""
-    from .calibration import fit_temperature
-
-    sysd = table.systems[system]
-    temps: dict[str, float] = {}
-    rep: dict[str, Any] = {"data": "validation, every user-turn prefix (crisis: whole conversations)"}
-    for head in heads:
-        y = table.y_crisis if head == "crisis" else table.y_terminate
-        rows = (y >= 0) & (table.whole_mask if head == "crisis" else np.ones(len(y), dtype=bool))
-        if rows.sum() == 0 or len(set(y[rows].tolist())) < 2:
-            continue
-        p = np.clip(np.asarray(sysd[head], dtype=np.float64), 1e-12, 1 - 1e-12)
-        z = np.log(p / (1 - p))
-        temp = float(fit_temperature(z[rows], y[rows]))
-        sysd[head] = 1.0 / (1.0 + np.exp(-z / temp))
-        temps[head] = temp
-        rep[head] = {"temperature": temp, "n": int(rows.sum())}
-    return temps, rep
 
 
 def _json_default(o: Any) -> Any:

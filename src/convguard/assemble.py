@@ -1,0 +1,168 @@
+"""A bundle from trained detectors: ``convguard bundle`` and the quickstart's threshold step.
+
+Given a harm detector, a turn (crisis) detector, optionally the TF-IDF baselines, and labelled
+validation conversations:
+
+1. write a provisional bundle (default thresholds) and load it as a :class:`~convguard.Guard`;
+2. score every user-turn prefix of validation (an early end counts as a false termination);
+3. fit a temperature per binary head (terminate, crisis) on those scores;
+4. choose the thresholds with the configured strategies -- the baselines first, since the TF-IDF
+   crisis baseline can be the detectors' backup crisis signal (``rules.crisis_backup``);
+5. write the final bundle: ``policy.yaml`` with the thresholds, the temperatures and how they were
+   chosen (``selection``), and the manifest.
+
+Any training run can reach a bundle this way: ``convguard train configs/harm_minilm.yaml`` and
+``configs/crisis_minilm.yaml`` on a GPU, then ``convguard bundle --config configs/bundle.yaml
+harm=runs/harm/model crisis=runs/crisis/model validation=...``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import BundleConfig, ConfigError, PolicyRulesConfig, ThresholdConfig, to_dict
+from .dataset import expand_prefixes, fingerprint
+from .evaluation import MAIN, choose_thresholds, policy_thresholds, score_table
+from .policy import Policy, Rules
+from .schema import Conversation
+
+log = logging.getLogger(__name__)
+
+
+def policy_rules(cfg: PolicyRulesConfig) -> Rules:
+    """The policy's rules from their config (``crisis_backup`` is resolved during selection)."""
+    return Rules(min_refused_pushes=cfg.min_refused_pushes, min_pushes=cfg.min_pushes,
+                 self_harm_veto=cfg.self_harm_veto, crisis_response_hold=cfg.crisis_response_hold,
+                 harm_score=cfg.harm_score, end_on_push=cfg.end_on_push)
+
+
+def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir: str | Path,
+                    baselines_dir: str | Path | None, validation: list[Conversation],
+                    thresholds: ThresholdConfig, rules: PolicyRulesConfig, seed: int = 0, precision: str = "auto",
+                    data_fingerprint: dict | None = None, extra: dict | None = None,
+                    progress: bool = True) -> Policy:
+    """Choose thresholds on ``validation`` and write the bundle at ``bundle_dir`` (see the module
+    docstring); returns its policy."""
+    from .baselines import load_baselines
+    from .bundle import write_bundle
+    from .guard import Guard
+    from .modeling import use_bf16
+
+    bundle_dir = Path(bundle_dir)
+    base = policy_rules(rules)
+    scoring = {"precision": "bf16" if use_bf16(precision, "cpu") else "fp32"}
+    write_bundle(bundle_dir, harm_dir=harm_dir, crisis_dir=crisis_dir, policy=Policy(rules=base),
+                 baselines_dir=baselines_dir, data_fingerprint=data_fingerprint, extra={"scoring": scoring})
+    guard = Guard.load(bundle_dir, require_user_last=False)
+    baselines = load_baselines(bundle_dir / "baselines")
+    rows = expand_prefixes(validation, max_extra=100, seed=seed)  # every user turn
+    table = score_table(guard, rows, baselines, progress=progress)
+    # temperature scaling first, so thresholds are read as probabilities; the selection runs on the
+    # calibrated scores, and the guard applies the same temperatures
+    temperature, calibration = calibrate_table(table, ("terminate", "crisis"))
+    selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
+                                          "n_rows": len(rows), "sha256": fingerprint(validation)["sha256"]}}
+    chosen = {}
+    main_rules = base
+    # baselines first: the TF-IDF crisis baseline's threshold is the backup crisis signal the
+    # detectors' policy uses (an OR of two crisis detectors), so it must be known before the
+    # detectors' termination threshold is chosen under that policy
+    for system in [s for s in table.systems if s != MAIN] + [MAIN]:
+        if system == MAIN and rules.crisis_backup and "tfidf_baseline" in chosen:
+            main_rules = dataclasses.replace(base, crisis_backup_threshold=chosen["tfidf_baseline"].crisis)
+            table.systems[MAIN]["crisis_backup"] = table.systems["tfidf_baseline"]["crisis"]
+        tc, cc = choose_thresholds(table, thresholds, main_rules if system == MAIN else base, system)
+        chosen[system] = policy_thresholds(tc.threshold, cc, thresholds)
+        entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
+        if system == MAIN:
+            selection.update(entry)
+        else:
+            selection.setdefault("baselines", {})[system] = {"terminate": tc.threshold,
+                                                             "crisis": chosen[system].crisis,
+                                                             "crisis_hold": chosen[system].crisis_hold,
+                                                             "selection": entry}
+    selection["calibration"] = calibration
+    policy = Policy(thresholds=chosen[MAIN], rules=main_rules, selection=selection, temperature=temperature)
+    write_bundle(bundle_dir, harm_dir=harm_dir, crisis_dir=crisis_dir, policy=policy, baselines_dir=baselines_dir,
+                 data_fingerprint=data_fingerprint, extra={**(extra or {}), "scoring": scoring})
+    return policy
+
+
+def calibrate_table(table, heads: tuple[str, ...], system: str = MAIN) -> tuple[dict[str, float], dict[str, Any]]:
+    """Fit a temperature per binary head on the table's rows (crisis on whole conversations, the
+    others on every row), rescale the table's scores in place and return ``(temperatures, report)``."""
+    from .calibration import fit_temperature
+
+    sysd = table.systems[system]
+    temps: dict[str, float] = {}
+    rep: dict[str, Any] = {"data": "validation, every user-turn prefix (crisis: whole conversations)"}
+    for head in heads:
+        y = table.y_crisis if head == "crisis" else table.y_terminate
+        rows = (y >= 0) & (table.whole_mask if head == "crisis" else np.ones(len(y), dtype=bool))
+        if rows.sum() == 0 or len(set(y[rows].tolist())) < 2:
+            continue
+        p = np.clip(np.asarray(sysd[head], dtype=np.float64), 1e-12, 1 - 1e-12)
+        z = np.log(p / (1 - p))
+        temp = float(fit_temperature(z[rows], y[rows]))
+        sysd[head] = 1.0 / (1.0 + np.exp(-z / temp))
+        temps[head] = temp
+        rep[head] = {"temperature": temp, "n": int(rows.sum())}
+    return temps, rep
+
+
+def _model_dir(path: str, key: str, source: str) -> Path:
+    """A detector folder: the model itself, or a training run's ``output_dir`` holding ``model/``."""
+    if not path:
+        raise ConfigError(f"{source}: {key}: required (a trained detector's folder)")
+    p = Path(path)
+    if (p / "model" / "config.json").exists() and not (p / "config.json").exists():
+        p = p / "model"
+    if not (p / "config.json").exists() or not (p / "model.safetensors").exists():
+        raise ConfigError(f"{source}: {key}: {path} holds no config.json + model.safetensors "
+                          f"(point it at a training run's output_dir or its model/ folder)")
+    return p
+
+
+def run_bundle(cfg: BundleConfig, *, source: str = "<config>") -> dict[str, Any]:
+    """``convguard bundle``: the bundle from ``cfg``'s detectors, tracked in MLflow."""
+    from .io import read_conversations
+    from .tracking import Tracker
+
+    harm, crisis = _model_dir(cfg.harm, "harm", source), _model_dir(cfg.crisis, "crisis", source)
+    baselines = None
+    if cfg.baselines:
+        baselines = Path(cfg.baselines)
+        if (baselines / "baselines" / "baselines.json").exists():
+            baselines = baselines / "baselines"
+        if not (baselines / "baselines.json").exists():
+            raise ConfigError(f"{source}: baselines: {cfg.baselines} holds no baselines.json "
+                              f"(point it at a baseline run's output_dir or its baselines/ folder)")
+    if not cfg.validation:
+        raise ConfigError(f"{source}: validation: required (labelled JSONL to choose the thresholds on)")
+    validation, _ = read_conversations(cfg.validation)
+    if not validation:
+        raise ConfigError(f"{source}: validation: {cfg.validation} holds no conversation")
+    t = time.time()
+    tracker = Tracker(cfg.tracking)
+    with tracker.run(cfg.tracking.run_name or "bundle", tags={"convguard.job": "bundle"}):
+        tracker.log_params({"bundle": to_dict(cfg)})
+        policy = assemble_bundle(cfg.out, harm_dir=harm, crisis_dir=crisis, baselines_dir=baselines,
+                                 validation=validation, thresholds=cfg.thresholds, rules=cfg.rules, seed=cfg.seed,
+                                 precision=cfg.precision, extra={"bundle_run": tracker.run_id,
+                                                                 "sources": {"harm": str(harm), "crisis": str(crisis),
+                                                                             "baselines": str(baselines) if baselines else None,
+                                                                             "validation": str(cfg.validation)}})
+        th = policy.thresholds
+        tracker.log_metrics({"threshold/terminate": th.terminate, "threshold/crisis": th.crisis,
+                             **({"threshold/crisis_hold": th.crisis_hold} if th.crisis_hold is not None else {}),
+                             "time/bundle": time.time() - t})
+        tracker.log_artifact(Path(cfg.out) / "policy.yaml")
+        tracker.register_folder(Path(cfg.out), "bundle", cfg.tracking.register_as or "convguard-bundle",
+                                description="convguard bundle (convguard bundle)")
+    return {"bundle": str(cfg.out), "policy": policy, "run_id": tracker.run_id}
