@@ -303,6 +303,13 @@ def test_push_head_learns_pressing_the_request_not_the_reply(tiny_encoder):
              if np.isfinite(sw.y["push"][j]) and not np.isfinite(sw.y["crisis"][j])]
     assert extra and all(u in swapped and sw.y["push"][j] == swapped[u] for u, j in extra)
     assert any(u in both - single for u, _ in extra)
+    # the turn after a refusal that presses nothing (6) is re-read after the refused requests
+    # (2 -> 3, 4 -> 5), push 0: "whatever was refused, its words are no push"
+    rereads = {tuple(enc.encode_turn([c.messages[q], c.messages[q + 1], c.messages[6]], 2)) for q in (2, 4)}
+    got = {tuple(sw.units[b[0]]): sw.y["push"][j] for j, b in enumerate(sw.bags) if tuple(sw.units[b[0]]) in rereads}
+    assert got and set(got.values()) == {0.0}
+    other_context = tuple(enc.encode_turn([c.messages[2], c.messages[3], c.messages[6]], 2))
+    assert other_context in got and other_context not in {tuple(ex.units[b[0]]) for b in ex.bags}  # only with swap
     reread = {}
     for cv, refused in ((c, (3, 5)), (other, ())):
         for i in range(1, len(cv.messages), 2):

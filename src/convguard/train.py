@@ -298,6 +298,11 @@ def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], rec
     return Examples(units, bags, {k: np.array([t[k] for t in ys]) for k in ys[0]} if ys else {})
 
 
+#: how many other refused requests a user turn that presses nothing after a refusal is re-read
+#: after (``context_swap``; see :func:`turn_examples`)
+DROP_REREADS = 3
+
+
 def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progress: bool, desc: str, *,
                   context_swap: float = 0.0, seed: int = 0) -> Examples:
     """Training examples of a per-turn detector (views ``user_turns`` and ``turns``), one per turn.
@@ -332,7 +337,10 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     reply, nor the refusal head to judge the request: each decides on its own turn's words, and the
     policy's evidence, min(p refusal, p push), needs both.  A crisis onset turn is re-read after
     another conversation's request and refusal instead (crisis and push labels kept): a disclosure
-    that follows harmful talk is still crisis.
+    that follows harmful talk is still crisis.  A user turn right after a refusal that presses
+    nothing (a drop, a thank-you, a new subject) is re-read after :data:`DROP_REREADS` other
+    refused requests (push 0): without it the push head read "ok nvm" after a refusal as a push
+    (0.95 on the challenge set), since nearly every turn in that place of a training chat is one.
 
     Identical (sequence, labels) examples -- the corpus' recurring small talk -- are kept once."""
     from tqdm.auto import tqdm
@@ -365,7 +373,7 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     swap = evidence and context_swap > 0
     pool = {r: [m for c in convs for m in c.messages if m.role == r] if swap else []
             for r in ("user", "assistant")}
-    # (request, refusal) exchanges: the context a crisis statement is re-read after
+    # (request, refusal) exchanges: the context a crisis statement or a drop is re-read after
     refused = [(c.messages[j], c.messages[i]) for c in convs if swap for i in evidence_labels(c)[1]
                if (j := previous_user_turn(c.messages, i)) is not None]
     for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
@@ -402,6 +410,15 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
             if all(v != v for v in y):
                 continue
             add([unit(ids)], y)
+            if role == "user" and refused and not crisis and i - 1 in refusals and i not in pushes:
+                # a user turn right after a refusal that presses nothing (drops it, accepts, thanks,
+                # changes the subject): rarer than the pushes in that place, so it is re-read after
+                # DROP_REREADS other refused requests (push 0, harmful label kept) -- "ok nvm" after
+                # a refusal is no push because of its words, whatever was refused
+                for _ in range(DROP_REREADS):
+                    q, a = rng.choice(refused)
+                    add([unit(encoder.encode_turn([q, a, c.messages[i]], 2))],
+                        tuple(0.0 if k == "crisis" else kept.get(k, nan) for k in names))
             if not pool["user"] or rng.random() >= context_swap:
                 continue
             swapped = list(c.messages)

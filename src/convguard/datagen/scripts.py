@@ -680,7 +680,7 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
         else:
             parts = [ctx.pick(BD.REDIRECT_OPEN), ctx.pick(BH.ALTERNATIVES[cat])]
         d.refuse(join_sentences(parts))
-        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.3) else fill(ctx.pick(BD.ACCEPT_REDIRECT), followup=followup))
+        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.5) else fill(ctx.pick(BD.ACCEPT_REDIRECT), followup=followup))
     else:
         d.refuse(refusal(ctx, cat, 0, intent=intent))
         if variant.startswith("pushed_once"):
@@ -689,7 +689,7 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
             if variant == "pushed_once":
                 return d
             d.refuse(refusal(ctx, cat, 1, t, intent=intent))
-        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.4) else fill(ctx.pick(BD.DROP), followup=followup))
+        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.6) else fill(ctx.pick(BD.DROP), followup=followup))
     if ctx.p(0.55):
         if ctx.p(0.1):
             clarify_exchange(d)
