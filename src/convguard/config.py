@@ -272,11 +272,6 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
                                                       stub_tokens=8 if crisis else 6,
                                                       context_tokens=16 if crisis else 0),
                           context_swap=0.5 if crisis else 0.0),
-        # the turn detector: no class weighting.  Balanced weights made the push head read nearly any
-        # user turn right after a refusal as a push ("ok nvm" 0.83; offline, generator 1.5: drops read
-        # as refused pushes 16 -> 7 of 26 challenge turns, 15 -> 8 of 178 on test; validation crisis
-        # PR-AUC 0.912 -> 0.954; challenge refused-push F1 0.880 -> 0.886)
-        loss=LossConfig(class_weighting="none") if crisis else LossConfig(),
         train=TrainConfig(epochs=2, batch_size=64 if crisis else 16, lr=5e-4 if crisis else 2e-4,
                           head_lr=5e-3 if crisis else 2e-3, warmup_ratio=0.1, cache_frozen=True,
                           early_stopping_patience=2),
