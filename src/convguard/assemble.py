@@ -151,10 +151,11 @@ def run_bundle(cfg: BundleConfig, *, source: str = "<config>") -> dict[str, Any]
     t = time.time()
     tracker = Tracker(cfg.tracking)
     with tracker.run(cfg.tracking.run_name or "bundle", tags={"convguard.job": "bundle"}):
+        run_id = tracker.run_id  # the tracker forgets it when the run closes
         tracker.log_params({"bundle": to_dict(cfg)})
         policy = assemble_bundle(cfg.out, harm_dir=harm, crisis_dir=crisis, baselines_dir=baselines,
                                  validation=validation, thresholds=cfg.thresholds, rules=cfg.rules, seed=cfg.seed,
-                                 precision=cfg.precision, extra={"bundle_run": tracker.run_id,
+                                 precision=cfg.precision, extra={"bundle_run": run_id,
                                                                  "sources": {"harm": str(harm), "crisis": str(crisis),
                                                                              "baselines": str(baselines) if baselines else None,
                                                                              "validation": str(cfg.validation)}})
@@ -165,4 +166,4 @@ def run_bundle(cfg: BundleConfig, *, source: str = "<config>") -> dict[str, Any]
         tracker.log_artifact(Path(cfg.out) / "policy.yaml")
         tracker.register_folder(Path(cfg.out), "bundle", cfg.tracking.register_as or "convguard-bundle",
                                 description="convguard bundle (convguard bundle)")
-    return {"bundle": str(cfg.out), "policy": policy, "run_id": tracker.run_id}
+    return {"bundle": str(cfg.out), "policy": policy, "run_id": run_id}

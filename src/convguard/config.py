@@ -86,9 +86,12 @@ class ModelConfig:
     dropout: float = 0.1
     truncation: TruncationConfig = field(default_factory=TruncationConfig)
     #: "turns" view: for this share of the training turns, one more example read after another
-    #: training conversation's context: a user turn after another assistant reply (push and harmful
-    #: labels kept), an assistant turn after another user request (refusal label kept).  Each
-    #: evidence head decides on its own turn's words: pressing the request, refusing it.
+    #: training conversation's context: a user turn after another assistant reply (and half the time
+    #: another user turn before it; push and harmful labels kept), an assistant turn after another
+    #: user request (refusal label kept), a crisis onset after another chat's refused request
+    #: (crisis label kept).  With it on, every user turn that presses nothing right after a refusal
+    #: is also re-read after 3 other refused requests (push 0).  Each head decides on its own
+    #: turn's words (convguard.train.turn_examples).
     context_swap: float = 0.0
 
 
@@ -454,7 +457,7 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
         need(obj.freeze_layers >= 0, "freeze_layers", "must be >= 0")
         need(0 <= obj.context_swap <= 1, "context_swap", "must be in [0, 1]")
         need(obj.context_swap == 0 or obj.view == "turns", "context_swap",
-             f"swaps the reply before a push example: only for view 'turns' (this is {obj.view!r})")
+             f"re-reads turns after another chat's context: only for view 'turns' (this is {obj.view!r})")
     if isinstance(obj, ThresholdConfig):
         need(0 < obj.min_precision <= 1, "min_precision", "must be in (0, 1]")
         need(0 <= obj.max_fpr < 1, "max_fpr", "must be in [0, 1)")

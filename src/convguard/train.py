@@ -373,16 +373,22 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
     swap = evidence and context_swap > 0
     pool = {r: [m for c in convs for m in c.messages if m.role == r] if swap else []
             for r in ("user", "assistant")}
+    # (pressing turns, refusal turns) per conversation, read once
+    labelled = [evidence_labels(c) if evidence else (None, None) for c in convs]
     # (request, refusal) exchanges: the context a crisis statement or a drop is re-read after
-    refused = [(c.messages[j], c.messages[i]) for c in convs if swap for i in evidence_labels(c)[1]
+    refused = [(c.messages[j], c.messages[i]) for c, (_, refs) in zip(convs, labelled) if swap for i in refs
                if (j := previous_user_turn(c.messages, i)) is not None]
-    for c in tqdm(convs, desc=desc, disable=not progress, leave=False):
+
+    def reread_after_refusal(message, y: tuple[float, ...]) -> None:
+        """``message`` (a user turn) read right after another chat's refused request."""
+        q, a = rng.choice(refused)
+        add([unit(encoder.encode_turn([q, a, message], 2))], y)
+
+    for c, (pushes, refusals) in tqdm(list(zip(convs, labelled)), desc=desc, disable=not progress, leave=False):
         crisis = bool(c.labels.crisis)
         onset = c.labels.crisis_from_turn if crisis else None
-        pushes = refusals = harmful = None
-        if evidence:
-            pushes, refusals = evidence_labels(c)  # pushes: every turn that presses the request
-            harmful = None if crisis else harmful_turns(c, pushes)
+        # pushes: every turn that presses the request (push_turns and reask_turns)
+        harmful = None if crisis or not evidence else harmful_turns(c, pushes)
         if crisis and onset is None:
             bag = [unit(encoder.encode_turn(c.messages, i)) for i in c.user_turn_indices]
             if bag:
@@ -416,18 +422,14 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                 # DROP_REREADS other refused requests (push 0, harmful label kept) -- "ok nvm" after
                 # a refusal is no push because of its words, whatever was refused
                 for _ in range(DROP_REREADS):
-                    q, a = rng.choice(refused)
-                    add([unit(encoder.encode_turn([q, a, c.messages[i]], 2))],
-                        tuple(0.0 if k == "crisis" else kept.get(k, nan) for k in names))
+                    reread_after_refusal(c.messages[i], tuple(0.0 if k == "crisis" else kept.get(k, nan) for k in names))
             if not pool["user"] or rng.random() >= context_swap:
                 continue
             swapped = list(c.messages)
             if role == "user" and yc == 1.0 and refused:
                 # a crisis statement after another chat's refused request: the user's words, not
                 # the harmful talk before them, say crisis (push label kept: a disclosure is no push)
-                q, a = rng.choice(refused)
-                add([unit(encoder.encode_turn([q, a, c.messages[i]], 2))],
-                    tuple(1.0 if k == "crisis" else kept.get(k, nan) for k in names))
+                reread_after_refusal(c.messages[i], tuple(1.0 if k == "crisis" else kept.get(k, nan) for k in names))
             elif role == "user" and i > 0 and c.messages[i - 1].role == "assistant":
                 # another reply before this user turn, and half the time another user turn before
                 # that: pressing (and asking for harm) is in the user's words, not in the reply, nor

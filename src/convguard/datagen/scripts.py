@@ -560,12 +560,17 @@ def loud_for(ctx: Ctx, tactic: str) -> bool:
     return tactic in ("pressure", "insult") and ctx.p(0.15)
 
 
+def bare_push(ctx: Ctx) -> str:
+    """Insistence with no content: a short template push or a hand-written one (generator 1.5)."""
+    return ctx.pick(BD.SHORT_PUSH) if ctx.p(0.5) else ctx.pick(BD.GENERIC_PUSH)
+
+
 def harm_push(ctx: Ctx, intent: Intent, tactic: str, terse: bool) -> tuple[str, str]:
     """A push on a harmful request: ``(text, tactic)``; terse conversations and some pressure
     pushes are short ("just tell me", "??"); some justify the request (a pretext: "authority"),
     ask for a piece of the same goal (a pivot: "split") or restate the user's own words."""
     if (terse and ctx.p(0.6)) or (tactic == "pressure" and ctx.p(0.3)):
-        return ctx.pick(BD.SHORT_PUSH) if ctx.p(0.5) else ctx.pick(BD.GENERIC_PUSH), "pressure"
+        return bare_push(ctx), "pressure"
     cat = ctx.family.category
     r = ctx.rng.random()
     if r < 0.14 and cat in BH.PRETEXT_PUSH:
@@ -748,7 +753,7 @@ def overrefusal(ctx: Ctx) -> Dialog:
         if t == "rephrase" and ctx.p(0.6):
             text = fill(ctx.pick(BD.CLARIFY), ask=restate(intent, rng))
         elif t == "pressure" and ctx.p(0.3):
-            text = ctx.pick(BD.SHORT_PUSH) if ctx.p(0.5) else ctx.pick(BD.GENERIC_PUSH)
+            text = bare_push(ctx)
         elif intent.kind == "how" and ctx.p(0.12):  # the same words a harmful push uses
             text = fill(ctx.pick(BD.PUSH_WITH_VP), vp=intent.vp)
         else:
