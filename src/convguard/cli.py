@@ -6,6 +6,7 @@
     convguard predict --bundle DIR --input IN.jsonl --output OUT.jsonl
     convguard evaluate | sweep | replay | compare ...
     convguard export --bundle DIR --format onnx|mlflow
+    convguard serve -m MODEL_DIR | --bundle DIR
     convguard config show CONFIG [key=value ...]
 """
 
@@ -203,6 +204,12 @@ def cmd_compare(a: argparse.Namespace) -> int:
     return compare_cli(a)
 
 
+def cmd_serve(a: argparse.Namespace) -> int:
+    from .serve import serve_cli
+
+    return serve_cli(a)
+
+
 def cmd_export(a: argparse.Namespace) -> int:
     from .export import export_cli
 
@@ -367,6 +374,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--mlruns-dir", default="mlruns")
     ex.add_argument("--experiment", default="convguard")
     ex.set_defaults(func=cmd_export)
+    from .serve import add_serve_arguments
+
+    sv = sub.add_parser("serve", help="serve an exported MLflow model (or a bundle) over HTTP: batched, bounded, "
+                        "short 4xx errors", description="example: convguard serve -m quickstart/guard-model -p 5000")
+    add_serve_arguments(sv)
+    sv.set_defaults(func=cmd_serve)
     return p
 
 

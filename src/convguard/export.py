@@ -25,7 +25,9 @@ MLflow (``--format mlflow``)
     with the bundle as its artifact, a signature (input: ``messages``, a list of
     ``{"role", "content"}``, optional ``locale``; output: ``action``, scores, ``reason``,
     ``message``) and an input example, logged to the MLflow store and registered as
-    ``--register-as``; ``--out DIR`` also saves it to a folder for ``mlflow models serve -m DIR``.
+    ``--register-as``; ``--out DIR`` also saves it to a folder for ``convguard serve -m DIR``
+    (:mod:`convguard.serve`; ``mlflow models serve -m DIR`` serves it too, with MLflow's own request
+    handling, see docs/SERVING.md).
 """
 
 from __future__ import annotations
@@ -597,12 +599,11 @@ def export_cli(args) -> int:
         print(f"MLflow pyfunc model (backend {cfg['backend']}"
               + (f" {cfg['onnx_variant']}" if cfg["backend"] == "onnx" else "") + ")")
         if res.get("saved_to"):
-            print(f"  saved to {res['saved_to']}\n  serve:  mlflow models serve -m {res['saved_to']} "
-                  f"--env-manager local -h 127.0.0.1 -p 5000")
+            print(f"  saved to {res['saved_to']}\n  serve:  convguard serve -m {res['saved_to']} -p 5000")
         if res.get("registered"):
             print(f"  registered as {res['registered']['uri']} in {res['tracking_uri']}\n"
-                  f"  serve:  MLFLOW_TRACKING_URI={res['tracking_uri']} mlflow models serve -m "
-                  f"{res['registered']['uri']} --env-manager local -h 127.0.0.1 -p 5000")
+                  f"  serve:  MLFLOW_TRACKING_URI={res['tracking_uri']} convguard serve -m "
+                  f"{res['registered']['uri']} -p 5000")
         elif res.get("model_uri"):
             print(f"  logged as {res['model_uri']} in {res['tracking_uri']}")
         print("  query:  curl -s http://127.0.0.1:5000/invocations -H 'Content-Type: application/json' -d "

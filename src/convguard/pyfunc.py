@@ -18,8 +18,12 @@ pushes), ``reason``, ``message`` (the text to show the user, or null) and ``evid
 the turns read as refusals and pushes, the refused pushes the end rule counted, the most alarming
 user turn and its crisis score, the policy's reason code; see :class:`convguard.guard.Decision`).
 
-A malformed conversation fails the request with HTTP 400 and a message naming the row, the
-message and the field; the server keeps serving.
+A malformed conversation fails the call with an ``MlflowException`` (HTTP 400 when served) naming
+the row, the message and the field.  Serve it with ``convguard serve -m DIR``
+(:mod:`convguard.serve`: the same protocol, batched across requests, request size bounded, short
+4xx answers); ``mlflow models serve`` works too where the environment's ``bin/`` is on ``PATH``,
+but MLflow's server echoes the input DataFrame in its 400s and answers some malformed requests
+with 500s or stack traces (docs/SERVING.md).
 
 Serving options from the model config (set at export), overridable per server with environment
 variables: ``CONVGUARD_BACKEND`` (torch / onnx), ``CONVGUARD_ONNX_VARIANT`` (fp32 / int8),
@@ -117,10 +121,16 @@ def predict_records(guard, model_input: Any, params: dict[str, Any] | None = Non
                 msg = msg.replace(e.source, f"conversation[{idx[k]}]", 1)
             raise _bad_request(msg) from None
         for i, d in zip(idx, decisions):
-            out[i] = {"action": d.action, **{k: d.scores[k] for k in ("terminate", "crisis", "harm_category",
-                                                                     "harm_category_prob", "persistence")},
-                      "reason": d.reason, "message": d.message, "evidence": json.dumps(d.evidence)}
+            out[i] = decision_record(d)
     return [r for r in out if r is not None]
+
+
+def decision_record(d) -> dict[str, Any]:
+    """One served decision: the columns of :data:`OUTPUT_COLUMNS` (``evidence`` as JSON text: the
+    output schema is flat).  ``convguard serve`` answers with these too."""
+    return {"action": d.action, **{k: d.scores[k] for k in ("terminate", "crisis", "harm_category",
+                                                           "harm_category_prob", "persistence")},
+            "reason": d.reason, "message": d.message, "evidence": json.dumps(d.evidence)}
 
 
 class ConvGuardModel(PythonModel):

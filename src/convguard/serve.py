@@ -1,0 +1,591 @@
+"""``convguard serve``: the MLflow pyfunc model (or a bundle) over HTTP.
+
+MLflow's own scoring server (``mlflow models serve``) starts ``uvicorn`` through the shell, so it
+fails with ``uvicorn: not found`` unless the environment's ``bin/`` is on ``PATH``; it answers a
+request without ``Content-Type`` with a 500, echoes an invalid body (or the whole input
+DataFrame) in its 400s, attaches a stack trace to CSV errors, has no bound on the request size,
+and scores each request on its own.  None of that is configurable, so this module serves the same
+model with the same protocol (``POST /invocations`` with ``dataframe_records`` /
+``dataframe_split`` / ``instances`` / ``inputs`` JSON or CSV, ``GET /ping``, ``/health``,
+``/version``; the answer is ``{"predictions": [...]}``) from this interpreter:
+
+* uvicorn runs in-process (``uvicorn.run``; worker processes are spawned with ``sys.executable``),
+  so ``venv/bin/convguard serve`` works with nothing on ``PATH``;
+* the body is bounded (``max_request_bytes``; ``Content-Length`` is checked before reading) and so
+  is the number of conversations per request (``max_rows``); over the limit: 413;
+* every malformed request gets a short JSON 4xx, ``{"error_code": ..., "message": ...}``, whose
+  message names the row (``conversation[i]``, and the CSV line) and the field; no input is echoed
+  (quoted values are elided past a few dozen characters, messages capped) and no trace is sent --
+  an unexpected failure is a 500 saying only that, with the traceback in the server log;
+* concurrent requests are batched: while the model scores one batch, new requests queue, and the
+  next batch takes up to ``max_batch`` conversations from the queue in one batched call
+  (``batch_wait_ms`` waits for company only when the model was idle); a queue past
+  ``max_pending`` conversations answers 503 at once rather than letting latency grow unbounded.
+
+Conversations are validated per request before they join a batch (one bad request cannot fail
+another), with the same checks as :meth:`convguard.Guard.check`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import logging
+import os
+import re
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("convguard.serve")
+
+SETTINGS_ENV = "CONVGUARD_SERVE_SETTINGS"
+FORMATS = ("dataframe_records", "dataframe_split", "instances", "inputs")
+ROW_FIELDS = ("messages", "locale")
+JSON_TYPE = "application/json"
+CSV_TYPE = "text/csv"
+MAX_MESSAGE_CHARS = 300  # an error message is never longer than this
+MAX_QUOTED_CHARS = 40  # a quoted value in an error message longer than this is elided
+
+
+@dataclass
+class ServeSettings:
+    """What ``convguard serve`` was asked for (travels to worker processes as JSON)."""
+
+    model: str | None = None
+    bundle: str | None = None
+    backend: str | None = None  # None: the model's config (or auto for a bundle)
+    onnx_variant: str | None = None
+    threads: int | None = None
+    max_request_bytes: int = 4 * 1024 * 1024
+    max_rows: int = 256
+    max_batch: int = 64
+    batch_wait_ms: float = 2.0
+    max_pending: int = 4096
+
+
+class RequestError(Exception):
+    """A request answered with ``status`` and a short ``message``."""
+
+    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST"):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+def short(text: str) -> str:
+    """``text`` safe to send back: long quoted values elided, the whole capped."""
+    text = re.sub(r"'([^']{%d,})'" % (MAX_QUOTED_CHARS + 1), lambda m: f"'<{len(m.group(1))} characters>'", text)
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 3] + "..."
+
+
+def _type_name(v: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(v), type(v).__name__)
+
+
+# ------------------------------------------------------------------------------------------
+# parsing: body -> rows [(where, messages, locale)] and params
+# ------------------------------------------------------------------------------------------
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise RequestError(400, short(f"the body is not valid: duplicate key '{k}' in an object"))
+            seen.add(k)
+    return d
+
+
+def _loads(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RequestError(400, f"the body is not valid UTF-8 (byte {e.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as e:
+        raise RequestError(400, f"the body is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise RequestError(400, "the body is not valid: JSON nested too deeply") from None
+
+
+def _row(obj: Any, where: str) -> tuple[Any, Any]:
+    if not isinstance(obj, dict):
+        raise RequestError(400, f"{where}: must be an object with a 'messages' list, got {_type_name(obj)}")
+    unknown = [k for k in obj if k not in ROW_FIELDS]
+    if unknown:
+        raise RequestError(400, short(f"{where}: unknown field '{unknown[0]}' (a row has 'messages' and an optional "
+                                      f"'locale')"))
+    if "messages" not in obj:
+        raise RequestError(400, f"{where}: field 'messages': missing (a list of {{'role', 'content'}} messages)")
+    return obj["messages"], obj.get("locale")
+
+
+def rows_from_json(obj: Any) -> tuple[list[tuple[str, Any, Any]], dict[str, Any]]:
+    """The rows and params of a JSON request (MLflow's scoring protocol)."""
+    expected = "'dataframe_records' (or 'dataframe_split', 'instances', 'inputs') and an optional 'params'"
+    if not isinstance(obj, dict):
+        raise RequestError(400, f"the body must be a JSON object with {expected}, got {_type_name(obj)}")
+    unknown = [k for k in obj if k not in FORMATS and k != "params"]
+    if unknown:
+        raise RequestError(400, short(f"unknown top-level field '{unknown[0]}': send {expected}"))
+    fmts = [k for k in FORMATS if k in obj]
+    if len(fmts) != 1:
+        raise RequestError(400, f"the body needs exactly one of 'dataframe_records', 'dataframe_split', 'instances', "
+                                f"'inputs' (got {len(fmts)})")
+    params = obj.get("params")
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise RequestError(400, f"field 'params': must be an object, got {_type_name(params)}")
+    bad = [k for k in params if k != "locale"]
+    if bad:
+        raise RequestError(400, short(f"field 'params': unknown parameter '{bad[0]}' (the model takes 'locale')"))
+    fmt, data = fmts[0], obj[fmts[0]]
+    records: list[Any]
+    if fmt == "dataframe_split":
+        if not isinstance(data, dict) or not isinstance(data.get("columns"), list) or \
+                not isinstance(data.get("data"), list):
+            raise RequestError(400, "field 'dataframe_split': must be an object with 'columns' and 'data' lists")
+        extra = [k for k in data if k not in ("columns", "data", "index")]
+        if extra:
+            raise RequestError(400, short(f"field 'dataframe_split': unknown field '{extra[0]}'"))
+        cols = data["columns"]
+        if not all(isinstance(c, str) for c in cols) or len(set(cols)) != len(cols):
+            raise RequestError(400, "field 'dataframe_split.columns': must be distinct column names")
+        records = []
+        for i, r in enumerate(data["data"]):
+            if not isinstance(r, list) or len(r) != len(cols):
+                raise RequestError(400, f"conversation[{i}]: field 'dataframe_split.data[{i}]': must be a list of "
+                                        f"{len(cols)} values (one per column)")
+            records.append(dict(zip(cols, r)))
+    elif isinstance(data, dict) and fmt in ("instances", "inputs"):  # columns: {"messages": [...], "locale": [...]}
+        cols = {k: v for k, v in data.items()}
+        if not all(isinstance(v, list) for v in cols.values()) or len({len(v) for v in cols.values()}) > 1:
+            raise RequestError(400, f"field '{fmt}': an object must map each column to a list, all of one length")
+        n = len(next(iter(cols.values()))) if cols else 0
+        records = [{k: v[i] for k, v in cols.items()} for i in range(n)]
+    elif isinstance(data, list):
+        records = data
+    else:
+        raise RequestError(400, f"field '{fmt}': must be a list of rows, got {_type_name(data)}")
+    rows = []
+    for i, r in enumerate(records):
+        where = f"conversation[{i}]"
+        msgs, loc = _row(r, where)
+        rows.append((where, msgs, loc))
+    return rows, params
+
+
+def rows_from_csv(body: bytes, max_field: int) -> list[tuple[str, Any, Any]]:
+    """The rows of a CSV request: a header with ``messages`` (each cell JSON text) and an optional
+    ``locale``."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RequestError(400, f"the body is not valid UTF-8 (byte {e.start})") from None
+    if csv.field_size_limit() < max_field:
+        csv.field_size_limit(max_field)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
+    try:
+        header = next(reader, None)
+        if not header:
+            raise RequestError(400, "CSV line 1: the header is missing (columns 'messages' and optional 'locale')")
+        header = [h.strip() for h in header]
+        for h in header:
+            if h not in ROW_FIELDS:
+                raise RequestError(400, short(f"CSV line 1: unknown column '{h}' (columns 'messages' and optional "
+                                              f"'locale')"))
+        if len(set(header)) != len(header):
+            raise RequestError(400, "CSV line 1: a column is named twice")
+        if "messages" not in header:
+            raise RequestError(400, "CSV line 1: no 'messages' column")
+        for cells in reader:
+            if not cells:  # a blank line
+                continue
+            i = len(rows)
+            where = f"conversation[{i}] (CSV line {reader.line_num})"
+            if len(cells) != len(header):
+                raise RequestError(400, f"{where}: {len(cells)} cells, the header has {len(header)}")
+            rec = dict(zip(header, cells))
+            rows.append((where, rec["messages"], rec.get("locale") or None))
+    except csv.Error as e:
+        raise RequestError(400, short(f"CSV line {reader.line_num}: not valid CSV ({e})")) from None
+    return rows
+
+
+def parse_request(body: bytes, content_type: str | None, max_field: int) -> tuple[list[tuple[str, Any, Any]], dict]:
+    if not content_type:
+        raise RequestError(415, f"the request has no Content-Type: send {JSON_TYPE} (or {CSV_TYPE})",
+                           "UNSUPPORTED_MEDIA_TYPE")
+    mime, *opts = [p.strip() for p in content_type.split(";")]
+    for o in opts:
+        k, _, v = o.partition("=")
+        if k.strip().lower() != "charset" or v.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise RequestError(415, short(f"Content-Type parameter '{o}' is not supported (only charset=utf-8)"),
+                               "UNSUPPORTED_MEDIA_TYPE")
+    mime = mime.lower()
+    if mime == JSON_TYPE:
+        return rows_from_json(_loads(body))
+    if mime == CSV_TYPE:
+        return rows_from_csv(body, max_field), {}
+    raise RequestError(415, short(f"Content-Type '{mime}' is not supported: send {JSON_TYPE} (or {CSV_TYPE})"),
+                       "UNSUPPORTED_MEDIA_TYPE")
+
+
+def validate_rows(guard, rows: list[tuple[str, Any, Any]], params: dict[str, Any]) -> tuple[list, list]:
+    """(validated message lists, locales), or a 400 naming the row and field."""
+    from .schema import ConversationError
+
+    default = params.get("locale")
+    if default is not None and not isinstance(default, str):
+        raise RequestError(400, f"field 'params.locale': must be a string such as 'en' or 'de-AT', got "
+                                f"{_type_name(default)}")
+    convs, locales = [], []
+    for where, msgs, loc in rows:
+        if isinstance(msgs, str):  # JSON text (CSV cells, or JSON clients that pre-encode)
+            try:
+                msgs = json.loads(msgs, object_pairs_hook=_no_duplicate_keys)
+            except json.JSONDecodeError as e:
+                raise RequestError(400, f"{where}: field 'messages': not a JSON list of messages ({e.msg} at "
+                                        f"column {e.colno})") from None
+            except RecursionError:
+                raise RequestError(400, f"{where}: field 'messages': JSON nested too deeply") from None
+            except RequestError as e:
+                raise RequestError(400, f"{where}: field 'messages': {e.message}") from None
+        if loc is not None and not isinstance(loc, str):
+            raise RequestError(400, f"{where}: field 'locale': must be a string such as 'en' or 'de-AT', got "
+                                    f"{_type_name(loc)}")
+        try:
+            convs.append(guard._validate(msgs))
+        except ConversationError as e:
+            field = f"field '{e.field}': " if e.field else ""
+            raise RequestError(400, short(f"{where}: {field}{e.message}")) from None
+        except RecursionError:
+            raise RequestError(400, f"{where}: field 'messages': nested too deeply") from None
+        locales.append(loc or default or None)
+    return convs, locales
+
+
+# ------------------------------------------------------------------------------------------
+# batching
+# ------------------------------------------------------------------------------------------
+
+class Busy(Exception):
+    pass
+
+
+class Batcher:
+    """Merges concurrent requests into batched :meth:`Guard` calls on one inference thread."""
+
+    def __init__(self, guard, max_batch: int = 64, wait_s: float = 0.002, max_pending: int = 4096):
+        self.guard, self.max_batch, self.wait_s, self.max_pending = guard, max(1, max_batch), wait_s, max_pending
+        self._jobs: list[tuple[list, list, asyncio.Future]] = []
+        self._rows = 0
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="convguard-infer")
+        self.stats = {"batches": 0, "rows": 0, "largest": 0}
+
+    async def submit(self, convs: list, locales: list) -> list:
+        if not convs:
+            return []
+        if self._rows + len(convs) > self.max_pending:
+            raise Busy()
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._task = loop.create_task(self._run())
+        fut = loop.create_future()
+        self._jobs.append((convs, locales, fut))
+        self._rows += len(convs)
+        self._wake.set()
+        return await fut
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if not self._jobs:
+                continue
+            if self.wait_s and self._rows < self.max_batch:  # the model was idle: let a batch form
+                await asyncio.sleep(self.wait_s)
+            take, n = [], 0
+            while self._jobs and (not take or n + len(self._jobs[0][0]) <= self.max_batch):
+                job = self._jobs.pop(0)
+                take.append(job)
+                n += len(job[0])
+            self._rows -= n
+            results = await loop.run_in_executor(self._pool, self._score, take)
+            for (_, _, fut), res in zip(take, results):
+                if fut.done():  # the client went away
+                    continue
+                if isinstance(res, BaseException):
+                    fut.set_exception(res)
+                else:
+                    fut.set_result(res)
+            if self._jobs:
+                self._wake.set()
+
+    def _decide(self, convs: list, locales: list) -> list:
+        out: list = [None] * len(convs)
+        groups: dict[Any, list[int]] = {}
+        for i, loc in enumerate(locales):
+            groups.setdefault(loc, []).append(i)
+        for loc, idx in groups.items():  # the locale only picks the crisis message
+            for i, d in zip(idx, self.guard._decide([convs[i] for i in idx], loc)):
+                out[i] = d
+        return out
+
+    def _score(self, jobs: list) -> list:
+        self.stats["batches"] += 1
+        n = sum(len(j[0]) for j in jobs)
+        self.stats["rows"] += n
+        self.stats["largest"] = max(self.stats["largest"], n)
+        try:
+            flat = self._decide([c for j in jobs for c in j[0]], [loc for j in jobs for loc in j[1]])
+        except Exception:  # noqa: BLE001 - find the request that fails; the others still get answers
+            out = []
+            for convs, locales, _ in jobs:
+                try:
+                    out.append(self._decide(convs, locales))
+                except Exception as e:  # noqa: BLE001
+                    log.error("scoring failed:\n%s", traceback.format_exc())
+                    out.append(e)
+            return out
+        out, k = [], 0
+        for convs, _, _ in jobs:
+            out.append(flat[k: k + len(convs)])
+            k += len(convs)
+        return out
+
+
+# ------------------------------------------------------------------------------------------
+# the ASGI app
+# ------------------------------------------------------------------------------------------
+
+def _json_default(v: Any) -> Any:
+    if hasattr(v, "item"):
+        return v.item()
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    raise TypeError(type(v).__name__)
+
+
+class ServeApp:
+    """An ASGI application serving ``guard`` with MLflow's scoring protocol (see the module doc)."""
+
+    def __init__(self, guard, settings: ServeSettings | None = None):
+        self.guard = guard
+        self.settings = settings or ServeSettings()
+        s = self.settings
+        self.batcher = Batcher(guard, s.max_batch, s.batch_wait_ms / 1000.0, s.max_pending)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                msg = await receive()
+                if msg["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif msg["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        try:
+            status, body, ctype = await self._handle(scope, receive)
+        except RequestError as e:
+            status, body, ctype = e.status, self._error(e.code, e.message), JSON_TYPE
+        except Exception:  # noqa: BLE001 - a bug: log it, never send it
+            log.error("request failed:\n%s", traceback.format_exc())
+            status, ctype = 500, JSON_TYPE
+            body = self._error("INTERNAL_ERROR", "convguard failed on this request; the server log has the details")
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    @staticmethod
+    def _error(code: str, message: str) -> bytes:
+        return json.dumps({"error_code": code, "message": short(message)}).encode()
+
+    async def _handle(self, scope, receive) -> tuple[int, bytes, str]:
+        path, method = scope["path"].rstrip("/") or "/", scope["method"]
+        if path in ("/ping", "/health", "/version"):
+            if method not in ("GET", "HEAD"):
+                raise RequestError(405, f"{path} takes GET", "METHOD_NOT_ALLOWED")
+            if path == "/version":
+                from . import __version__
+
+                return 200, __version__.encode(), "text/plain"
+            return 200, b"\n", JSON_TYPE
+        if path != "/invocations":
+            raise RequestError(404, "not found: POST /invocations, GET /ping, /health, /version", "NOT_FOUND")
+        if method != "POST":
+            raise RequestError(405, "/invocations takes POST", "METHOD_NOT_ALLOWED")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        ctype = headers.get("content-type")
+        if not ctype:  # before reading anything
+            parse_request(b"", None, 0)
+        body = await self._read_body(headers, receive)
+        rows, params = parse_request(body, ctype, self.settings.max_request_bytes)
+        if len(rows) > self.settings.max_rows:
+            raise RequestError(413, f"{len(rows)} conversations in one request; the limit is {self.settings.max_rows} "
+                                    f"(convguard serve --max-rows)", "REQUEST_TOO_LARGE")
+        convs, locales = validate_rows(self.guard, rows, params)
+        try:
+            decisions = await self.batcher.submit(convs, locales)
+        except Busy:
+            raise RequestError(503, f"the server is busy (more than {self.settings.max_pending} conversations "
+                                    f"queued); retry later", "SERVER_BUSY") from None
+        from .pyfunc import decision_record
+
+        preds = [decision_record(d) for d in decisions]
+        return 200, json.dumps({"predictions": preds}, default=_json_default).encode(), JSON_TYPE
+
+    async def _read_body(self, headers: dict[str, str], receive) -> bytes:
+        limit = self.settings.max_request_bytes
+        too_big = RequestError(413, f"the request body is over the limit of {limit} bytes "
+                                    f"(convguard serve --max-request-mb)", "REQUEST_TOO_LARGE")
+        length = headers.get("content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                raise RequestError(400, "the Content-Length header is not a number")
+            if int(length) > limit:
+                raise too_big
+        chunks, n = [], 0
+        while True:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                raise RequestError(400, "the client disconnected")
+            chunk = msg.get("body", b"")
+            n += len(chunk)
+            if n > limit:
+                raise too_big
+            chunks.append(chunk)
+            if not msg.get("more_body", False):
+                return b"".join(chunks)
+
+
+# ------------------------------------------------------------------------------------------
+# loading and running
+# ------------------------------------------------------------------------------------------
+
+class ServeError(RuntimeError):
+    pass
+
+
+def load_guard(settings: ServeSettings):
+    """The :class:`Guard` behind ``settings.model`` (an MLflow model: a folder or ``models:/...``)
+    or ``settings.bundle``."""
+    if bool(settings.model) == bool(settings.bundle):
+        raise ServeError("serve one of: a model (-m DIR or models:/NAME/VERSION) or a bundle (--bundle DIR)")
+    if settings.bundle:
+        from .export import resolve_serving_backend
+        from .guard import Guard
+
+        cfg = resolve_serving_backend(Path(settings.bundle), settings.backend or "auto",
+                                      settings.onnx_variant or "fp32")
+        return Guard.load(settings.bundle, backend=cfg["backend"], onnx_variant=cfg["onnx_variant"],
+                          threads=settings.threads)
+    # the model's own config, overridden the documented way (see convguard.pyfunc)
+    for env, v in (("CONVGUARD_BACKEND", settings.backend), ("CONVGUARD_ONNX_VARIANT", settings.onnx_variant),
+                   ("CONVGUARD_THREADS", settings.threads)):
+        if v:
+            os.environ[env] = str(v)
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    import mlflow.pyfunc
+    from mlflow.exceptions import MlflowException
+
+    try:
+        model = mlflow.pyfunc.load_model(settings.model)
+    except (MlflowException, OSError) as e:
+        raise ServeError(f"cannot load the model {settings.model}: {str(e).splitlines()[0][:300]}") from None
+    guard = getattr(model.unwrap_python_model(), "guard", None)
+    if guard is None:
+        raise ServeError(f"{settings.model} is not a convguard model (make one with convguard export --format mlflow)")
+    return guard
+
+
+def app_from_env() -> ServeApp:
+    """The app for uvicorn's factory mode (each worker process builds its own)."""
+    settings = ServeSettings(**json.loads(os.environ[SETTINGS_ENV]))
+    app = ServeApp(load_guard(settings), settings)
+    log.info("convguard serve: model loaded (backend %s); batching up to %d conversations", app.guard.backend,
+             settings.max_batch)
+    return app
+
+
+def serve(settings: ServeSettings, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
+          log_level: str = "info") -> None:
+    """Run the server in this interpreter (uvicorn in-process; workers are spawned from
+    ``sys.executable``) until it is stopped."""
+    import uvicorn
+
+    if bool(settings.model) == bool(settings.bundle):
+        raise ServeError("serve one of: a model (-m DIR or models:/NAME/VERSION) or a bundle (--bundle DIR)")
+    if settings.bundle and not Path(settings.bundle).is_dir():
+        raise ServeError(f"{settings.bundle}: not a bundle directory")
+    if settings.model and ":/" not in settings.model and not Path(settings.model).is_dir():
+        raise ServeError(f"{settings.model}: no such model folder")
+    if workers > 1 and not settings.threads:  # share the cores instead of each worker taking all of them
+        settings.threads = max(1, (os.cpu_count() or 1) // workers)
+    os.environ[SETTINGS_ENV] = json.dumps(asdict(settings))
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    uvicorn.run("convguard.serve:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level=log_level, timeout_keep_alive=30)
+
+
+def serve_cli(a) -> int:
+    """``convguard serve`` (arguments from :func:`add_serve_arguments`)."""
+    for flag in ("workers", "max_rows", "max_batch", "max_pending", "max_request_mb"):
+        if not getattr(a, flag) > 0:
+            raise ValueError(f"--{flag.replace('_', '-')} must be positive, got {getattr(a, flag)}")
+    if a.threads is not None and a.threads < 1:
+        raise ValueError(f"--threads must be positive, got {a.threads}")
+    if not a.batch_wait_ms >= 0:
+        raise ValueError(f"--batch-wait-ms must be >= 0, got {a.batch_wait_ms}")
+    settings = ServeSettings(model=a.model, bundle=a.bundle, backend=a.backend, onnx_variant=a.onnx_variant,
+                             threads=a.threads, max_request_bytes=int(a.max_request_mb * 1024 * 1024),
+                             max_rows=a.max_rows, max_batch=a.max_batch, batch_wait_ms=a.batch_wait_ms,
+                             max_pending=a.max_pending)
+    try:
+        serve(settings, a.host, a.port, a.workers)
+    except ServeError as e:
+        raise ValueError(str(e)) from None
+    return 0
+
+
+def add_serve_arguments(p) -> None:
+    d = ServeSettings()
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("-m", "--model", default=None, help="an MLflow model: the folder `convguard export --format "
+                     "mlflow --out DIR` wrote, or models:/NAME/VERSION (with MLFLOW_TRACKING_URI)")
+    src.add_argument("--bundle", default=None, help="or a bundle folder, served directly")
+    p.add_argument("-H", "--host", default="127.0.0.1")
+    p.add_argument("-p", "--port", type=int, default=5000)
+    p.add_argument("-w", "--workers", type=int, default=1, help="server processes, each with its own model "
+                   "(default 1; see docs/SERVING.md)")
+    p.add_argument("--threads", type=int, default=None, help="inference threads per worker (default: the "
+                   "model's config, else all cores)")
+    p.add_argument("--backend", choices=("torch", "onnx"), default=None, help="default: the model's config "
+                   "(ONNX when the bundle has the export)")
+    p.add_argument("--onnx-variant", choices=("fp32", "int8"), default=None)
+    p.add_argument("--max-batch", type=int, default=d.max_batch, help="conversations per batched model call "
+                   f"across concurrent requests (default {d.max_batch}; 1 turns batching off)")
+    p.add_argument("--batch-wait-ms", type=float, default=d.batch_wait_ms, help="when the model is idle, wait "
+                   f"this long for more requests to batch with (default {d.batch_wait_ms})")
+    p.add_argument("--max-request-mb", type=float, default=d.max_request_bytes / 1024 / 1024,
+                   help="largest request body, MiB (default 4); larger: 413")
+    p.add_argument("--max-rows", type=int, default=d.max_rows, help=f"conversations per request (default "
+                   f"{d.max_rows}); more: 413")
+    p.add_argument("--max-pending", type=int, default=d.max_pending, help="conversations queued before new "
+                   f"requests get 503 (default {d.max_pending})")
