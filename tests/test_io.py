@@ -378,12 +378,18 @@ def test_hub_sequence_of_structs_comes_as_dict_of_lists(fake_hub):
 
 def test_hub_unknown_role_is_reported(fake_hub):
     fake_hub[("someone/tools", "train")] = datasets.Dataset.from_list([
-        {"conversations": [{"from": "human", "value": "a"}, {"from": "tool", "value": "b"}]},
+        {"conversations": [{"from": "human", "value": "a"}, {"from": "narrator", "value": "b"}]},
     ])
     cmap = ColumnMap(id=None, messages="conversations", role_key="from", content_key="value",
                      roles={"human": "user"})
     with pytest.raises(ConversationError, match=r"hf://someone/tools:1: id='tools-0': field 'messages\[1\].role'"):
         load_conversations("hf://someone/tools", column_map=cmap)
+    # a ShareGPT 'tool' turn is a tool turn (issue 12): kept as system context
+    fake_hub[("someone/tools", "train")] = datasets.Dataset.from_list([
+        {"conversations": [{"from": "human", "value": "a"}, {"from": "tool", "value": "b"}]},
+    ])
+    conv, = load_conversations("hf://someone/tools", column_map=cmap)
+    assert [(m.role, m.content) for m in conv.messages] == [("user", "a"), ("system", "b")]
 
 
 def test_hub_record_layout_from_to_hf_dataset(fake_hub, convs):

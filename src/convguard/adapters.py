@@ -58,13 +58,13 @@ dicts, a ``datasets.Dataset`` / ``DatasetDict`` or a pandas ``DataFrame``.  Bad 
 
 from __future__ import annotations
 
-import json
 import random
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .io import ColumnMap, ReadReport, _csv_rows, _validated
+from .io import ColumnMap, ReadReport, _csv_rows, _validated, read_parquet_rows
+from .safeio import check_input_path, jsonl_lines, loads, open_input
 from .schema import Conversation, ConversationError, ValidationOptions, validate_record
 from .taxonomy import HARM_CATEGORIES, SUBTYPE_GROUPS
 
@@ -188,9 +188,7 @@ def _path_rows(path: str | Path, split: str) -> tuple[str, list[tuple[int, Row |
         if ":" in name:
             name, split = name.split(":", 1)
         return spath, _numbered(datasets.load_dataset(name, split=split), 1)
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"{p}: no such file or directory")
+    p = check_input_path(path)
     if p.is_dir():
         import datasets
 
@@ -204,17 +202,20 @@ def _path_rows(path: str | Path, split: str) -> tuple[str, list[tuple[int, Row |
     if suffix == ".csv":
         return spath, _csv_rows(p)
     if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return spath, _numbered(pq.read_table(p).to_pylist(), 1)
+        return spath, _numbered(read_parquet_rows(p), 1)
     if suffix in (".jsonl", ".ndjson", ".json"):
         if suffix == ".json":
-            head = p.read_bytes().lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+            with open_input(p, "rb") as f:
+                head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
             if head == b"[":
+                with open_input(p, "rb") as f:
+                    raw = f.read()
                 try:
-                    data = json.loads(p.read_text(encoding="utf-8-sig"))
-                except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                    data = loads(raw.decode("utf-8-sig"), field="<file>")
+                except UnicodeDecodeError as e:
                     raise ConversationError(f"not a valid JSON array: {e}", source=spath, field="<file>") from None
+                except ConversationError as e:
+                    raise e.located(source=spath) from None
                 return spath, _numbered(data, 1)
         return spath, _jsonl_rows(p)
     raise ValueError(f"{p}: unsupported file type {suffix!r} (use .csv, .jsonl, .json, .parquet, a saved "
@@ -223,24 +224,10 @@ def _path_rows(path: str | Path, split: str) -> tuple[str, list[tuple[int, Row |
 
 def _jsonl_rows(path: Path) -> list[tuple[int, Row | ConversationError]]:
     out: list[tuple[int, Row | ConversationError]] = []
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, start=1):
-            try:
-                text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError as e:
-                out.append((lineno, ConversationError(f"invalid UTF-8 at byte {e.start}", field="<line>")))
-                continue
-            if not text.strip():
-                continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as e:
-                out.append((lineno, ConversationError(f"malformed JSON: {e.msg} at column {e.colno}",
-                                                      field="<line>")))
-                continue
-            if not isinstance(obj, Mapping):
-                obj = ConversationError(f"a row must be a JSON object, got {type(obj).__name__}", field="<line>")
-            out.append((lineno, obj))
+    for lineno, obj in jsonl_lines(path):
+        if not isinstance(obj, (Mapping, ConversationError)):
+            obj = ConversationError(f"a row must be a JSON object, got {type(obj).__name__}", field="<line>")
+        out.append((lineno, obj))
     return out
 
 

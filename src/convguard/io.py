@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from . import safeio
 from .schema import Conversation, ConversationError, ValidationOptions, validate_record
 
 
@@ -21,17 +22,39 @@ class ReadReport:
     source: str
     read: int = 0
     skipped: list[ConversationError] = field(default_factory=list)
+    #: summed :attr:`Conversation.notes` of the records read (non-text parts skipped, tool turns, ...)
+    notes: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_skipped(self) -> int:
         return len(self.skipped)
+
+    def notes_line(self) -> str | None:
+        """One line on what reading the chat format skipped or re-read, or None."""
+        if not self.notes:
+            return None
+        parts = []
+        kinds = {k.split(":", 1)[1]: v for k, v in sorted(self.notes.items()) if k.startswith("non_text_parts:")}
+        if kinds:
+            parts.append(f"{sum(kinds.values())} non-text content parts skipped ("
+                         + ", ".join(f"{k}: {v}" for k, v in kinds.items()) + ")")
+        for key, text in (("tool_turns_as_context", "tool turns kept as system context"),
+                          ("tool_turns_skipped", "tool turns skipped"),
+                          ("tool_calls_beside_text", "assistant replies whose tool calls were not read"),
+                          ("developer_as_system", "developer messages read as system")):
+            if self.notes.get(key):
+                parts.append(f"{self.notes[key]} {text}")
+        return f"{self.source}: " + "; ".join(parts)
 
     def summary(self, limit: int = 10) -> str:
         lines = [f"{self.source}: {self.read} conversations read, {self.n_skipped} invalid skipped"]
         for e in self.skipped[:limit]:
             lines.append(f"  skipped {e}")
         if self.n_skipped > limit:
-            lines.append(f"  ... and {self.n_skipped - limit} more")
+            lines.append(f"  ... and {self.n_skipped - limit} more (the count above is exact)")
+        notes = self.notes_line()
+        if notes:
+            lines.append(notes)
         return "\n".join(lines)
 
 
@@ -73,10 +96,7 @@ class ColumnMap:
                                     field=self.messages)
         msgs = row[self.messages]
         if isinstance(msgs, str):  # CSV cells hold JSON text
-            try:
-                msgs = json.loads(msgs)
-            except json.JSONDecodeError as e:
-                raise ConversationError(f"not valid JSON: {e.msg}", field=self.messages) from None
+            msgs = safeio.loads(msgs, field=self.messages)
         if hasattr(msgs, "tolist"):  # numpy arrays from parquet
             msgs = msgs.tolist()
         if isinstance(msgs, Mapping):  # a datasets ``Sequence`` of structs comes back as a dict of lists
@@ -86,7 +106,8 @@ class ColumnMap:
             for m in msgs:
                 if isinstance(m, Mapping) and (self.role_key != "role" or self.content_key != "content" or self.roles):
                     role = m.get(self.role_key)
-                    conv.append({"role": self.roles.get(role, role), "content": m.get(self.content_key)})
+                    rest = {k: v for k, v in m.items() if k not in (self.role_key, self.content_key, "role", "content")}
+                    conv.append({**rest, "role": self.roles.get(role, role), "content": m.get(self.content_key)})
                 else:
                     conv.append(dict(m) if isinstance(m, Mapping) else m)
             msgs = conv
@@ -161,10 +182,7 @@ def _json_object(raw: Any, column: str, *, allow_empty: bool = False) -> dict[st
     if isinstance(raw, str):
         if allow_empty and not raw.strip():
             return {}
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as e:
-            raise ConversationError(f"not valid JSON: {e.msg} at column {e.colno}", field=column) from None
+        raw = safeio.loads(raw, field=column)
     if raw is None and allow_empty:
         return {}
     if not isinstance(raw, Mapping):
@@ -212,23 +230,13 @@ def _validated(records: Iterable[tuple[int, Any]], source: str, options: Validat
             report.skipped.append(e)
             continue
         report.read += 1
+        for k, v in conv.notes.items():
+            report.notes[k] = report.notes.get(k, 0) + v
         yield conv
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, Any]]:
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, start=1):
-            try:
-                text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError as e:
-                yield lineno, ConversationError(f"invalid UTF-8 at byte {e.start}", field="<line>")
-                continue
-            if not text.strip():
-                continue
-            try:
-                yield lineno, json.loads(text)
-            except json.JSONDecodeError as e:
-                yield lineno, ConversationError(f"malformed JSON: {e.msg} at column {e.colno}", field="<line>")
+def _jsonl_records(path: Path, max_line_bytes: int = safeio.DEFAULT_MAX_LINE_BYTES) -> Iterator[tuple[int, Any]]:
+    return safeio.jsonl_lines(path, max_line_bytes)
 
 
 def _mapped_jsonl(records: Iterable[tuple[int, Any]], source: str, cmap: ColumnMap) -> Iterator[tuple[int, Any]]:
@@ -258,32 +266,60 @@ def _table_records(rows: Iterable[Mapping[str, Any]], source: str, cmap: ColumnM
             yield line, e
 
 
-def _csv_rows(path: str | Path) -> list[tuple[int, dict[str, Any] | ConversationError]]:
+def _csv_rows(path: str | Path, max_line_bytes: int = safeio.DEFAULT_MAX_LINE_BYTES
+              ) -> list[tuple[int, dict[str, Any] | ConversationError]]:
     """``(line, row)`` for each data row of a CSV file; ``line`` is the file line the row starts on
     (the header is line 1; blank lines and quoted multi-line cells are counted).  A UTF-8 BOM is
-    dropped; a row with bytes that are not UTF-8 comes back as a :class:`ConversationError` naming
-    the column instead of failing the whole file."""
+    dropped; a row with bytes that are not UTF-8, or with more or fewer cells than the header has
+    columns, comes back as a :class:`ConversationError` naming it instead of failing the whole
+    file.  A duplicated header name, a line over ``max_line_bytes`` or a CSV syntax error stops
+    the file with an error naming the line."""
     import csv
 
-    with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
-        reader = csv.DictReader(f)
-        out: list[tuple[int, dict[str, Any] | ConversationError]] = []
-        if reader.fieldnames:
-            for col in reader.fieldnames:
-                if col and any("\udc80" <= ch <= "\udcff" for ch in col):
-                    raise ConversationError("header is not valid UTF-8", source=str(path), line=1,
-                                            field=ascii(col))
-        for row in reader:
-            # DictReader skips blank lines and reads quoted cells across lines: the row ends on
-            # ``line_num`` and starts as many lines earlier as its cells hold line breaks
-            breaks = sum(len(_LINE_BREAK.findall(v)) for v in row.values() if isinstance(v, str))
-            start = reader.line_num - breaks
-            bad = next((k for k, v in row.items() if isinstance(v, str) and
-                        any("\udc80" <= ch <= "\udcff" for ch in v)), None)
-            if bad is not None:
-                out.append((start, ConversationError("invalid UTF-8 in this cell", field=str(bad))))
-            else:
-                out.append((start, row))
+    spath = str(path)
+    limit = max(csv.field_size_limit(), max_line_bytes)
+    csv.field_size_limit(limit)  # the default (128 KiB) is below what the message limits allow
+    physical = [0]
+
+    def lines(f) -> Iterator[str]:
+        for n, text in safeio.capped_lines(f, max_line_bytes):
+            physical[0] = n
+            if text is None:
+                raise ConversationError(f"line is longer than {max_line_bytes} bytes (max_line_bytes)",
+                                        source=spath, line=n, field="<line>")
+            yield text
+
+    out: list[tuple[int, dict[str, Any] | ConversationError]] = []
+    with safeio.open_input(path, "r", newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
+        reader = csv.DictReader(lines(f))
+        try:
+            header = reader.fieldnames
+            if header:
+                for col in header:
+                    if col and any("\udc80" <= ch <= "\udcff" for ch in col):
+                        raise ConversationError("header is not valid UTF-8", source=spath, line=1, field=ascii(col))
+                dup = next((c for i, c in enumerate(header) if c in header[:i]), None)
+                if dup is not None:
+                    raise ConversationError(f"column {dup!r} appears twice in the header", source=spath, line=1,
+                                            field=dup)
+            for row in reader:
+                # DictReader skips blank lines and reads quoted cells across lines: the row ends on
+                # ``line_num`` and starts as many lines earlier as its cells hold line breaks
+                breaks = sum(len(_LINE_BREAK.findall(v)) for v in row.values() if isinstance(v, str))
+                start = reader.line_num - breaks
+                if None in row or any(v is None for v in row.values()):
+                    n = len(header) + len(row.get(None) or []) - sum(1 for v in row.values() if v is None)
+                    out.append((start, ConversationError(f"row has {n} cells, the header has {len(header)} "
+                                                         f"columns", field="<row>")))
+                    continue
+                bad = next((k for k, v in row.items() if isinstance(v, str) and
+                            any("\udc80" <= ch <= "\udcff" for ch in v)), None)
+                if bad is not None:
+                    out.append((start, ConversationError("invalid UTF-8 in this cell", field=str(bad))))
+                else:
+                    out.append((start, row))
+        except csv.Error as e:
+            raise ConversationError(f"not valid CSV: {e}", source=spath, line=physical[0], field="<row>") from None
     return out
 
 
@@ -312,27 +348,34 @@ def read_conversations(path: str | Path, *, options: ValidationOptions | None = 
             name, split = name.split(":", 1)
         records = _table_records(_hf_rows(name, split), spath, cmap, 1)
     else:
-        p = Path(path)
-        if not p.exists():
-            raise FileNotFoundError(f"{p}: no such file or directory")
+        p = safeio.check_input_path(path)
         suffix = p.suffix.lower()
         if p.is_dir():
             records = _table_records(_hf_disk_rows(p, split), spath, cmap, 1)
         elif suffix in (".jsonl", ".json", ".ndjson"):
-            records = _jsonl_records(p)
+            records = _jsonl_records(p, options.max_line_bytes)
             if column_map is not None:  # foreign JSONL (e.g. ShareGPT): map each object like a table row
                 records = _mapped_jsonl(records, spath, cmap)
         elif suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            records = _table_records(pq.read_table(p).to_pylist(), spath, cmap, 1)
+            records = _table_records(read_parquet_rows(p), spath, cmap, 1)
         elif suffix == ".csv":
-            records = _table_records(_csv_rows(p), spath, cmap, 2)
+            records = _table_records(_csv_rows(p, options.max_line_bytes), spath, cmap, 2)
         else:
             raise ValueError(f"{p}: unsupported file type {suffix!r} (use .jsonl, .parquet, .csv, a saved "
                              f"datasets directory, or hf://owner/name)")
     convs = list(_validated(records, spath, options, skip_invalid, report))
     return convs, report
+
+
+def read_parquet_rows(path: str | Path) -> list[dict[str, Any]]:
+    """The rows of a Parquet file as dicts; a file pyarrow cannot read is a ConversationError."""
+    import pyarrow.parquet as pq
+
+    with safeio.open_input(path, "rb") as f:
+        try:
+            return pq.read_table(f).to_pylist()
+        except Exception as e:  # pyarrow raises several types (ArrowInvalid, OSError, ...)
+            raise ConversationError(f"not a readable Parquet file: {e}", source=str(path), field="<file>") from None
 
 
 def _hf_disk_rows(path: Path, split: str) -> Iterator[Mapping[str, Any]]:

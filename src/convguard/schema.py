@@ -7,14 +7,21 @@
  "meta": {...optional...}}
 ```
 
-``messages`` has the OpenAI / Hugging Face chat shape, so real chat logs drop in.  The label
+``messages`` has the OpenAI / Hugging Face chat shape, so real chat logs drop in: besides the
+three roles above, ``developer`` is read as ``system``, ``tool`` / ``function`` / ``ipython``
+turns and tool-call-only assistant turns are kept as ``system`` context (or skipped:
+``ValidationOptions.tool_turns``), ``content`` may be a list of parts whose text parts are joined
+(non-text parts -- images, audio, files -- are skipped and counted in ``Conversation.notes``), and
+``name`` / ``tool_call_id`` / other message keys are not read.  Every string must be valid UTF-8
+(no lone surrogates) and no value may nest deeper than :data:`MAX_JSON_DEPTH` levels.  The label
 policy (what each label means) is the contract written down in ``data/README.md``.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .taxonomy import HARM_CATEGORIES, ROLES, SUBTYPE_GROUPS
 
@@ -66,9 +73,33 @@ class ValidationOptions:
     require_user_last: bool = False
     #: require the labels a training recipe needs (terminate, crisis, harm_category, persistence)
     require_labels: bool = False
+    #: tool turns (``tool`` / ``function`` / ``ipython`` messages and assistant messages that only
+    #: call tools): ``"context"`` keeps each as a ``system`` message (message indices unchanged),
+    #: ``"skip"`` drops them (counted in ``Conversation.notes``; refused for records whose labels
+    #: point at message indices, which would shift)
+    tool_turns: str = "context"
+    #: longest line a JSONL/CSV reader accepts (bytes); longer lines are reported, not read
+    max_line_bytes: int = 16 * 2**20
+
+    def __post_init__(self) -> None:
+        if self.tool_turns not in TOOL_TURN_RULES:
+            raise ValueError(f"tool_turns must be one of {', '.join(TOOL_TURN_RULES)}, got {self.tool_turns!r}")
+        if not isinstance(self.max_line_bytes, int) or self.max_line_bytes < 1:
+            raise ValueError(f"max_line_bytes must be a positive integer, got {self.max_line_bytes!r}")
 
 
 REQUIRED_TRAINING_LABELS = ("terminate", "crisis", "harm_category", "persistence")
+
+#: how deep a record may nest (the record object is level 1, ``meta`` level 2, ...)
+MAX_JSON_DEPTH = 64
+#: what is done with tool turns (:attr:`ValidationOptions.tool_turns`)
+TOOL_TURN_RULES = ("context", "skip")
+#: OpenAI / Hugging Face roles read as one of :data:`~convguard.taxonomy.ROLES`
+SYSTEM_ROLES = ("developer",)
+TOOL_ROLES = ("tool", "function", "ipython")
+ACCEPTED_ROLES = ROLES + SYSTEM_ROLES + TOOL_ROLES
+#: content part type -> the key holding its text; every other part type is skipped and counted
+TEXT_PARTS = {"text": "text", "input_text": "text", "output_text": "text", "refusal": "refusal"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +145,9 @@ class Conversation:
     messages: list[Message]
     labels: Labels = field(default_factory=Labels)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: what validation changed while reading the chat format, e.g. ``{"non_text_parts:image_url": 2,
+    #: "tool_turns_as_context": 1}`` (not written back by :meth:`to_dict`)
+    notes: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     # -- conversion -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -170,46 +204,191 @@ def _is_int(v: Any) -> bool:
 
 
 def _has_surrogate(s: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in s)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _err(msg: str, fieldname: str, rid: str | None = None) -> ConversationError:
     return ConversationError(msg, field=fieldname, record_id=rid)
 
 
-def validate_messages(raw: Any, options: ValidationOptions, rid: str | None = None) -> list[Message]:
+def check_json_tree(value: Any, path: str = "", rid: str | None = None, *, depth: int = 1) -> None:
+    """Refuse, naming the field, any string or key with a lone surrogate (not valid UTF-8, so it
+    cannot be written back out), any value nested deeper than :data:`MAX_JSON_DEPTH`, and any
+    object that had a key twice (``DuplicateKeys``, made by :func:`convguard.safeio.loads`).
+    Iterative, so no nesting depth can raise ``RecursionError``."""
+    stack = [(value, path, depth, path)]
+    while stack:
+        v, where, d, anchor = stack.pop()
+        if d <= 3:  # errors deep down name the field at the third level (meta.key, messages[i], ...)
+            anchor = where
+        if isinstance(v, str):
+            if _has_surrogate(v):
+                raise _err("contains a lone surrogate (not valid UTF-8)", where or "<record>", rid)
+            continue
+        if not isinstance(v, (Mapping, list, tuple)):
+            continue
+        if d > MAX_JSON_DEPTH:
+            raise _err(f"nested more than {MAX_JSON_DEPTH} levels deep", anchor or "<record>", rid)
+        if isinstance(v, DuplicateKeys):
+            k = v.duplicates[0]
+            raise _err(f"duplicate key {k!r} in one object (JSON readers disagree on which copy wins)",
+                       f"{where}.{k}" if where else str(k), rid)
+        if isinstance(v, Mapping):
+            for k, item in v.items():
+                if isinstance(k, str) and _has_surrogate(k):
+                    raise _err(f"key {k!r} contains a lone surrogate (not valid UTF-8)", where or "<record>", rid)
+                stack.append((item, f"{where}.{k}" if where else str(k), d + 1, anchor))
+        else:
+            for i, item in enumerate(v):
+                stack.append((item, f"{where}[{i}]", d + 1, anchor))
+
+
+class DuplicateKeys(dict):
+    """A decoded JSON object that had a key more than once (refused by :func:`check_json_tree`)."""
+
+    duplicates: list[str]
+
+
+def _content_text(content: Any, where: str, rid: str | None, notes: dict[str, int]) -> str | None:
+    """The text of a message's ``content``: a string, ``None``, or a list of parts whose text
+    parts are joined with newlines (other parts are skipped and counted)."""
+    if content is None or isinstance(content, str):
+        return content
+    if not isinstance(content, (list, tuple)):
+        raise _err(f"must be a string or a list of content parts, got {type(content).__name__}",
+                   f"{where}.content", rid)
+    texts = []
+    for j, part in enumerate(content):
+        pw = f"{where}.content[{j}]"
+        if not isinstance(part, Mapping):
+            raise _err(f"a content part must be an object with a 'type' (e.g. {{'type': 'text', 'text': ...}}), "
+                       f"got {type(part).__name__}", pw, rid)
+        ptype = part.get("type")
+        if not isinstance(ptype, str) or not ptype.strip():
+            raise _err(f"must be a non-empty string such as 'text' or 'image_url', got {ptype!r}", f"{pw}.type", rid)
+        key = TEXT_PARTS.get(ptype)
+        if key is None:
+            name = f"non_text_parts:{ptype[:40]}"
+            notes[name] = notes.get(name, 0) + 1
+            continue
+        text = part.get(key)
+        if not isinstance(text, str):
+            raise _err(f"must be a string, got {type(text).__name__}", f"{pw}.{key}", rid)
+        texts.append(text)
+    return "\n".join(texts)
+
+
+def _tool_calls_text(m: Mapping[str, Any], where: str, rid: str | None) -> str | None:
+    """``[tool call] name(arguments)`` for each call of an assistant message (OpenAI ``tool_calls``
+    / legacy ``function_call``, HF ``tool_calls``), or None when it calls no tool."""
+    calls: list[tuple[Any, Any, str]] = []
+    raw = m.get("tool_calls")
+    if raw is not None:
+        if not isinstance(raw, (list, tuple)):
+            raise _err(f"must be a list of tool calls, got {type(raw).__name__}", f"{where}.tool_calls", rid)
+        for k, c in enumerate(raw):
+            cw = f"{where}.tool_calls[{k}]"
+            if not isinstance(c, Mapping):
+                raise _err(f"must be an object, got {type(c).__name__}", cw, rid)
+            fn = c.get("function", c)
+            if not isinstance(fn, Mapping):
+                raise _err(f"must be an object with 'name' and 'arguments', got {type(fn).__name__}",
+                           f"{cw}.function", rid)
+            calls.append((fn.get("name"), fn.get("arguments"), f"{cw}.function" if "function" in c else cw))
+    fc = m.get("function_call")
+    if fc is not None:
+        if not isinstance(fc, Mapping):
+            raise _err(f"must be an object with 'name' and 'arguments', got {type(fc).__name__}",
+                       f"{where}.function_call", rid)
+        calls.append((fc.get("name"), fc.get("arguments"), f"{where}.function_call"))
+    if not calls:
+        return None
+    out = []
+    for name, args, cw in calls:
+        if not isinstance(name, str) or not name.strip():
+            raise _err(f"must be a non-empty string, got {name!r}", f"{cw}.name", rid)
+        if args is None or isinstance(args, str):
+            text = args or ""
+        else:
+            try:
+                text = json.dumps(args, ensure_ascii=False)
+            except (TypeError, ValueError) as e:
+                raise _err(f"not JSON-serialisable: {e}", f"{cw}.arguments", rid) from None
+        out.append(f"[tool call] {name}({text})")
+    return "\n".join(out)
+
+
+def _normalise(m: Mapping[str, Any], where: str, options: ValidationOptions, rid: str | None,
+               notes: dict[str, int]) -> Message | None:
+    """One OpenAI / HF message as a :class:`Message` (None: a tool turn skipped by the rule)."""
+    if "role" not in m:
+        raise _err("missing key 'role'", f"{where}.role", rid)
+    role = m["role"]
+    if not isinstance(role, str):
+        raise _err(f"must be a string, got {type(role).__name__}", f"{where}.role", rid)
+    if role not in ACCEPTED_ROLES:
+        raise _err(f"unknown role {role!r} (expected one of {', '.join(ROLES)}; {', '.join(SYSTEM_ROLES)} is read "
+                   f"as system, {', '.join(TOOL_ROLES)} as tool turns)", f"{where}.role", rid)
+    calls = _tool_calls_text(m, where, rid) if role == "assistant" else None
+    if role != "assistant" and (m.get("tool_calls") is not None or m.get("function_call") is not None):
+        raise _err(f"only assistant messages call tools (this one has role {role!r})", f"{where}.tool_calls", rid)
+    if "content" not in m and calls is None and not isinstance(m.get("refusal"), str):
+        raise _err("missing key 'content'", f"{where}.content", rid)
+    text = _content_text(m.get("content"), where, rid, notes)
+    if text is None and role == "assistant" and isinstance(m.get("refusal"), str):
+        text = m["refusal"]  # OpenAI: a refusal comes as ``refusal`` with ``content: null``
+    if text is None and calls is None:
+        raise _err("is null (only an assistant message that calls a tool may have no content)", f"{where}.content",
+                   rid)
+    tool_turn = role in TOOL_ROLES or (calls is not None and not (text or "").strip())
+    if tool_turn:
+        if options.tool_turns == "skip":
+            notes["tool_turns_skipped"] = notes.get("tool_turns_skipped", 0) + 1
+            return None
+        notes["tool_turns_as_context"] = notes.get("tool_turns_as_context", 0) + 1
+        role, text = "system", (text if role in TOOL_ROLES else calls) or ""
+    elif calls is not None:  # an assistant reply that also calls tools: the reply is read, the calls are not
+        notes["tool_calls_beside_text"] = notes.get("tool_calls_beside_text", 0) + 1
+    if role in SYSTEM_ROLES:
+        notes["developer_as_system"] = notes.get("developer_as_system", 0) + 1
+        role = "system"
+    if len(text) > options.max_message_chars:
+        raise _err(f"{len(text)} characters is over the limit of {options.max_message_chars}", f"{where}.content", rid)
+    return Message(role, text)
+
+
+def validate_messages(raw: Any, options: ValidationOptions, rid: str | None = None, *,
+                      notes: dict[str, int] | None = None, _checked: bool = False) -> list[Message]:
+    """Validate and normalise a list of chat messages (see the module docstring for the OpenAI / HF
+    shapes read); ``notes`` collects what was skipped or re-read (counts)."""
+    notes = {} if notes is None else notes
     if not isinstance(raw, list):
         raise _err(f"must be a list of messages, got {type(raw).__name__}", "messages", rid)
     if not raw:
         raise _err("empty conversation: at least one message is required", "messages", rid)
     if len(raw) > options.max_messages:
         raise _err(f"{len(raw)} messages is over the limit of {options.max_messages}", "messages", rid)
-    out = []
+    out: list[Message] = []
+    last_index = 0
     for i, m in enumerate(raw):
         where = f"messages[{i}]"
-        if not isinstance(m, dict):
+        if not isinstance(m, Mapping):
             raise _err(f"must be an object with 'role' and 'content', got {type(m).__name__}", where, rid)
-        missing = [k for k in ("role", "content") if k not in m]
-        if missing:
-            raise _err(f"missing key {missing[0]!r}", f"{where}.{missing[0]}", rid)
-        role, content = m["role"], m["content"]
-        if not isinstance(role, str):
-            raise _err(f"must be a string, got {type(role).__name__}", f"{where}.role", rid)
-        if role not in ROLES:
-            raise _err(f"unknown role {role!r} (expected one of {', '.join(ROLES)})", f"{where}.role", rid)
-        if not isinstance(content, str):
-            raise _err(f"must be a string, got {type(content).__name__}", f"{where}.content", rid)
-        if len(content) > options.max_message_chars:
-            raise _err(f"{len(content)} characters is over the limit of {options.max_message_chars}",
-                       f"{where}.content", rid)
-        if _has_surrogate(content):
-            raise _err("contains a lone surrogate (not valid UTF-8)", f"{where}.content", rid)
-        out.append(Message(role, content))
+        if not _checked:
+            check_json_tree(m, where, rid, depth=3)
+        msg = _normalise(m, where, options, rid, notes)
+        if msg is not None:
+            out.append(msg)
+            last_index = i
     if not any(m.role == "user" for m in out):
         raise _err("no user message in the conversation", "messages", rid)
     if options.require_user_last and out[-1].role != "user":
         raise _err(f"the last message must be a user turn (decisions are taken after a user turn), "
-                   f"got role {out[-1].role!r}", f"messages[{len(out) - 1}].role", rid)
+                   f"got role {out[-1].role!r}", f"messages[{last_index}].role", rid)
     return out
 
 
@@ -260,6 +439,9 @@ def validate_labels(raw: Any, messages: list[Message], options: ValidationOption
         raise _err("is set but terminate is 0", "labels.terminate_from_turn", rid)
     if lab.crisis == 0 and lab.crisis_from_turn is not None:
         raise _err("is set but crisis is 0", "labels.crisis_from_turn", rid)
+    for k, flag in (("terminate_from_turn", "terminate"), ("crisis_from_turn", "crisis")):
+        if getattr(lab, k) is not None and getattr(lab, flag) is None:
+            raise _err(f"is set but {flag} is missing ({k} needs {flag}: 1)", f"labels.{k}", rid)
     if lab.terminate == 1 and lab.crisis == 1:
         raise _err("a crisis conversation is never termination-worthy (terminate must be 0 when crisis is 1)",
                    "labels.terminate", rid)
@@ -288,16 +470,26 @@ def validate_record(obj: Any, options: ValidationOptions | None = None) -> Conve
         raise _err(f"must be a non-empty string, got {rid!r}", "id")
     if _has_surrogate(rid):
         raise _err(f"contains a lone surrogate (not valid UTF-8): {rid!r}", "id")
+    if not rid.strip():
+        raise _err(f"must not be blank (only whitespace: {rid!r})", "id")
+    check_json_tree(obj, "", rid)
     if "messages" not in obj:
         raise _err("missing", "messages", rid)
-    messages = validate_messages(obj["messages"], options, rid)
-    labels = validate_labels(obj.get("labels"), messages, options, rid)
+    notes: dict[str, int] = {}
+    messages = validate_messages(obj["messages"], options, rid, notes=notes, _checked=True)
+    raw_labels = obj.get("labels")
+    if notes.get("tool_turns_skipped") and isinstance(raw_labels, Mapping):
+        for k in ("terminate_from_turn", "crisis_from_turn"):
+            if raw_labels.get(k) is not None:
+                raise _err("points at a message index, but tool turns were skipped (tool_turns='skip' renumbers "
+                           "the messages); read labelled data with tool_turns='context'", f"labels.{k}", rid)
+    labels = validate_labels(raw_labels, messages, options, rid)
     meta = obj.get("meta")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise _err(f"must be an object, got {type(meta).__name__}", "meta", rid)
-    return Conversation(id=rid, messages=messages, labels=labels, meta=meta)
+    return Conversation(id=rid, messages=messages, labels=labels, meta=meta, notes=notes)
 
 
 def as_messages(messages: Iterable[Any], options: ValidationOptions | None = None) -> list[Message]:
