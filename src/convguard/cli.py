@@ -56,10 +56,21 @@ def cmd_data_validate(a: argparse.Namespace) -> int:
     from .schema import ValidationOptions
 
     opts = ValidationOptions(require_user_last=a.require_user_last, require_labels=a.require_labels,
-                             max_message_chars=a.max_message_chars)
-    convs, report = read_conversations(a.file, options=opts, skip_invalid=a.skip_invalid)
-    print(report.summary(limit=50))
-    return 1 if report.n_skipped and not a.allow_skipped else 0
+                             max_message_chars=a.max_message_chars, max_line_bytes=a.max_line_bytes,
+                             tool_turns=a.tool_turns)
+    # every record is checked: each bad one is listed (file, line, field), then the exact count
+    convs, report = read_conversations(a.file, options=opts, skip_invalid=True)
+    print(report.summary(limit=a.max_errors))
+    if report.n_skipped:
+        if not a.skip_invalid:
+            print(f"convguard: error: {report.n_skipped} invalid record(s) in {a.file}; the first: "
+                  f"{report.skipped[0]}", file=sys.stderr)
+            return 2
+        return 0 if a.allow_skipped else 1
+    if not report.read:
+        print(f"convguard: error: {a.file}: no conversations in the file", file=sys.stderr)
+        return 2
+    return 0
 
 
 def cmd_data_stats(a: argparse.Namespace) -> int:
@@ -145,12 +156,19 @@ def cmd_predict(a: argparse.Namespace) -> int:
     from .io import read_conversations, write_jsonl
     from .schema import ValidationOptions
 
+    # the input is read and validated before the model loads (seconds): a bad file fails at once,
+    # naming every bad line
+    opts = ValidationOptions(require_user_last=not a.allow_any_last, tool_turns=a.tool_turns,
+                             max_line_bytes=a.max_line_bytes)
+    convs, report = read_conversations(a.input, skip_invalid=True, options=opts)
+    if report.n_skipped or report.notes:
+        print(report.summary(limit=a.max_errors), file=sys.stderr)
+    if report.n_skipped and not a.skip_invalid:
+        print(f"convguard: error: {report.n_skipped} invalid record(s) in {a.input}, nothing scored (--skip-invalid "
+              f"scores the valid ones); the first: {report.skipped[0]}", file=sys.stderr)
+        return 2
     guard = Guard.load(a.bundle, backend=a.backend, onnx_variant=a.onnx_variant,
                        require_user_last=not a.allow_any_last)
-    convs, report = read_conversations(a.input, skip_invalid=a.skip_invalid,
-                                       options=ValidationOptions(require_user_last=not a.allow_any_last))
-    if report.n_skipped:
-        print(report.summary(limit=50), file=sys.stderr)
     out = []
     from tqdm.auto import tqdm
 
@@ -162,11 +180,19 @@ def cmd_predict(a: argparse.Namespace) -> int:
             if a.with_message:
                 rec["message"] = d.message
             out.append(rec)
-    write_jsonl(out, a.output)
+    try:
+        write_jsonl(out, a.output)
+    except OSError as e:
+        print(f"convguard: error: {a.output}: cannot write the decisions: {e.strerror or e}", file=sys.stderr)
+        return 2
     counts: dict[str, int] = {}
     for r in out:
         counts[r["action"]] = counts.get(r["action"], 0) + 1
     print(f"wrote {len(out)} decisions to {a.output}: {counts}")
+    if report.n_skipped:
+        print(f"convguard: {report.n_skipped} invalid record(s) in {a.input} skipped, not scored (listed above)"
+              + ("" if a.allow_skipped else "; exit 1 (--allow-skipped: exit 0)"), file=sys.stderr)
+        return 0 if a.allow_skipped else 1
     return 0
 
 
@@ -226,6 +252,17 @@ def _add_data_source(p: argparse.ArgumentParser) -> None:
     p.add_argument("--skip-invalid", action="store_true", help="skip (and report) invalid records")
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    """How ``data validate`` and ``predict`` read chat logs (schema.ValidationOptions)."""
+    p.add_argument("--tool-turns", choices=("context", "skip"), default="context",
+                   help="OpenAI/HF tool turns (tool/function messages, tool-call-only assistant messages): keep as "
+                   "system context or skip them (default: %(default)s)")
+    p.add_argument("--max-line-bytes", type=int, default=16 * 2**20,
+                   help="longest JSONL/CSV line read; longer lines are reported (default: %(default)s)")
+    p.add_argument("--max-errors", type=int, default=50,
+                   help="invalid records listed; the count stays exact (default: %(default)s)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="convguard", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -242,11 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
     g.set_defaults(func=cmd_data_generate)
     v = dsub.add_parser("validate", help="check a file against the schema; errors name file, line and field")
     v.add_argument("file")
-    v.add_argument("--skip-invalid", action="store_true", help="report every invalid record instead of stopping")
-    v.add_argument("--allow-skipped", action="store_true", help="exit 0 even when records were skipped")
+    v.add_argument("--skip-invalid", action="store_true", help="treat invalid records as skipped: exit 1, not 2 "
+                   "(every invalid record is reported either way)")
+    v.add_argument("--allow-skipped", action="store_true", help="with --skip-invalid: exit 0 even when records "
+                   "were invalid")
     v.add_argument("--require-user-last", action="store_true", help="every conversation must end on a user turn")
     v.add_argument("--require-labels", action="store_true", help="training labels must be present")
-    v.add_argument("--max-message-chars", type=int, default=32_000)
+    v.add_argument("--max-message-chars", type=int, default=32_000, help="longest message (default: %(default)s)")
+    _add_input_options(v)
     v.set_defaults(func=cmd_data_validate)
     s = dsub.add_parser("stats", help="counts per label/subtype/category, turn and token lengths")
     s.add_argument("file")
@@ -294,9 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--batch-size", type=int, default=32)
     pr.add_argument("--locale", default=None)
     pr.add_argument("--with-message", action="store_true", help="include the user-facing message")
-    pr.add_argument("--skip-invalid", action="store_true")
+    pr.add_argument("--skip-invalid", action="store_true", help="score the valid records, list the invalid ones "
+                    "and exit 1 (default: exit 2 and score nothing when any record is invalid)")
+    pr.add_argument("--allow-skipped", action="store_true", help="with --skip-invalid: exit 0 although records "
+                    "were skipped")
     pr.add_argument("--allow-any-last", action="store_true",
                     help="score conversations that end on an assistant turn too")
+    _add_input_options(pr)
     pr.set_defaults(func=cmd_predict)
 
     # evaluation
