@@ -84,8 +84,35 @@ def test_bad_overrides():
 
 def test_partial_section_override_keeps_the_sections_own_defaults():
     cfg = load_config(None, ["crisis.train.epochs=7"], kind="quickstart")
-    assert cfg.crisis.recipe == "crisis" and cfg.crisis.train.epochs == 7
-    assert cfg.crisis.model.view == QuickstartConfig().crisis.model.view
+    assert cfg.crisis.train.epochs == 7 and cfg.crisis.train.batch_size == QuickstartConfig().crisis.train.batch_size
+    assert cfg.crisis.model.view == QuickstartConfig().crisis.model.view == "turns"
+    assert cfg.recipe("crisis").recipe == "crisis" and cfg.recipe("crisis").train.epochs == 7
+
+
+def test_a_quickstart_detector_section_holds_only_what_varies_per_detector():
+    """Sources, seed, output folder and tracking are the quickstart's once; a detector section
+    that sets them is refused (they would be overwritten)."""
+    for key in ("data.train=x.jsonl", "seed=3", "output_dir=runs/x", "tracking.enabled=false", "recipe=harm"):
+        with pytest.raises(ConfigError, match="unknown key 'harm"):
+            load_config(None, [f"harm.{key}"], kind="quickstart")
+    cfg = load_config(None, ["seed=3", "data.train=a.jsonl", "data.validation=b.jsonl", "out=o",
+                             "harm.sampling.max_train_examples=10", "tracking.register_as=mine"], kind="quickstart")
+    for name in ("harm", "crisis", "baseline"):
+        r = cfg.recipe(name)
+        assert (r.recipe, r.seed, r.data.train, r.data.validation) == (name, 3, "a.jsonl", "b.jsonl")
+        assert r.output_dir == str(Path("o") / "runs" / name) and r.tracking.run_name == f"train-{name}"
+        assert r.tracking.register_as is None  # the bundle registers as tracking.register_as, not each detector
+    assert cfg.recipe("harm").data.max_train_examples == 10 and cfg.recipe("crisis").data.max_train_examples is None
+    assert cfg.recipe("harm").model is cfg.harm.model
+
+
+def test_a_recipe_config_with_a_section_its_recipe_ignores_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="'baseline' is not read by the harm recipe"):
+        load_config(write(tmp_path, "recipe: harm\nbaseline:\n  C: 2.0\n"))
+    with pytest.raises(ConfigError, match="'train' is not read by the baseline recipe"):
+        load_config(write(tmp_path, "recipe: baseline\ntrain:\n  epochs: 2\n"))
+    saved = save_config(load_config(write(tmp_path, "recipe: baseline\n")), tmp_path / "r.yaml")
+    assert "model" not in read_yaml(saved) and "task" in read_yaml(saved)
 
 
 def test_missing_and_malformed_files(tmp_path):

@@ -12,7 +12,15 @@ from pathlib import Path
 from convguard.cli import main
 from convguard.guard import Guard
 
+from config_reads import all_keys, quickstart_reads
+
 CHALLENGE = Path(__file__).resolve().parents[1] / "data" / "challenge"
+
+#: keys the tiny run below cannot reach, each read on another path (named beside it)
+NOT_READ_IN_THIS_RUN = {
+    "harm.model.context_swap",  # re-reads turns: only the turns view; config validation refuses it elsewhere
+    "thresholds.min_precision",  # the target of terminate_strategy max_recall_at_precision (test_thresholds)
+}
 
 
 def _assert_quickstart_outputs(out, mlruns):
@@ -56,7 +64,23 @@ def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
                  f"{r}.train.epochs=1", f"{r}.train.progress=false", f"{r}.train.precision=fp32"]
     over.append("precision=fp32")  # tiny random models: fp32 (bf16 rounding hides their signal)
     over.append("rules.crisis_backup=true")  # off by default; this keeps its path tested
+    import convguard.quickstart as qs_module
+
+    seen: dict = {}
+    run = qs_module.run_quickstart
+
+    def recorded(cfg):
+        with quickstart_reads(cfg) as keys:
+            seen["cfg"] = cfg
+            try:
+                return run(cfg)
+            finally:
+                seen["keys"] = keys
+    monkeypatch.setattr(qs_module, "run_quickstart", recorded)
     assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
+    # configs/quickstart.yaml (= these defaults, test_config) holds no key the run ignores
+    unread = all_keys(seen["cfg"]) - seen["keys"] - NOT_READ_IN_THIS_RUN
+    assert not unread, f"keys of the quickstart config that the run never read: {sorted(unread)}"
     guard = _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")
     # the TF-IDF crisis baseline, at the threshold chosen for it on validation, is the backup signal
     assert guard.policy.rules.crisis_backup_threshold == pytest.approx(
@@ -75,7 +99,7 @@ def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
     the recipe is meant for -- docs/BENCHMARKS.md.)"""
     monkeypatch.chdir(tmp_path)
     over = ["data.generate.n=1200", "n_boot=100", f"tracking.mlruns_dir={tmp_path / 'mlruns'}", f"challenge={CHALLENGE}",
-            "harm.data.max_train_examples=1500",
+            "harm.sampling.max_train_examples=1500",
             "harm.train.progress=false", "crisis.train.progress=false"]
     assert main(["quickstart", "--out", str(tmp_path / "qs"), *over]) == 0
     _assert_quickstart_outputs(tmp_path / "qs", tmp_path / "mlruns")

@@ -247,7 +247,8 @@ def fit_temperature(logits: ArrayLike, y_true: ArrayLike, *, use_scipy: bool = T
         warnings.warn(f"fitted temperature hit the search bound [{T_MIN}, {T_MAX}]; the logits may "
                       "be degenerate (one class, separable, or anti-correlated with labels)",
                       RuntimeWarning, stacklevel=2)
-    return float(math.exp(log_t))
+    # exp(log(T_MAX)) can round to just above T_MAX: keep the result inside the range it was searched in
+    return float(min(max(math.exp(log_t), T_MIN), T_MAX))
 
 
 def apply_temperature(logits: ArrayLike, T: float) -> NDArray[np.float64]:

@@ -33,7 +33,7 @@ class GenerateConfig:
 
 
 @dataclass
-class DataConfig:
+class DataSourceConfig:
     """Where the conversations come from.  Empty paths mean: generate the embedded corpus
     into ``generated_dir`` (reused when it already holds the same n and seed)."""
 
@@ -45,6 +45,12 @@ class DataConfig:
     #: column map for Parquet/CSV/HF sources (see convguard.io.ColumnMap)
     column_map: dict[str, Any] | None = None
     skip_invalid: bool = False
+
+
+@dataclass
+class SamplingConfig:
+    """How a training run draws its examples from the conversations."""
+
     #: train on conversation prefixes ending at user turns, labelled as of that turn
     prefixes: bool = True
     #: at most this many prefixes per conversation besides the full one (boundary turns first)
@@ -52,6 +58,17 @@ class DataConfig:
     #: cap on training examples after prefix expansion (None: all); sampled with the run seed
     max_train_examples: int | None = None
     max_eval_examples: int | None = None
+
+
+@dataclass
+class DataConfig(SamplingConfig, DataSourceConfig):
+    """A recipe's ``data:`` section: the sources and the sampling in one (the quickstart keeps the
+    sources once, in its own ``data:``, and the sampling per detector)."""
+
+    @classmethod
+    def of(cls, source: DataSourceConfig, sampling: SamplingConfig) -> "DataConfig":
+        return cls(**{f.name: getattr(source, f.name) for f in dataclasses.fields(DataSourceConfig)},
+                   **{f.name: getattr(sampling, f.name) for f in dataclasses.fields(SamplingConfig)})
 
 
 @dataclass
@@ -108,6 +125,8 @@ class LossConfig:
     #: "balanced": weight the positive class by n_neg/n_pos (capped); "none"
     class_weighting: Literal["balanced", "none"] = "balanced"
     max_pos_weight: float = 10.0
+    #: binary heads trained without class weighting even when class_weighting is "balanced"
+    unweighted_heads: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -188,6 +207,15 @@ class RecipeConfig:
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
 
 
+#: the sections each recipe reads; a config file that sets any other is refused (a key the run
+#: would silently ignore), and a saved config holds only these
+RECIPE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "harm": ("recipe", "seed", "output_dir", "resume", "data", "model", "loss", "train", "tracking"),
+    "crisis": ("recipe", "seed", "output_dir", "resume", "data", "model", "loss", "train", "tracking"),
+    "baseline": ("recipe", "task", "seed", "output_dir", "data", "baseline", "tracking"),
+}
+
+
 @dataclass
 class ThresholdConfig:
     """How the policy's thresholds are picked on validation (see convguard.thresholds)."""
@@ -247,8 +275,20 @@ class PolicyRulesConfig:
     harm_score: Literal["harmful", "terminate", "turn"] = "turn"
 
 
-def quickstart_recipe(recipe: str) -> RecipeConfig:
-    """The CPU-sized recipes the quickstart trains (minutes on 2 cores).  Mirrored in
+@dataclass
+class DetectorConfig:
+    """One detector's section of the quickstart: how its examples are drawn, the model, the loss
+    and the training loop.  Where the data come from, the seed, the output folder and tracking are
+    the quickstart's own (set once at its top level)."""
+
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+
+def quickstart_detector(recipe: str) -> DetectorConfig:
+    """The CPU-sized detectors the quickstart trains (minutes on 2 cores).  Mirrored in
     configs/quickstart.yaml (a test keeps them equal).
 
     * harm: a 128-token window over the whole conversation, the embeddings and 4 lowest layers
@@ -267,9 +307,8 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
 
     Both train under ``train.precision: auto`` (bf16 autocast where the CPU runs it natively)."""
     crisis = recipe == "crisis"
-    return RecipeConfig(
-        recipe=recipe,
-        data=DataConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
+    return DetectorConfig(
+        sampling=SamplingConfig(max_prefixes_per_conversation=2, max_train_examples=None, max_eval_examples=600),
         model=ModelConfig(max_length=128, view="turns" if crisis else "full", freeze_layers=4,
                           truncation=TruncationConfig(last_user_max=64 if crisis else 48, first_user_max=24,
                                                       stub_tokens=8 if crisis else 6,
@@ -284,13 +323,18 @@ def quickstart_recipe(recipe: str) -> RecipeConfig:
 @dataclass
 class QuickstartConfig:
     """The main job: generate, train both detectors and the baselines, choose thresholds,
-    evaluate, write the bundle."""
+    evaluate, write the bundle.  Every key acts: the data sources, seed, tracking and resume are
+    set once here and shared by the three training runs (``<out>/runs/<name>``); each detector's
+    section holds only how it samples, its model, loss and training loop."""
 
     seed: int = 0
     out: str = "quickstart"
-    data: DataConfig = field(default_factory=DataConfig)
-    harm: RecipeConfig = field(default_factory=lambda: quickstart_recipe("harm"))
-    crisis: RecipeConfig = field(default_factory=lambda: quickstart_recipe("crisis"))
+    #: resume each training run from its checkpoint in <out>/runs/<name> when one is there
+    resume: bool = True
+    data: DataSourceConfig = field(default_factory=DataSourceConfig)
+    harm: DetectorConfig = field(default_factory=lambda: quickstart_detector("harm"))
+    crisis: DetectorConfig = field(default_factory=lambda: quickstart_detector("crisis"))
+    #: the TF-IDF baselines, trained on every training conversation and up to 2 of its prefixes
     baseline: BaselineConfig = field(default_factory=BaselineConfig)
     thresholds: ThresholdConfig = field(default_factory=ThresholdConfig)
     rules: PolicyRulesConfig = field(default_factory=PolicyRulesConfig)
@@ -304,6 +348,19 @@ class QuickstartConfig:
     #: the hand-written challenge set (a JSONL file or a folder of them), evaluated beside test;
     #: never trained or tuned on.  null: skip it
     challenge: str | None = "data/challenge"
+
+    def recipe(self, name: Literal["harm", "crisis", "baseline"]) -> RecipeConfig:
+        """The training run the quickstart makes for ``name``: the shared sources, seed, resume and
+        tracking (its own run name; detectors register under their default names, the bundle under
+        ``tracking.register_as``) with the detector's own sampling, model, loss and training loop."""
+        tracking = dataclasses.replace(self.tracking, run_name=f"train-{name}", register_as=None)
+        common = dict(recipe=name, seed=self.seed, output_dir=str(Path(self.out) / "runs" / name), resume=self.resume,
+                      tracking=tracking)
+        if name == "baseline":
+            return RecipeConfig(**common, data=DataConfig.of(self.data, SamplingConfig()), baseline=self.baseline)
+        det: DetectorConfig = getattr(self, name)
+        return RecipeConfig(**common, data=DataConfig.of(self.data, det.sampling), model=det.model, loss=det.loss,
+                            train=det.train)
 
 
 @dataclass
@@ -469,11 +526,15 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
              "must be in (0, 1] or null")
     if isinstance(obj, PolicyRulesConfig):
         need(obj.min_refused_pushes >= 1, "min_refused_pushes", "must be >= 1 (ending needs refused pushes)")
-    if isinstance(obj, DataConfig):
+    if isinstance(obj, DataSourceConfig):
         need(obj.generate.n >= 20, "generate.n", "must be >= 20")
     if isinstance(obj, RecipeConfig):
         need(obj.model.view not in ("user_turns", "turns") or obj.recipe == "crisis", "model.view",
              f"{obj.model.view!r} scores each turn on its own: only for the crisis recipe "
+             "(the harm detector must read refusals and pushes across turns)")
+    if isinstance(obj, QuickstartConfig):
+        need(obj.harm.model.view not in ("user_turns", "turns"), "harm.model.view",
+             f"{obj.harm.model.view!r} scores each turn on its own: only for the crisis detector "
              "(the harm detector must read refusals and pushes across turns)")
 
 
@@ -541,11 +602,23 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
     kind = kind or config_kind(data)
     if kind not in CONFIG_TYPES:
         raise ConfigError(f"unknown config kind {kind!r}")
-    return build(CONFIG_TYPES[kind], data, source=str(path) if path else "<defaults>")
+    source = str(path) if path else "<defaults>"
+    if kind == "recipe":
+        recipe = data.get("recipe", "harm")
+        ignored = [k for k in data if recipe in RECIPE_SECTIONS and k not in RECIPE_SECTIONS[recipe]
+                   and k in {f.name for f in dataclasses.fields(RecipeConfig)}]
+        if ignored:
+            raise ConfigError(f"{source}: '{ignored[0]}' is not read by the {recipe} recipe (it reads "
+                              f"{', '.join(RECIPE_SECTIONS[recipe])}); remove it")
+    return build(CONFIG_TYPES[kind], data, source=source)
 
 
 def to_dict(cfg: Any) -> dict[str, Any]:
-    return dataclasses.asdict(cfg)
+    """The config as plain data; a recipe's holds only the sections its recipe reads."""
+    d = dataclasses.asdict(cfg)
+    if isinstance(cfg, RecipeConfig):
+        d = {k: v for k, v in d.items() if k in RECIPE_SECTIONS[cfg.recipe]}
+    return d
 
 
 def save_config(cfg: Any, path: str | Path) -> Path:

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import time
@@ -22,24 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from .config import QuickstartConfig, RecipeConfig, save_config, to_dict
+from .config import QuickstartConfig, save_config, to_dict
 from .dataset import fingerprint, load_challenge, load_splits
 from .evaluation import MAIN, headline
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)
-
-
-def _recipe_cfg(cfg: QuickstartConfig, rc: RecipeConfig, name: str) -> RecipeConfig:
-    rc = copy.deepcopy(rc)
-    # where the data comes from is the quickstart's; how it is sampled stays the recipe's
-    for k in ("train", "validation", "test", "generated_dir", "generate", "column_map", "skip_invalid"):
-        setattr(rc.data, k, copy.deepcopy(getattr(cfg.data, k)))
-    rc.seed = cfg.seed
-    rc.output_dir = str(Path(cfg.out) / "runs" / name)
-    rc.tracking = copy.deepcopy(cfg.tracking)
-    rc.tracking.run_name = f"train-{name}"
-    return rc
 
 
 def format_summary(reports: dict[str, Any], timings: dict[str, float],
@@ -109,13 +96,12 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         tracker.log_json_artifact({s: fingerprint(splits[s]) for s in ("train", "validation", "test")},
                                   "data_fingerprint.json")
         results = {}
-        for name, rc in (("harm", cfg.harm), ("crisis", cfg.crisis)):
+        for name in ("harm", "crisis"):
             t = time.time()
-            results[name] = run_detector(_recipe_cfg(cfg, rc, name), splits, tracker, parent_run_id=parent)
+            results[name] = run_detector(cfg.recipe(name), splits, tracker, parent_run_id=parent)
             timings[f"train_{name}"] = time.time() - t
         t = time.time()
-        base_cfg = _recipe_cfg(cfg, RecipeConfig(recipe="baseline", baseline=cfg.baseline), "baseline")
-        results["baseline"] = run_baseline(base_cfg, splits, tracker, parent_run_id=parent)
+        results["baseline"] = run_baseline(cfg.recipe("baseline"), splits, tracker, parent_run_id=parent)
         timings["train_baseline"] = time.time() - t
 
         # thresholds chosen on validation prefixes, then the final bundle (convguard.assemble)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .config import RecipeConfig, save_config, to_dict
-from .dataset import Splits, expand_prefixes, fingerprint, load_splits
+from .dataset import Splits, expand_prefixes, fingerprint, load_splits, subsample
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ def run_baseline(cfg: RecipeConfig, splits: Splits | None = None, tracker: Track
         if cfg.data.prefixes else splits.train
     val_ex = expand_prefixes(splits.validation, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
         if cfg.data.prefixes else splits.validation
+    train_ex = subsample(list(train_ex), cfg.data.max_train_examples, cfg.seed)
+    val_ex = subsample(list(val_ex), cfg.data.max_eval_examples, cfg.seed + 1)
     models, metrics = {}, {}
     with tracker.run(cfg.tracking.run_name or "train-baseline", nested=parent_run_id is not None,
                      parent_run_id=parent_run_id):
