@@ -80,6 +80,17 @@ def test_crisis_recipe_has_one_binary_head(tiny_encoder, small_splits, tmp_path)
     res = fit(cfg, load(small_splits["train"]), load(small_splits["validation"]))
     assert set(res.val_scores) == {"crisis"}
     assert json.loads((res.model_dir / "config.json").read_text())["id2label"] == {"0": "crisis"}
+    assert res.extra["pos_weight"]["crisis"] > 1.0  # balanced: the rare crisis class weighs more
+
+
+def test_unweighted_heads_train_without_class_weighting_and_must_exist(tiny_encoder, small_splits, tmp_path):
+    over = ("recipe=crisis", "model.view=user_focus", "train.epochs=1")
+    res = fit(cfg_for(tiny_encoder, small_splits, tmp_path / "u", *over, "loss.unweighted_heads=[crisis]"),
+              load(small_splits["train"]), load(small_splits["validation"]))
+    assert "crisis" not in res.extra["pos_weight"]
+    with pytest.raises(ValueError, match="loss.unweighted_heads: push is not a binary head of this detector"):
+        fit(cfg_for(tiny_encoder, small_splits, tmp_path / "v", *over, "loss.unweighted_heads=[push]"),
+            load(small_splits["train"]), load(small_splits["validation"]))
 
 
 def test_per_turn_crisis_detector_trains_on_turns_and_scores_conversations_by_their_worst_turn(

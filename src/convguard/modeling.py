@@ -213,15 +213,19 @@ def load_detector(folder: str | Path, device: str = "cpu"):
     return model, tokenizer
 
 
-def pad_batch(seqs: list[list[int]], pad_id: int, device: str | torch.device = "cpu",
+def padded_length(n: int, pad_to_multiple_of: int | None = None) -> int:
+    return -(-n // pad_to_multiple_of) * pad_to_multiple_of if pad_to_multiple_of else n
+
+
+def pad_batch(seqs: list[list[int]] | list[torch.Tensor], pad_id: int, device: str | torch.device = "cpu",
               pad_to_multiple_of: int | None = None):
-    n = max(len(s) for s in seqs)
-    if pad_to_multiple_of:
-        n = -(-n // pad_to_multiple_of) * pad_to_multiple_of
+    """Token ids (lists or 1-D tensors) right-padded into ``(ids, attention_mask)`` -- the one
+    padding rule for scoring, caching and training."""
+    n = padded_length(max(len(s) for s in seqs), pad_to_multiple_of)
     ids = torch.full((len(seqs), n), pad_id, dtype=torch.long)
     mask = torch.zeros((len(seqs), n), dtype=torch.long)
     for i, s in enumerate(seqs):
-        ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        ids[i, : len(s)] = torch.as_tensor(s, dtype=torch.long)
         mask[i, : len(s)] = 1
     return ids.to(device), mask.to(device)
 
@@ -305,8 +309,9 @@ def hidden_states_at(model, seqs: list[list[int]], layer: int, pad_id: int, batc
     return out  # type: ignore[return-value]
 
 
-def pad_hidden(hs: list[torch.Tensor], device, dtype=torch.float32):
-    n = max(h.shape[0] for h in hs)
+def pad_hidden(hs: list[torch.Tensor], device, dtype=torch.float32, pad_to_multiple_of: int | None = None):
+    """Cached hidden states ``(length, dim)`` right-padded like :func:`pad_batch` pads ids."""
+    n = padded_length(max(h.shape[0] for h in hs), pad_to_multiple_of)
     x = torch.zeros((len(hs), n, hs[0].shape[1]), dtype=dtype)
     mask = torch.zeros((len(hs), n), dtype=torch.long)
     for i, h in enumerate(hs):

@@ -574,8 +574,12 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
 
     # class balance for binary heads
     pos_weight = {}
+    unknown = sorted(set(cfg.loss.unweighted_heads) - {h.name for h in heads if h.kind == "binary"})
+    if unknown:
+        raise ValueError(f"loss.unweighted_heads: {', '.join(unknown)} is not a binary head of this detector "
+                         f"(binary heads: {', '.join(h.name for h in heads if h.kind == 'binary')})")
     for h in heads:
-        if h.kind == "binary" and cfg.loss.class_weighting == "balanced":
+        if h.kind == "binary" and cfg.loss.class_weighting == "balanced" and h.name not in cfg.loss.unweighted_heads:
             p = float(np.nansum(tr_y[h.name]))
             n = float(np.isfinite(tr_y[h.name]).sum()) - p
             pos_weight[h.name] = float(min(cfg.loss.max_pos_weight, max(1.0, n / max(p, 1.0))))
@@ -675,15 +679,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         return units, local
 
     def collate(b: list[int], units: list[int]):
-        seqs = [tr_t[u] for u in units]
-        n = max(len(x) for x in seqs)
-        if tc.pad_to_multiple_of:
-            n = -(-n // tc.pad_to_multiple_of) * tc.pad_to_multiple_of
-        ids = torch.full((len(seqs), n), encoder.pad_id, dtype=torch.long)
-        ids[:, : max(len(x) for x in seqs)] = torch.nn.utils.rnn.pad_sequence(seqs, batch_first=True,
-                                                                             padding_value=encoder.pad_id)
-        lens = torch.tensor([len(x) for x in seqs])
-        mask = (torch.arange(n)[None, :] < lens[:, None]).long()
+        ids, mask = pad_batch([tr_t[u] for u in units], encoder.pad_id, "cpu", tc.pad_to_multiple_of)
         bt = torch.tensor(b)
         yb = {k: v[bt] for k, v in y_t.items()}
         if pin:
@@ -721,7 +717,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             b = batches[bi]
             units, local = batch_units(b)
             if split_at:
-                x, mask = pad_hidden([tr_h[u] for u in units], device)
+                x, mask = pad_hidden([tr_h[u] for u in units], device, pad_to_multiple_of=tc.pad_to_multiple_of)
                 bt = torch.tensor(b)
                 yb = {k: v[bt].to(device) for k, v in y_t.items()}
             else:
