@@ -108,7 +108,7 @@ def test_policy_yaml_round_trip_and_overrides(tmp_path):
     ("temperature: {crissis: 1.2}\n", "temperature.crissis: unknown head"),
     ("rules: {self_harm_veto: .nan}\n", "rules.self_harm_veto: must be in"),
     ("rules: {crisis_backup_threshold: 0}\n", "rules.crisis_backup_threshold: must be in"),
-    ("rules: {min_pushes: -5}\n", "rules.min_pushes: must be >= 0"),
+    ("rules: {min_pushes: -5}\n", r"rules.min_pushes: must be in 0..3"),
     ("messages: {crisis_support: {en: '  '}}\n", "messages.crisis_support.en: must be a non-empty"),
     ("messages: {end_conversation: ''}\n", "messages.end_conversation: must not be empty"),
     ("threshold: {crisis: 0.5}\n", "unknown key 'threshold' .did you mean 'thresholds'"),
@@ -304,3 +304,114 @@ def test_an_invalid_policy_is_refused_when_written_too(tmp_path):
         with pytest.raises(ValueError, match="crisis|temperature|self_harm_veto"):
             bad.save(tmp_path / "policy.yaml")
         assert not (tmp_path / "policy.yaml").exists()
+
+
+# ------------------------------------------------------------------------------------------
+# every field, every hostile value: refused, or crisis support still holds
+# ------------------------------------------------------------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+NUMBERS = [NAN, INF, -INF, -5, -1e-9, 0, 1e-12, 0.3, 0.5, 1, 1.0000001, 2, 1e9, True, False, "x", "nan", None,
+           [], {}]
+STRINGS = ["", "   ", "{", "}", "{0}", "{category!z}", "{category.__class__}", "{user}", "x" * 5000, 0, None, [],
+           {"en": "x"}, True]
+#: (policy.yaml key path, hostile values); every field of the policy appears here (checked below)
+FIELDS = {
+    **{("thresholds", f): NUMBERS for f in ("terminate", "crisis", "evidence", "crisis_hold")},
+    **{("rules", f): NUMBERS for f in ("min_refused_pushes", "min_pushes", "self_harm_veto",
+                                       "crisis_backup_threshold", "crisis_response_hold", "end_on_push")},
+    ("rules", "harm_score"): NUMBERS + ["harmful", "turn", "terminate", "both", ""],
+    ("messages", "end_conversation"): STRINGS,
+    ("messages", "crisis_support"): [{}, {"en": ""}, {"en": " "}, {"en": None}, {"en": 3}, {"": "help"},
+                                     {"de": "Hilfe"}, {"en": "call 988"}, "call 988", [], None, 0],
+    ("messages", "default_locale"): ["", "xx", "de", None, 0, [], "en"],
+    ("temperature", "terminate"): NUMBERS + [1e-3, 0.01, 100, 101],
+    ("temperature", "crisis"): NUMBERS + [1e-3, 0.01, 100, 101],
+    ("version",): [1, 2, 3, 0, -1, "2", None, True, NAN],
+    ("selection",): [None, {}, {"any": "thing"}, [], "x", 0],
+    ("unsafe_disable_crisis_routing",): [True, False, "yes", 1, 0, None, "true"],
+}
+
+#: "tonight I am going to end my life" after two refused pushes, as the detectors would score it
+#: (logits): clearly a crisis, and clearly a would-be end were crisis routing off
+CRISIS_LOGIT, TERMINATE_LOGIT = 12.0, 8.0
+
+
+def crisis_statement_decision(pol: Policy) -> str:
+    import math
+
+    from convguard.taxonomy import HARM_CATEGORIES
+
+    def prob(head: str, z: float) -> float:  # as convguard.modeling.logits_to_scores applies temperatures
+        return 1.0 / (1.0 + math.exp(-z / float(pol.temperature.get(head, 1.0))))
+
+    cat = [0.0] * len(HARM_CATEGORIES)
+    cat[HARM_CATEGORIES.index("malicious_code")] = 1.0  # the harm head misreads it: no self-harm veto to help
+    system = {"terminate": prob("terminate", TERMINATE_LOGIT), "crisis": prob("crisis", CRISIS_LOGIT),
+              "harm_category": cat, "persistence": [0, 0, 0, 1.0], "refused_push_top": [0.9, 0.9, 0.0, 0.0],
+              "last_refused_push": 0.9, "harmful_max": 0.99, "crisis_response_max": 0.0}
+    action, _ = pol.decide(system)
+    return action
+
+
+def policy_with(path: tuple[str, ...], value) -> dict:
+    d: dict = {"thresholds": {"terminate": 0.5, "crisis": 0.5}}
+    if len(path) == 1:
+        d[path[0]] = value
+    else:
+        d.setdefault(path[0], {})[path[1]] = value
+    return d
+
+
+def test_every_policy_field_has_hostile_values_under_test():
+    import dataclasses
+
+    from convguard.policy import POLICY_KEYS, TEMPERATURE_HEADS, Messages
+
+    covered = set(FIELDS)
+    for section, cls in (("thresholds", Thresholds), ("rules", Rules), ("messages", Messages)):
+        assert {(section, f.name) for f in dataclasses.fields(cls)} <= covered, section
+    assert {("temperature", h) for h in TEMPERATURE_HEADS} <= covered
+    assert {(k,) for k in POLICY_KEYS if k not in ("thresholds", "rules", "messages", "temperature")} <= covered
+
+
+@pytest.mark.parametrize("path", list(FIELDS), ids=[".".join(p) for p in FIELDS])
+def test_no_policy_value_turns_a_crisis_statement_into_anything_but_crisis_support(path):
+    """Each field set to each hostile value (NaN, infinities, negatives, 0, 1, out of range,
+    wrong types, empty or broken messages): the policy file is refused with a message naming the
+    field, or the first-person crisis statement still goes to crisis support with a message to
+    show -- unless the file carries the explicit, logged opt-out."""
+    import math
+
+    refusals = accepted = 0
+    for value in FIELDS[path]:
+        try:
+            pol = Policy.from_dict(policy_with(path, value))
+        except ValueError as e:
+            refusals += 1
+            key = path[-1] if path[0] not in ("version",) else "version"
+            assert key in str(e) or "unknown key" in str(e), (path, value, str(e))
+            continue
+        accepted += 1
+        if pol.unsafe_disable_crisis_routing and pol.thresholds.crisis >= 1.0:
+            continue  # cannot happen here: one field at a time, crisis stays 0.5
+        action = crisis_statement_decision(pol)
+        assert action == "crisis_support", (path, value, action)
+        msg = pol.message_for("crisis_support", {}, None)
+        assert isinstance(msg, str) and msg.strip(), (path, value)
+        # no NaN or infinity survives into the policy
+        for section in (pol.thresholds.__dict__, pol.rules.__dict__, pol.temperature):
+            for v in section.values():
+                assert not (isinstance(v, float) and not math.isfinite(v)), (path, value, section)
+    assert refusals >= 1, path  # every field has values that are refused
+    assert accepted >= 1 or path[0] == "version", path  # and values that are read
+
+
+def test_the_explicit_opt_out_is_the_only_way_to_switch_crisis_support_off(caplog):
+    off = {"thresholds": {"terminate": 0.5, "crisis": 1.0}}
+    with pytest.raises(ValueError, match="switches crisis support off"):
+        Policy.from_dict(off)
+    with caplog.at_level("WARNING", logger="convguard.policy"):
+        pol = Policy.from_dict({**off, "unsafe_disable_crisis_routing": True})
+    assert "crisis support is switched OFF" in caplog.text
+    assert crisis_statement_decision(pol) != "crisis_support"  # what the opt-out means, and why it is loud

@@ -382,12 +382,12 @@ class Policy:
         if version != POLICY_VERSION:
             raise ValueError(f"{source}: policy version {version} is not supported (this convguard reads {POLICY_VERSION})")
         th = build(Thresholds, d.get("thresholds") or {}, source=source, prefix="thresholds.")
-        if th.crisis_hold is not None and not 0.0 <= th.crisis_hold <= th.crisis:
-            raise ValueError(f"{source}: thresholds.crisis_hold: must be in [0, thresholds.crisis], got {th.crisis_hold}")
         for k in ("terminate", "crisis", "evidence"):
             v = getattr(th, k)
-            if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):
+            if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):  # NaN fails too
                 raise ValueError(f"{source}: thresholds.{k}: must be in {'(0' if k == 'evidence' else '[0'}, 1], got {v}")
+        if th.crisis_hold is not None and not 0.0 <= th.crisis_hold <= th.crisis:
+            raise ValueError(f"{source}: thresholds.crisis_hold: must be in [0, thresholds.crisis], got {th.crisis_hold}")
         crisis_off = d.get("unsafe_disable_crisis_routing", False)
         if not isinstance(crisis_off, bool):
             raise ValueError(f"{source}: unsafe_disable_crisis_routing: must be true or false, got {crisis_off!r}")
@@ -404,8 +404,10 @@ class Policy:
         if rules.crisis_backup_threshold is not None and not 0.0 < rules.crisis_backup_threshold <= 1.0:
             raise ValueError(f"{source}: rules.crisis_backup_threshold: must be in (0, 1] or null, "
                              f"got {rules.crisis_backup_threshold}")
-        if rules.min_pushes < 0:
-            raise ValueError(f"{source}: rules.min_pushes: must be >= 0 (0 = off), got {rules.min_pushes}")
+        if not 0 <= rules.min_pushes <= max(PERSISTENCE_VALUES):
+            # the persistence head predicts at most max(PERSISTENCE_VALUES) pushes: more would never end a chat
+            raise ValueError(f"{source}: rules.min_pushes: must be in 0..{max(PERSISTENCE_VALUES)} (0 = off), "
+                             f"got {rules.min_pushes}")
         if rules.harm_score not in HARM_SCORES:
             raise ValueError(f"{source}: rules.harm_score: must be one of {', '.join(HARM_SCORES)}, "
                              f"got {rules.harm_score!r}")
@@ -415,30 +417,61 @@ class Policy:
         msgs = build(Messages, d.get("messages") or {}, source=source, prefix="messages.")
         if not str(msgs.end_conversation).strip():
             raise ValueError(f"{source}: messages.end_conversation: must not be empty")
+        if not msgs.crisis_support:
+            raise ValueError(f"{source}: messages.crisis_support: must hold at least one locale's message")
         for loc, text in msgs.crisis_support.items():
+            if not isinstance(loc, str) or not loc.strip():
+                raise ValueError(f"{source}: messages.crisis_support: locale {loc!r} must be a name such as 'en'")
             if not isinstance(text, str) or not text.strip():
                 raise ValueError(f"{source}: messages.crisis_support.{loc}: must be a non-empty message (a user in "
                                  f"crisis would be shown nothing)")
         if msgs.default_locale not in msgs.crisis_support:
             raise ValueError(f"{source}: messages.default_locale {msgs.default_locale!r} has no crisis_support message")
         try:
+            import string
+
+            for _, name, spec, conv in string.Formatter().parse(msgs.end_conversation):
+                if name is not None and (name != "category" or spec or conv):
+                    # attribute / index access ({category.__class__}) or a format spec: only the bare name
+                    raise KeyError(f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}")
             msgs.end_conversation.format(category="x")
-        except (KeyError, IndexError) as e:
+        except (KeyError, IndexError, AttributeError) as e:
             raise ValueError(f"{source}: messages.end_conversation: unknown placeholder {e} (only {{category}})") from None
+        except ValueError as e:  # a lone '{', a bad format spec
+            raise ValueError(f"{source}: messages.end_conversation: not a valid template ({e}); write a literal "
+                             f"brace as '{{{{' or '}}}}'") from None
+        from .calibration import T_MAX, T_MIN
+
         raw_temp = d.get("temperature") or {}
         if not isinstance(raw_temp, Mapping):
             raise ValueError(f"{source}: temperature: expected a mapping of head -> temperature, got {raw_temp!r}")
         temp: dict[str, float] = {}
         for k, v in raw_temp.items():
             if k not in TEMPERATURE_HEADS:
-                raise ValueError(f"{source}: temperature.{k}: unknown head (one of {', '.join(TEMPERATURE_HEADS)})")
+                import difflib
+
+                close = difflib.get_close_matches(str(k), TEMPERATURE_HEADS, n=1)
+                hint = f"did you mean 'temperature.{close[0]}'? " if close else ""
+                raise ValueError(f"{source}: temperature.{k}: unknown head ({hint}one of {', '.join(TEMPERATURE_HEADS)})")
+            if isinstance(v, bool):
+                raise ValueError(f"{source}: temperature.{k}: not a number: {v!r}")
             try:
                 temp[str(k)] = float(v)
             except (TypeError, ValueError):
                 raise ValueError(f"{source}: temperature.{k}: not a number: {v!r}") from None
             if not np.isfinite(temp[str(k)]) or temp[str(k)] <= 0:
                 raise ValueError(f"{source}: temperature.{k}: temperature values must be > 0 and finite, got {v!r}")
-        return cls(th, rules, msgs, temp, dict(d.get("selection") or {}), unsafe_disable_crisis_routing=crisis_off)
+            if not T_MIN <= temp[str(k)] <= T_MAX:
+                # a huge temperature flattens every probability towards 0.5 (a crisis statement would fall
+                # under a crisis threshold above 0.5); no fit (convguard.calibration) leaves this range
+                raise ValueError(f"{source}: temperature.{k}: must be in [{T_MIN:g}, {T_MAX:g}] (the range temperature "
+                                 f"scaling fits in), got {v!r}")
+        selection = d.get("selection")
+        selection = {} if selection is None else selection
+        if not isinstance(selection, Mapping):
+            raise ValueError(f"{source}: selection: expected a mapping (how the thresholds were chosen), "
+                             f"got {type(selection).__name__}")
+        return cls(th, rules, msgs, temp, dict(selection), unsafe_disable_crisis_routing=crisis_off)
 
     def save(self, path: str | Path) -> Path:
         """Write policy.yaml -- after the checks :meth:`load` makes, so no writer (``sweep --write``,
