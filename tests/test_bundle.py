@@ -96,11 +96,18 @@ def test_a_bundle_that_would_run_its_own_code_is_refused_before_transformers_see
     (bundle / "manifest.json").write_text(json.dumps(m))
     p = bundle / "harm" / "config.json"
     cfg = json.loads(p.read_text())
+    p.write_text(json.dumps({**cfg, "auto_map": {"AutoModel": "modeling_evil.EvilModel"}}))
+    with pytest.raises(BundleError, match="auto_map"):  # convguard never writes such a bundle
+        write_manifest(bundle)
     for edit, match in (({"auto_map": {"AutoModel": "modeling_evil.EvilModel"}}, "auto_map"),
                         ({"model_type": "evil_bert"}, "model_type 'evil_bert' is not a model transformers knows")):
         p.write_text(json.dumps({**cfg, **edit}))
-        write_manifest(bundle)
+        m["files"]["harm/config.json"] = {"sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                                          "bytes": p.stat().st_size}
+        (bundle / "manifest.json").write_text(json.dumps(m))  # re-hashed by hand, as an attacker would
         refused(bundle, match)
+        with pytest.raises(BundleError, match=match):
+            Guard.load(bundle, verify=False)  # the detector's own check, without the manifest
 
 
 def test_a_missing_manifest_is_refused(bundle):

@@ -129,11 +129,18 @@ def _model_dir(path: str, key: str, source: str) -> Path:
     return p
 
 
-def run_bundle(cfg: BundleConfig, *, source: str = "<config>") -> dict[str, Any]:
-    """``convguard bundle``: the bundle from ``cfg``'s detectors, tracked in MLflow."""
+def run_bundle(cfg: BundleConfig, *, source: str = "<config>", sign_key: Any = None) -> dict[str, Any]:
+    """``convguard bundle``: the bundle from ``cfg``'s detectors, tracked in MLflow.  ``sign_key``
+    (an Ed25519 private key or its PEM file): sign the finished bundle (``manifest.sig``) before
+    it is registered, so ``Guard.load(..., verify=PUBLIC_KEY)`` accepts it."""
     from .io import read_conversations
     from .tracking import Tracker
 
+    key = None
+    if sign_key is not None:
+        from .bundle import load_private_key
+
+        key = load_private_key(sign_key)  # a bad key fails now, not after the scoring
     harm, crisis = _model_dir(cfg.harm, "harm", source), _model_dir(cfg.crisis, "crisis", source)
     baselines = None
     if cfg.baselines:
@@ -164,6 +171,13 @@ def run_bundle(cfg: BundleConfig, *, source: str = "<config>") -> dict[str, Any]
                              **({"threshold/crisis_hold": th.crisis_hold} if th.crisis_hold is not None else {}),
                              "time/bundle": time.time() - t})
         tracker.log_artifact(Path(cfg.out) / "policy.yaml")
+        signed_by = None
+        if key is not None:
+            from .bundle import key_fingerprint, sign_bundle
+
+            sign_bundle(cfg.out, key)
+            signed_by = key_fingerprint(key.public_key())
+            tracker.log_params({"signed_by": signed_by})
         tracker.register_folder(Path(cfg.out), "bundle", cfg.tracking.register_as or "convguard-bundle",
                                 description="convguard bundle (convguard bundle)")
-    return {"bundle": str(cfg.out), "policy": policy, "run_id": run_id}
+    return {"bundle": str(cfg.out), "policy": policy, "run_id": run_id, "signed_by": signed_by}

@@ -128,11 +128,12 @@ def cmd_bundle(a: argparse.Namespace) -> int:
         if getattr(a, key) is not None:
             overrides.append(f"{key}={getattr(a, key)}")
     cfg = load_config(a.config, overrides, kind="bundle")
-    res = run_bundle(cfg, source=a.config or "<command line>")
+    res = run_bundle(cfg, source=a.config or "<command line>", sign_key=getattr(a, "sign_key", None))
     th = res["policy"].thresholds
     print(json.dumps({"bundle": res["bundle"], "thresholds": {"terminate": th.terminate, "crisis": th.crisis,
                                                              "crisis_hold": th.crisis_hold, "evidence": th.evidence},
-                      "run_id": res["run_id"]}, indent=1))
+                      "run_id": res["run_id"], **({"signed_by": res["signed_by"]} if res.get("signed_by") else {})},
+                     indent=1))
     return 0
 
 
@@ -239,7 +240,26 @@ def cmd_serve(a: argparse.Namespace) -> int:
 def cmd_export(a: argparse.Namespace) -> int:
     from .export import export_cli
 
-    return export_cli(a)
+    if not getattr(a, "sign_key", None):
+        return export_cli(a)
+    # signed: ONNX first (it rewrites the manifest), then sign, then package the signed bundle
+    from .bundle import key_fingerprint, load_private_key, sign_bundle
+
+    key = load_private_key(a.sign_key)  # a bad key fails before minutes of export
+    formats = list(dict.fromkeys(a.format or []))
+    rc = 0
+    if "onnx" in formats:
+        rc = export_cli(argparse.Namespace(**{**vars(a), "format": ["onnx"]}))
+        if rc:
+            print(f"convguard: {a.bundle} NOT signed: the ONNX export failed its parity check (exit {rc})",
+                  file=sys.stderr)
+            return rc
+    sig = sign_bundle(a.bundle, key)
+    print(f"signed: {sig} (key {key_fingerprint(key.public_key())}); load with "
+          f"Guard.load(bundle, verify=PUBLIC_KEY_FILE)")
+    if "mlflow" in formats:
+        rc = export_cli(argparse.Namespace(**{**vars(a), "format": ["mlflow"]}))
+    return rc
 
 
 # ------------------------------------------------------------------------------------------
@@ -315,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--baselines", default=None, help="TF-IDF baselines: a baseline run's output_dir (optional)")
     b.add_argument("--validation", default=None, help="labelled JSONL the thresholds are chosen on")
     b.add_argument("--out", default=None, help="bundle folder to write (replaced)")
+    b.add_argument("--sign-key", default=None, metavar="PEM", help="sign the bundle with this Ed25519 private key "
+                   "(manifest.sig; load with Guard.load(..., verify=PUBLIC_KEY)); see the README's 'Signed bundles'")
     b.add_argument("overrides", nargs="*", help="dotted overrides, e.g. thresholds.max_fpr=0.005")
     b.set_defaults(func=cmd_bundle)
     c = sub.add_parser("config", help="inspect configs")
@@ -417,6 +439,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--register-as", default="convguard-guard")
     ex.add_argument("--mlruns-dir", default="mlruns")
     ex.add_argument("--experiment", default="convguard")
+    ex.add_argument("--sign-key", default=None, metavar="PEM", help="sign the bundle with this Ed25519 private key "
+                    "after the ONNX export re-hashes it (and before MLflow packages it)")
     ex.set_defaults(func=cmd_export)
     from .serve import add_serve_arguments
 

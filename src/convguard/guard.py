@@ -478,7 +478,7 @@ class Guard:
 
     @classmethod
     def load(cls, bundle_dir: str | Path, *, backend: str = "torch", onnx_variant: str = "fp32",
-             device: str = "cpu", verify: bool = True, threads: int | None = None,
+             device: str = "cpu", verify: Any = True, threads: int | None = None,
              policy: Policy | str | Path | None = None, require_user_last: bool = True,
              parallel: bool | None = None, fallback_margin: float | str | None = "auto",
              precision: str | None = None) -> "Guard":
@@ -490,7 +490,10 @@ class Guard:
         policy: a :class:`Policy` or a YAML file overriding the bundle's ``policy.yaml`` (thresholds,
         rules, message templates); parallel: run the two detectors concurrently, each on half the
         cores (onnx; lower p50 latency for single conversations on an idle machine, lower throughput
-        for batches); verify: check the manifest's hashes first (leave on).
+        for batches); verify: check the manifest's hashes first (leave on; ``False`` skips the
+        check); a public key instead (an ``Ed25519PublicKey``, PEM / OpenSSH bytes or the path of a
+        ``.pub.pem`` file) also requires the bundle's Ed25519 signature by that key
+        (:func:`convguard.bundle.sign_bundle`) and refuses an unsigned or re-signed bundle.
 
         fallback_margin (int8 only): conversations whose terminate or crisis logit lies within this
         distance of the threshold are re-scored with the fp32 export, so int8's rounding cannot flip
@@ -509,8 +512,10 @@ class Guard:
         if onnx_variant not in ONNX_VARIANTS:
             raise ValueError(f"unknown onnx_variant {onnx_variant!r} (one of {', '.join(ONNX_VARIANTS)})")
         root = Path(bundle_dir)
-        manifest = verify_bundle(root) if verify else {}
-        if not verify and not root.is_dir():
+        if verify is None:  # an unset key (verify=os.environ.get(...)) must not switch the hash check off
+            verify = True
+        manifest = verify_bundle(root, public_key=None if verify is True else verify) if verify is not False else {}
+        if verify is False and not root.is_dir():
             raise BundleError(f"{root}: not a bundle directory")
         if parallel is None:
             parallel = False  # measured: no clear win on 2 shared cores (docs/BENCHMARKS.md)
