@@ -63,7 +63,7 @@ class ServeSettings:
     threads: int | None = None
     max_request_bytes: int = 4 * 1024 * 1024
     max_rows: int = 256
-    max_batch: int = 64
+    max_batch: int = 32
     batch_wait_ms: float = 2.0
     max_pending: int = 4096
 
@@ -286,7 +286,7 @@ class Busy(Exception):
 class Batcher:
     """Merges concurrent requests into batched :meth:`Guard` calls on one inference thread."""
 
-    def __init__(self, guard, max_batch: int = 64, wait_s: float = 0.002, max_pending: int = 4096):
+    def __init__(self, guard, max_batch: int = 32, wait_s: float = 0.002, max_pending: int = 4096):
         self.guard, self.max_batch, self.wait_s, self.max_pending = guard, max(1, max_batch), wait_s, max_pending
         self._jobs: list[tuple[list, list, asyncio.Future]] = []
         self._rows = 0
