@@ -94,7 +94,7 @@ for name, v, field, msg in [
         ("role_upper", {"role": "USER", "content": "x"}, "messages[0].role", "unknown role 'USER'"),
         ("role_empty", {"role": "", "content": "x"}, "messages[0].role", "unknown role"),
         ("content_missing", {"role": "user"}, "messages[0].content", "missing key 'content'"),
-        ("content_null", {"role": "user", "content": None}, "messages[0].content", "is null"),
+        ("content_null", {"role": "user", "content": None}, "messages[0].content", "got NoneType"),
         ("content_int", {"role": "user", "content": 5}, "messages[0].content", "list of content parts"),
         ("content_object", {"role": "user", "content": {"type": "text", "text": "x"}}, "messages[0].content",
          "list of content parts"),
@@ -137,8 +137,8 @@ for name, v, field, msg in [
          "messages[1].function_call", "must be an object"),
         ("function_call_no_name", {"role": "assistant", "content": None, "function_call": {"arguments": "{}"}},
          "messages[1].function_call.name", "non-empty string"),
-        ("assistant_null_no_calls", {"role": "assistant", "content": None}, "messages[1].content", "is null"),
-        ("tool_null_content", {"role": "tool", "content": None}, "messages[1].content", "is null")]:
+        ("assistant_null_no_calls", {"role": "assistant", "content": None}, "messages[1].content", "got NoneType"),
+        ("tool_null_content", {"role": "tool", "content": None}, "messages[1].content", "got NoneType")]:
     case(f"assistant_{name}", mutated(("messages", 1), v), field, msg)
 # -- labels
 case("labels_list", mutated(("labels",), [1]), "labels", "must be an object")

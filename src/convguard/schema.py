@@ -259,8 +259,8 @@ def _content_text(content: Any, where: str, rid: str | None, notes: dict[str, in
     if content is None or isinstance(content, str):
         return content
     if not isinstance(content, (list, tuple)):
-        raise _err(f"must be a string or a list of content parts, got {type(content).__name__}",
-                   f"{where}.content", rid)
+        raise _err(f"must be a string, got {type(content).__name__} (or a list of content parts such as "
+                   f"[{{'type': 'text', 'text': ...}}])", f"{where}.content", rid)
     texts = []
     for j, part in enumerate(content):
         pw = f"{where}.content[{j}]"
@@ -342,8 +342,8 @@ def _normalise(m: Mapping[str, Any], where: str, options: ValidationOptions, rid
     if text is None and role == "assistant" and isinstance(m.get("refusal"), str):
         text = m["refusal"]  # OpenAI: a refusal comes as ``refusal`` with ``content: null``
     if text is None and calls is None:
-        raise _err("is null (only an assistant message that calls a tool may have no content)", f"{where}.content",
-                   rid)
+        raise _err("must be a string, got NoneType (only an assistant message that calls a tool may have null "
+                   "content)", f"{where}.content", rid)
     tool_turn = role in TOOL_ROLES or (calls is not None and not (text or "").strip())
     if tool_turn:
         if options.tool_turns == "skip":
