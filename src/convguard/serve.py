@@ -519,8 +519,9 @@ def app_from_env() -> ServeApp:
     """The app for uvicorn's factory mode (each worker process builds its own)."""
     settings = ServeSettings(**json.loads(os.environ[SETTINGS_ENV]))
     app = ServeApp(load_guard(settings), settings)
-    log.info("convguard serve: model loaded (backend %s); batching up to %d conversations", app.guard.backend,
-             settings.max_batch)
+    logging.getLogger("uvicorn.error").info(  # uvicorn's logger: the one its log config prints
+        "convguard serve: %s loaded (backend %s); batching up to %d conversations per model call",
+        settings.model or settings.bundle, app.guard.backend, settings.max_batch)
     return app
 
 
