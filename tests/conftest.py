@@ -146,14 +146,16 @@ def build_tiny_bundle(root: Path, *, epochs: int = 2) -> Path:
         for r in recs:
             r["id"] = f"{split}-{r['id']}"
         write_jsonl(recs, root / f"{split}.jsonl")
-    common = [f"model.base={enc}", f"data.train={root}/train.jsonl", f"data.validation={root}/validation.jsonl",
-              f"data.test={root}/test.jsonl", f"train.epochs={epochs}", "train.batch_size=8", "model.max_length=64",
-              "train.progress=false", "tracking.enabled=false", "train.lr=1e-3",
-              "train.precision=fp32"]  # a tiny random model's activations differ below bf16's rounding
+    common = [f"data.train={root}/train.jsonl", f"data.validation={root}/validation.jsonl",
+              f"data.test={root}/test.jsonl", "tracking.enabled=false"]
+    detector = [f"model.base={enc}", f"train.epochs={epochs}", "train.batch_size=8", "model.max_length=64",
+                "train.progress=false", "train.lr=1e-3",
+                "train.precision=fp32"]  # a tiny random model's activations differ below bf16's rounding
     outs = {}
     for recipe in ("harm", "crisis", "baseline"):
+        own = [] if recipe == "baseline" else detector  # the baseline recipe reads no model/train section
         view = ["model.view=turns", "model.truncation.context_tokens=8"] if recipe == "crisis" else []  # as the quickstart's
-        cfg = load_config(None, common + [f"recipe={recipe}", f"output_dir={root}/runs/{recipe}"] + view,
+        cfg = load_config(None, common + own + [f"recipe={recipe}", f"output_dir={root}/runs/{recipe}"] + view,
                           kind="recipe")
         outs[recipe] = run_recipe(cfg)
     splits = load_splits(cfg.data)

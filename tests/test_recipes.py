@@ -14,10 +14,12 @@ from convguard.recipes import run_recipe
 
 
 def cfg(tiny_encoder, small_splits, tmp_path, recipe, *extra):
-    return load_config(None, [f"recipe={recipe}", f"model.base={tiny_encoder}", f"data.train={small_splits['train']}",
+    detector = [] if recipe == "baseline" else [  # the baseline recipe reads no model/train section
+        f"model.base={tiny_encoder}", "train.epochs=1", "train.batch_size=8", "model.max_length=64",
+        "train.progress=false", "train.precision=fp32"]
+    return load_config(None, [f"recipe={recipe}", f"data.train={small_splits['train']}",
                               f"data.validation={small_splits['validation']}", f"output_dir={tmp_path / recipe}",
-                              "train.epochs=1", "train.batch_size=8", "model.max_length=64", "train.progress=false",
-                              f"tracking.mlruns_dir={tmp_path / 'mlruns'}", "tracking.experiment=test", "train.precision=fp32",
+                              f"tracking.mlruns_dir={tmp_path / 'mlruns'}", "tracking.experiment=test", *detector,
                               *extra],
                        kind="recipe")
 
