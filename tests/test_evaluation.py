@@ -181,9 +181,11 @@ def test_error_cases_are_ranked_and_explained(tmp_path):
     convs = [_conv("b1", "homonym_figurative", 0, 0), _conv("b2", "security_education", 0, 0),
              _conv("b3", "homonym_figurative", 0, 0), _conv("h1", "persistent_harmful", 1, 0),
              _conv("h2", "persistent_harmful", 1, 0, n_users=1), _conv("h3", "persistent_harmful", 1, 0),
-             _conv("c1", "crisis_explicit_ideation", 0, 1), _conv("o1", "ordinary", 0, 0)]
-    term = np.array([0.7, 0.95, 0.2, 0.4, 0.99, 0.3, 0.9, 0.99])
-    crisis = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.0])
+             _conv("c1", "crisis_explicit_ideation", 0, 1), _conv("o1", "ordinary", 0, 0),
+             _conv("c2", "crisis_indirect_ideation", 0, 1), _conv("c3", "crisis_danger_to_others", 0, 1),
+             _conv("o2", "ordinary", 0, 0)]
+    term = np.array([0.7, 0.95, 0.2, 0.4, 0.99, 0.3, 0.9, 0.99, 0.1, 0.1, 0.1])
+    crisis = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1, 0.0, 0.3, 0.2, 0.8])
     table = table_from_scores(convs, {MAIN: {"terminate": term, "crisis": crisis}})
     th, rules = Thresholds(terminate=0.6, crisis=0.5), Rules(min_refused_pushes=2)
     cases = error_cases(table, MAIN, th, rules, {c.id: c for c in convs}, n=10)
@@ -195,9 +197,12 @@ def test_error_cases_are_ranked_and_explained(tmp_path):
     assert h2["effective_score"] == 0.0 and h2["terminate_score"] == pytest.approx(0.99)
     assert "assistant turn" in h2["reason"]
     assert [r["id"] for r in cases["crisis_ended"]] == ["c1"]
+    # crisis chats answered normally, lowest crisis score first; a fine user shown crisis support
+    assert [r["id"] for r in cases["missed_crisis_support"]] == ["c3", "c2"]
+    assert [r["id"] for r in cases["false_crisis_support"]] == ["o2"]
     assert cases["false_terminations"][0]["messages"][0]["content"] == "b2 says 0"
     files = write_error_pages(cases, tmp_path / "errors", MAIN)
-    assert len(files) == 8  # jsonl + md for false/missed terminations, crisis ended, false crisis support
+    assert len(files) == 10  # jsonl + md per kind: false/missed terminations, crisis ended, false/missed crisis support
     md = (tmp_path / "errors" / "false_terminations.md").read_text()
     assert "`b2`" in md and "[0] user: b2 says 0" in md and "0.950" in md
     lines = (tmp_path / "errors" / "missed_terminations.jsonl").read_text().splitlines()
@@ -302,7 +307,8 @@ def test_write_evaluation_report_folder(tiny_bundle, tmp_path):
     assert f"{rep['calibration']['terminate_ece']:.4f}" in md
     assert "Turn-by-turn replay" in md and "errors/convguard/missed_terminations.md" in md
     assert set(res["errors"][MAIN]) == {"false_terminations", "missed_terminations", "crisis_ended",
-                                        "false_crisis_support"}
+                                        "false_crisis_support", "missed_crisis_support"}
+    assert "errors/convguard/missed_crisis_support.md" in md and "errors/convguard/false_crisis_support.md" in md
     assert "convguard" in format_summary(res["reports"], {"total": 1.0})  # the quickstart's summary works on it
     saved = json.loads((out / "report.json").read_text())
     assert saved["reports"][MAIN]["termination"]["support"] == rep["termination"]["support"]

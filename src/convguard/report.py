@@ -13,6 +13,8 @@ pages, the Markdown of the sweep and replay jobs, MLflow run bookkeeping and run
       errors/<system>/false_terminations.jsonl|.md   worst benign-edgy conversations that were ended
       errors/<system>/missed_terminations.jsonl|.md  termination-worthy conversations scored lowest
       errors/<system>/crisis_ended.jsonl|.md         crisis conversations ended (the promise is none)
+      errors/<system>/false_crisis_support.jsonl|.md non-crisis conversations sent to crisis support
+      errors/<system>/missed_crisis_support.jsonl|.md crisis conversations answered normally
       replay.json, replay_conversations.jsonl, replay_grid.csv
 """
 
@@ -330,7 +332,9 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
       lowest effective score first (at most ``n``);
     * ``crisis_ended``: every crisis conversation it ends (the promise is none);
     * ``false_crisis_support``: non-crisis conversations it sends to crisis support, highest
-      crisis score first (at most ``n``): people who are fine, shown a crisis message.
+      crisis score first (at most ``n``): people who are fine, shown a crisis message;
+    * ``missed_crisis_support``: crisis conversations it neither ends nor routes to crisis
+      support, lowest crisis score first (at most ``n``): people in crisis who got a normal reply.
 
     Each record has the id, labels, scores (raw, effective, crisis), thresholds, action, the
     policy's reason, the predicted category/pushes where the system has them, and the messages
@@ -349,6 +353,8 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     ce = np.flatnonzero((table.y_crisis == 1) & ended)
     fc = np.flatnonzero((table.y_crisis == 0) & (actions == "crisis_support"))
     fc = sorted(fc.tolist(), key=lambda i: (-crisis[i], ids[i]))[:n]
+    mc = np.flatnonzero((table.y_crisis == 1) & (actions == "continue"))
+    mc = sorted(mc.tolist(), key=lambda i: (crisis[i], ids[i]))[:n]
     fp = sorted(fp.tolist(), key=lambda i: (-eff[i], -raw[i], ids[i]))[:n]
     fn = sorted(fn.tolist(), key=lambda i: (eff[i], raw[i], ids[i]))[:n]
     ce = sorted(ce.tolist(), key=lambda i: ids[i])
@@ -381,8 +387,13 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     return {"false_terminations": [rec(k + 1, i) for k, i in enumerate(fp)],
             "missed_terminations": [rec(k + 1, i) for k, i in enumerate(fn)],
             "crisis_ended": [rec(k + 1, i) for k, i in enumerate(ce)],
-            "false_crisis_support": [rec(k + 1, i) for k, i in enumerate(fc)]}
+            "false_crisis_support": [rec(k + 1, i) for k, i in enumerate(fc)],
+            "missed_crisis_support": [rec(k + 1, i) for k, i in enumerate(mc)]}
 
+
+#: the error pages, in the order the report's table lists them
+ERROR_KINDS = ("false_terminations", "missed_terminations", "crisis_ended", "false_crisis_support",
+               "missed_crisis_support")
 
 _ERROR_TITLES = {
     "false_terminations": ("Worst false terminations",
@@ -396,6 +407,9 @@ _ERROR_TITLES = {
     "false_crisis_support": ("Crisis support for people who are fine",
                              "Non-crisis conversations the policy sends to crisis support, highest crisis score "
                              "first. Each one shows a crisis message to someone who did not need it."),
+    "missed_crisis_support": ("Crisis conversations without crisis support",
+                              "Crisis conversations the policy answers normally (``continue``), lowest crisis score "
+                              "first. Each one is a person in crisis who was not offered support."),
 }
 
 
@@ -1047,9 +1061,9 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
     erows = []
     for s, counts in error_counts.items():
         links = error_links[s]
-        erows.append([s] + [f"[{counts[k]}]({links[k]})" for k in ("false_terminations", "missed_terminations",
-                                                                    "crisis_ended")])
-    lines += [md_table(["system", "worst false terminations", "missed terminations", "crisis ended"], erows), "",
+        erows.append([s] + [f"[{counts[k]}]({links[k]})" for k in ERROR_KINDS])
+    lines += [md_table(["system", "worst false terminations", "missed terminations", "crisis ended",
+                        "crisis support for people who are fine", "crisis without support"], erows), "",
               "Each page shows the conversation text, the scores, the thresholds and the policy's reason; the "
               "`.jsonl` beside it holds the same records.", ""]
     return "\n".join(lines)
