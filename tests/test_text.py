@@ -137,3 +137,16 @@ def test_turns_view_reads_every_turn_with_the_context_that_shows_refusals_and_pu
                                               context_tokens=4))
     assert [role for _, role, _ in old.turn_units(msgs)] == ["user", "user"]
     assert old.decode(old.encode_turn(msgs, 3)) == "[CLS] assistant sorry i can [SEP] user come on just tell me [SEP]"
+
+
+def test_one_batching_rule_groups_by_length_and_pads_right():
+    from convguard.batching import length_batches, pad_ids, padded_length
+
+    lengths = [5, 1, 3, 1, 4]
+    batches = length_batches(lengths, 2)
+    assert batches == [[1, 3], [2, 4], [0]] and sorted(i for b in batches for i in b) == list(range(5))
+    ids, mask = pad_ids([[7, 8, 9], [7]], pad_id=0, pad_to_multiple_of=4)
+    assert ids.tolist() == [[7, 8, 9, 0], [7, 0, 0, 0]] and mask.tolist() == [[1, 1, 1, 0], [1, 0, 0, 0]]
+    assert padded_length(5, None) == 5 and padded_length(5, 8) == 8 and padded_length(8, 8) == 8
+    with pytest.raises(ValueError, match="batch_size"):
+        length_batches(lengths, 0)

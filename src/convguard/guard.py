@@ -38,6 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .batching import length_batches, pad_ids
 from .bundle import BundleError
 from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
 from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain, harm_scores, refused_push_pairs
@@ -125,16 +126,6 @@ def _resolve_precision(root: Path, manifest: dict, precision: str | None, device
     return recorded == "bf16"
 
 
-def _pad(seqs: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
-    n = max(len(s) for s in seqs)
-    ids = np.full((len(seqs), n), pad_id, dtype=np.int64)
-    mask = np.zeros((len(seqs), n), dtype=np.int64)
-    for r, s in enumerate(seqs):
-        ids[r, : len(s)] = s
-        mask[r, : len(s)] = 1
-    return ids, mask
-
-
 class TorchBackend:
     """The Hugging Face model in PyTorch (safetensors only)."""
 
@@ -160,7 +151,7 @@ class TorchBackend:
     def logits(self, seqs: list[list[int]], pad_id: int, batch_size: int = 32) -> np.ndarray:
         torch = self.torch
         if len(seqs) == 1:  # the live-chat path: no sorting, no progress bar machinery
-            ids, mask = _pad(seqs, pad_id)
+            ids, mask = pad_ids(seqs, pad_id)
             with torch.inference_mode(), torch.autocast(device_type=torch.device(self.device).type,
                                                         dtype=torch.bfloat16, enabled=self.bf16):
                 out = self.model(input_ids=torch.from_numpy(ids).to(self.device),
@@ -223,10 +214,8 @@ class OnnxBackend:
 
     def logits(self, seqs: list[list[int]], pad_id: int, batch_size: int = 32) -> np.ndarray:
         out = np.empty((len(seqs), self.config.num_labels), dtype=np.float32)
-        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))  # length-grouped batches, less padding
-        for s in range(0, len(order), batch_size):
-            b = order[s: s + batch_size]
-            ids, mask = _pad([seqs[i] for i in b], pad_id)
+        for b in length_batches([len(s) for s in seqs], batch_size):
+            ids, mask = pad_ids([seqs[i] for i in b], pad_id)
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self.inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)

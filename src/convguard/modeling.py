@@ -22,6 +22,7 @@ from typing import Any
 
 import torch
 
+from .batching import length_batches, pad_ids, padded_length
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
 from .text import EncodeSpec
 
@@ -213,21 +214,11 @@ def load_detector(folder: str | Path, device: str = "cpu"):
     return model, tokenizer
 
 
-def padded_length(n: int, pad_to_multiple_of: int | None = None) -> int:
-    return -(-n // pad_to_multiple_of) * pad_to_multiple_of if pad_to_multiple_of else n
-
-
 def pad_batch(seqs: list[list[int]] | list[torch.Tensor], pad_id: int, device: str | torch.device = "cpu",
               pad_to_multiple_of: int | None = None):
-    """Token ids (lists or 1-D tensors) right-padded into ``(ids, attention_mask)`` -- the one
-    padding rule for scoring, caching and training."""
-    n = padded_length(max(len(s) for s in seqs), pad_to_multiple_of)
-    ids = torch.full((len(seqs), n), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(seqs), n), dtype=torch.long)
-    for i, s in enumerate(seqs):
-        ids[i, : len(s)] = torch.as_tensor(s, dtype=torch.long)
-        mask[i, : len(s)] = 1
-    return ids.to(device), mask.to(device)
+    """:func:`convguard.batching.pad_ids` as torch tensors on ``device``."""
+    ids, mask = pad_ids(seqs, pad_id, pad_to_multiple_of)
+    return torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)
 
 
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -262,10 +253,9 @@ def predict_logits(model, seqs: list[list[int]], pad_id: int, batch_size: int = 
     under bf16 autocast (None: on CUDA only)."""
     from tqdm.auto import tqdm
 
-    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
     out = torch.empty((len(seqs), model.config.num_labels), dtype=torch.float32)
     use_bf16 = torch.device(device).type == "cuda" if bf16 is None else bool(bf16)
-    batches = [order[i: i + batch_size] for i in range(0, len(order), batch_size)]
+    batches = length_batches([len(s) for s in seqs], batch_size)
     for b in tqdm(batches, desc=desc, disable=not progress, leave=False):
         ids, mask = pad_batch([seqs[i] for i in b], pad_id, device)
         with torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16, enabled=use_bf16):
@@ -297,9 +287,7 @@ def hidden_states_at(model, seqs: list[list[int]], layer: int, pad_id: int, batc
     out: list[torch.Tensor | None] = [None] * len(seqs)
     from tqdm.auto import tqdm
 
-    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-    for s in tqdm(range(0, len(order), batch_size), desc=desc, disable=not progress, leave=False):
-        b = order[s: s + batch_size]
+    for b in tqdm(length_batches([len(s) for s in seqs], batch_size), desc=desc, disable=not progress, leave=False):
         ids, mask = pad_batch([seqs[i] for i in b], pad_id, device)
         with torch.autocast(device_type=torch.device(device).type, dtype=torch.bfloat16, enabled=bf16):
             hs = base(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]

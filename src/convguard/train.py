@@ -31,6 +31,7 @@ import torch.nn.functional as F
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
+from .batching import length_batches
 from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_layer, freeze_lower_layers, heads_for,
                        hidden_states_at, logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits,
                        split_logits, supports_split_forward, use_bf16)
@@ -633,9 +634,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     @torch.no_grad()
     def cached_logits() -> torch.Tensor:
         out_l = torch.empty((len(va_h), model.config.num_labels))
-        order = sorted(range(len(va_h)), key=lambda i: va_h[i].shape[0])
-        for s0 in range(0, len(order), tc.eval_batch_size):
-            b = order[s0: s0 + tc.eval_batch_size]
+        for b in length_batches([h.shape[0] for h in va_h], tc.eval_batch_size):
             x, m = pad_hidden([va_h[i] for i in b], device)
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
                 out_l[torch.tensor(b)] = forward_from_layer(model, x, m, split_at).float().cpu()
