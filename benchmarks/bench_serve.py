@@ -1,25 +1,29 @@
 """Serving under load: ``convguard serve`` (requests batched) against ``mlflow models serve`` (the
-baseline: MLflow's scoring server, one request at a time), the same MLflow model, the same
+baseline: MLflow's scoring server, each request scored on its own), the same MLflow model, the same
 requests, in one run.
 
     python benchmarks/bench_serve.py --bundle quickstart/bundle --out bench_serve.json   # ~4 min on 2 cores
 
 The bundle is copied and exported as an MLflow pyfunc model (``convguard export --format mlflow``;
-the bundle itself is not touched).  Each server is started, warmed up with 5 requests, then driven
-by ``--clients`` HTTP clients (one process, asyncio, a new connection per request) through two
-scenarios:
+the bundle itself is not touched).  Both servers are started and warmed up (5 requests each), then
+driven by ``--clients`` HTTP clients (one process, asyncio, a new connection per request) through
+two scenarios, interleaved across the servers (burst on each, then chat on each) so that other load
+on the machine hits both alike:
 
 * ``burst``: every client sends one request at the same moment (the issue's "200 requests at
   once");
 * ``chat``: for ``--duration`` seconds every client sends a request, waits a think time (uniform in
-  0.5-1.5 x ``--think-s``, like a person typing the next turn) and sends the next; clients start
-  staggered over the first think time.  Offered load: about clients / think-s requests per second.
+  0.5-1.5 x ``--think-s``, a person reading the answer and typing the next turn) and sends the
+  next; clients start staggered over the first think time.  Offered load: about clients / think-s
+  requests per second (200 / 20 s = 10 req/s by default).
 
-Each request is one conversation cut at a user turn -- the history a chat sends when its user has
-just spoken -- from the embedded generator, a different one for each request, the same sequence
-for every server.  Reported per server and scenario: requests, p50/p95/p99/max latency (connect to
-last byte), requests per second, errors (connection errors, timeouts, 200s without a decision per
-conversation), 5xx and 4xx answers.
+``convguard serve`` runs with ``--serve-args`` (default ``-w 2``: two worker processes, one
+inference thread each); the baseline as documented by MLflow (``-w 1``, the model's default
+threads).  Each request is one conversation cut at a user turn -- the history a chat sends when its
+user has just spoken -- from the embedded generator, a different one for each request, the same
+sequence for both servers.  Reported per server and scenario: requests, p50/p95/p99/max latency
+(connect to last byte), requests per second, errors (connection errors, timeouts, 200s without a
+decision per conversation), 5xx and 4xx answers, the load average before and after.
 """
 
 from __future__ import annotations
@@ -172,47 +176,42 @@ async def chat(port: int, bodies: list[bytes], clients: int, duration: float, th
     return summarise(results, duration)
 
 
-def run_server(name: str, kind: str, extra: list[str], model: Path, scenarios: dict, args, logdir: Path) -> dict:
+def start_server(name: str, kind: str, extra: list[str], model: Path, logdir: Path) -> dict:
     port = free_port()
     cmd, env = server_command(kind, model, port, extra)
     logf = logdir / f"{name}.log"
     log(f"[{name}] {' '.join(cmd)}")
-    out: dict = {"command": " ".join(["convguard serve" if kind == "convguard" else "mlflow models serve",
-                                      *cmd[cmd.index("-m"):]]).replace(str(model), "MODEL"),
-                 "load_before": os.getloadavg()[0]}
+    shown = ["convguard serve" if kind == "convguard" else "mlflow models serve", *cmd[cmd.index(str(model)) - 1:]]
     with open(logf, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    try:
-        t = time.time()
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited {proc.returncode}: {logf.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.5)
-            if time.time() - t > 300:
-                raise RuntimeError(f"{name} not up after 300 s")
-        out["startup_s"] = round(time.time() - t, 1)
-        for b in scenarios["warmup"]:
-            asyncio.run(http_post(port, b, args.timeout))
-        log(f"[{name}] up in {out['startup_s']} s; burst of {len(scenarios['burst'])}")
-        out["burst"] = asyncio.run(burst(port, scenarios["burst"], args.timeout))
-        log(f"[{name}] burst: {out['burst']}")
-        out["chat"] = asyncio.run(chat(port, scenarios["chat"], args.clients, args.duration, args.think_s,
-                                       args.timeout, args.seed))
-        log(f"[{name}] chat: {out['chat']}")
-        out["load_after"] = os.getloadavg()[0]
-        text = logf.read_text(errors="replace")
-        out["server_tracebacks"] = text.count("Traceback")
-    finally:
+    return {"name": name, "port": port, "proc": proc, "log": logf, "t0": time.time(),
+            "report": {"command": " ".join(shown).replace(str(model), "MODEL").replace(f"-p {port}", "-p PORT")}}
+
+
+def wait_up(srv: dict, warmup: list[bytes], timeout: float) -> None:
+    while True:
+        if srv["proc"].poll() is not None:
+            raise RuntimeError(f"{srv['name']} exited {srv['proc'].returncode}: {srv['log'].read_text()[-2000:]}")
         try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-    return out
+            with socket.create_connection(("127.0.0.1", srv["port"]), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+        if time.time() - srv["t0"] > 300:
+            raise RuntimeError(f"{srv['name']} not up after 300 s")
+    for b in warmup:
+        asyncio.run(http_post(srv["port"], b, timeout))
+    srv["report"]["startup_s"] = round(time.time() - srv["t0"], 1)
+
+
+def stop_server(srv: dict) -> None:
+    proc = srv["proc"]
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+    srv["report"]["server_tracebacks"] = srv["log"].read_text(errors="replace").count("Traceback")
 
 
 def machine() -> dict:
@@ -246,11 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bundle", default="quickstart/bundle", help="the bundle to serve (copied, not modified)")
     p.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "convguard-bench-serve"))
     p.add_argument("--clients", type=int, default=200)
-    p.add_argument("--duration", type=float, default=45.0, help="seconds of the chat scenario per server")
-    p.add_argument("--think-s", type=float, default=10.0, help="mean think time between a chat client's requests")
+    p.add_argument("--duration", type=float, default=60.0, help="seconds of the chat scenario per server")
+    p.add_argument("--think-s", type=float, default=20.0, help="mean think time between a chat client's requests")
     p.add_argument("--timeout", type=float, default=120.0, help="per request, seconds (then counted as an error)")
     p.add_argument("--servers", default="mlflow,convguard", help="which, in order: mlflow (the baseline), convguard")
-    p.add_argument("--serve-args", default="", help="extra arguments for convguard serve, e.g. '--max-batch 32'")
+    p.add_argument("--serve-args", default="-w 2", help="extra arguments for convguard serve, e.g. '--max-batch 32'")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None)
     args = p.parse_args(argv)
@@ -267,14 +266,31 @@ def main(argv: list[str] | None = None) -> int:
               "think_s": args.think_s, "servers": {}}
     logdir = Path(args.work) / "logs"
     logdir.mkdir(parents=True, exist_ok=True)
+    servers = []
     for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
-        if name == "mlflow":
-            report["servers"][name] = run_server(name, "mlflow", [], model, scenarios, args, logdir)
-        elif name == "convguard":
-            report["servers"][name] = run_server(name, "convguard", args.serve_args.split(), model, scenarios, args,
-                                                 logdir)
-        else:
+        if name not in ("mlflow", "convguard"):
             p.error(f"unknown server {name!r} (mlflow, convguard)")
+        servers.append(start_server(name, name, args.serve_args.split() if name == "convguard" else [], model, logdir))
+    try:
+        for srv in servers:  # all up and warm; an idle server costs nothing
+            wait_up(srv, scenarios["warmup"], args.timeout)
+            log(f"[{srv['name']}] up and warm after {srv['report']['startup_s']} s")
+        # the scenarios interleaved across servers, so that other load on the machine hits all alike
+        for sc in ("burst", "chat"):
+            for srv in servers:
+                load = os.getloadavg()[0]
+                if sc == "burst":
+                    r = asyncio.run(burst(srv["port"], scenarios["burst"], args.timeout))
+                else:
+                    r = asyncio.run(chat(srv["port"], scenarios["chat"], args.clients, args.duration, args.think_s,
+                                         args.timeout, args.seed))
+                r["load_before"], r["load_after"] = round(load, 2), round(os.getloadavg()[0], 2)
+                srv["report"][sc] = r
+                log(f"[{srv['name']}] {sc}: {r}")
+    finally:
+        for srv in servers:
+            stop_server(srv)
+    report["servers"] = {srv["name"]: srv["report"] for srv in servers}
     report["wall_s"] = round(time.time() - t_all, 1)
     text = json.dumps(report, indent=1)
     if args.out:
