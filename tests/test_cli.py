@@ -112,3 +112,29 @@ def test_predict_bad_input_names_the_line(tiny_bundle, tmp_path, capsys):
     assert f"{p}:1" in capsys.readouterr().err
     rows = _predict(tiny_bundle, p, tmp_path / "o2.jsonl", "--allow-any-last")
     assert len(rows) == 1
+
+
+def _subcommands(parser, path=()):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield path + (name,), sub
+                yield from _subcommands(sub, path + (name,))
+
+
+def test_every_subcommand_help_has_an_example_and_every_flag_a_help_text(capsys):
+    from convguard.cli import EXAMPLES, build_parser
+
+    seen = set()
+    for path, sub in _subcommands(build_parser()):
+        seen.add(path)
+        text = sub.format_help()
+        assert f"example:\n  {EXAMPLES[path]}" in text, path
+        assert EXAMPLES[path].split()[1:len(path) + 1] == list(path) or len(path) == 1, path
+        for action in sub._actions:
+            if action.dest != "help" and not action.__class__.__name__.startswith("_SubParsers"):
+                assert action.help, f"convguard {' '.join(path)}: {action.option_strings or action.dest} has no help"
+    assert seen == set(EXAMPLES)
+    assert "(default: 32)" in dict(_subcommands(build_parser()))[("predict",)].format_help()

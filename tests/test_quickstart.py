@@ -91,6 +91,7 @@ def test_quickstart_on_a_tiny_encoder(tiny_encoder, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(2400)
 def test_quickstart_with_the_embedded_encoder(tmp_path, monkeypatch, capsys):
     """The README's main command on the real embedded MiniLM, at a reduced size: the fine-tuned
     detectors learn the task (well above chance on held-out families) and no crisis chat is ended.

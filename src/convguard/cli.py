@@ -286,19 +286,19 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="convguard", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = p.add_subparsers(dest="command", required=True)
 
     # data
     d = sub.add_parser("data", help="generate, validate and describe conversation data")
     dsub = d.add_subparsers(dest="data_command", required=True)
     g = dsub.add_parser("generate", help="write the embedded default corpus (deterministic)")
-    g.add_argument("--out", required=True)
+    g.add_argument("--out", required=True, help="folder for train/validation/test.jsonl and manifest.json")
     g.add_argument("--n", type=int, default=None, help="number of conversations (default: the generator's)")
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--seed", type=int, default=0, help="generator seed")
     g.set_defaults(func=cmd_data_generate)
     v = dsub.add_parser("validate", help="check a file against the schema; errors name file, line and field")
-    v.add_argument("file")
+    v.add_argument("file", help="JSONL, CSV, Parquet, or a saved HF dataset folder")
     v.add_argument("--skip-invalid", action="store_true", help="treat invalid records as skipped: exit 1, not 2 "
                    "(every invalid record is reported either way)")
     v.add_argument("--allow-skipped", action="store_true", help="with --skip-invalid: exit 0 even when records "
@@ -309,23 +309,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(v)
     v.set_defaults(func=cmd_data_validate)
     s = dsub.add_parser("stats", help="counts per label/subtype/category, turn and token lengths")
-    s.add_argument("file")
+    s.add_argument("file", help="labelled conversations (any format data validate reads)")
     s.add_argument("--tokenizer", default="embedded", help="tokenizer for token lengths ('' to skip)")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--skip-invalid", action="store_true")
+    s.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    s.add_argument("--skip-invalid", action="store_true", help="leave invalid records out (they are counted)")
     s.set_defaults(func=cmd_data_stats)
 
     # train / quickstart / config
     t = sub.add_parser("train", help="run a training recipe from a YAML config")
-    t.add_argument("config")
+    t.add_argument("config", help="recipe YAML, e.g. configs/harm_minilm.yaml")
     t.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.lr=1e-4")
     t.set_defaults(func=cmd_train)
     q = sub.add_parser("quickstart", help="generate, train both detectors and baselines, choose thresholds, "
                        "evaluate, write the bundle (the main job)")
-    q.add_argument("--out", default=None)
+    q.add_argument("--out", default=None, help="output folder (default: the config's out, quickstart)")
     q.add_argument("--config", default=None, help="quickstart config (default: built-in defaults = "
                    "configs/quickstart.yaml)")
-    q.add_argument("overrides", nargs="*")
+    q.add_argument("overrides", nargs="*", help="dotted overrides, e.g. crisis.train.epochs=3")
     q.set_defaults(func=cmd_quickstart)
     b = sub.add_parser("bundle", help="a bundle from trained detectors: thresholds chosen on validation, "
                        "policy, manifest (any training run; the quickstart does the same)")
@@ -342,19 +342,19 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("config", help="inspect configs")
     csub = c.add_subparsers(dest="config_command", required=True)
     cs = csub.add_parser("show", help="print the resolved config")
-    cs.add_argument("config", nargs="?")
-    cs.add_argument("overrides", nargs="*")
+    cs.add_argument("config", nargs="?", help="a config YAML (default: the built-in recipe defaults)")
+    cs.add_argument("overrides", nargs="*", help="dotted overrides, e.g. train.lr=3e-5")
     cs.set_defaults(func=cmd_config_show)
 
     # predict
     pr = sub.add_parser("predict", help="score conversations with a bundle")
-    pr.add_argument("--bundle", required=True)
-    pr.add_argument("--input", required=True)
-    pr.add_argument("--output", required=True)
-    pr.add_argument("--backend", choices=("torch", "onnx"), default="torch")
-    pr.add_argument("--onnx-variant", choices=("fp32", "int8"), default="fp32")
-    pr.add_argument("--batch-size", type=int, default=32)
-    pr.add_argument("--locale", default=None)
+    pr.add_argument("--bundle", required=True, help="bundle folder (verified before loading)")
+    pr.add_argument("--input", required=True, help="conversations to score (JSONL, CSV, Parquet, HF folder)")
+    pr.add_argument("--output", required=True, help="JSONL of decisions, one line per conversation, with the evidence")
+    pr.add_argument("--backend", choices=("torch", "onnx"), default="torch", help="PyTorch or the exported ONNX models")
+    pr.add_argument("--onnx-variant", choices=("fp32", "int8"), default="fp32", help="which ONNX export (--backend onnx)")
+    pr.add_argument("--batch-size", type=int, default=32, help="conversations per scoring batch")
+    pr.add_argument("--locale", default=None, help="locale of the crisis-support message (default: the policy's)")
     pr.add_argument("--with-message", action="store_true", help="include the user-facing message")
     pr.add_argument("--skip-invalid", action="store_true", help="score the valid records, list the invalid ones "
                     "and exit 1 (default: exit 2 and score nothing when any record is invalid)")
@@ -371,84 +371,131 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--bundle", action="append", required=True, help="bundle to evaluate (repeat to compare)")
     _add_data_source(ev)
     ev.add_argument("--out", default=None, help="report folder (default: eval/<data name> beside the bundle)")
-    ev.add_argument("--n-boot", type=int, default=1000)
-    ev.add_argument("--no-baselines", action="store_true")
+    ev.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the 95%% CIs")
+    ev.add_argument("--no-baselines", action="store_true", help="leave the TF-IDF baselines out of the comparison")
     ev.add_argument("--calibrate-on", default=None, help="fit temperature scaling on this data and store it "
                     "in the (first) bundle's policy")
-    ev.add_argument("--tracking", default="on", choices=("on", "off"))
-    ev.add_argument("--mlruns-dir", default="mlruns")
-    ev.add_argument("--experiment", default="convguard")
+    ev.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
+    ev.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
+    ev.add_argument("--experiment", default="convguard", help="MLflow experiment")
     ev.add_argument("--errors", type=int, default=25, help="worst errors to write out")
     ev.set_defaults(func=cmd_evaluate)
     sw = sub.add_parser("sweep", help="threshold sweep and selection; optionally write into policy.yaml")
-    sw.add_argument("--bundle", required=True)
+    sw.add_argument("--bundle", required=True, help="bundle whose thresholds are swept")
     _add_data_source(sw)
     sw.add_argument("--strategy", default=ThresholdConfig.terminate_strategy,
-                    choices=("max_f1", "max_recall_at_precision", "max_recall_at_fpr"))
-    sw.add_argument("--min-precision", type=float, default=ThresholdConfig.min_precision)
-    sw.add_argument("--max-fpr", type=float, default=ThresholdConfig.max_fpr)
-    sw.add_argument("--crisis-min-recall", type=float, default=ThresholdConfig.crisis_min_recall)
+                    choices=("max_f1", "max_recall_at_precision", "max_recall_at_fpr"),
+                    help="how the terminate threshold is chosen")
+    sw.add_argument("--min-precision", type=float, default=ThresholdConfig.min_precision, help="precision target of max_recall_at_precision")
+    sw.add_argument("--max-fpr", type=float, default=ThresholdConfig.max_fpr, help="benign false-termination budget of max_recall_at_fpr")
+    sw.add_argument("--crisis-min-recall", type=float, default=ThresholdConfig.crisis_min_recall, help="crisis recall target")
     sw.add_argument("--crisis-max-false-alarm", type=float, default=ThresholdConfig.crisis_max_false_alarm,
                     help="benign false-alarm budget of the crisis threshold (share of non-crisis conversations)")
     sw.add_argument("--evidence", type=float, default=0.5,
                     help="refusal/push probability at which a turn counts as evidence")
-    sw.add_argument("--min-refused-pushes", type=int, default=None)
-    sw.add_argument("--min-pushes", type=int, default=None)
+    sw.add_argument("--min-refused-pushes", type=int, default=None, help="refused pushes an end needs (default: the policy's)")
+    sw.add_argument("--min-pushes", type=int, default=None, help="predicted pushes an end needs (default: the policy's)")
     sw.add_argument("--write", action="store_true", help="write the chosen thresholds into the bundle")
-    sw.add_argument("--out", default=None)
-    sw.add_argument("--tracking", default="on", choices=("on", "off"))
-    sw.add_argument("--mlruns-dir", default="mlruns")
-    sw.add_argument("--experiment", default="convguard")
+    sw.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
+    sw.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
+    sw.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
+    sw.add_argument("--experiment", default="convguard", help="MLflow experiment")
     sw.set_defaults(func=cmd_sweep)
     rp = sub.add_parser("replay", help="turn-by-turn replay: when would the policy end each chat?")
-    rp.add_argument("--bundle", required=True)
+    rp.add_argument("--bundle", required=True, help="bundle to replay")
     _add_data_source(rp)
-    rp.add_argument("--out", default=None)
-    rp.add_argument("--terminate-threshold", type=float, default=None)
-    rp.add_argument("--crisis-threshold", type=float, default=None)
-    rp.add_argument("--min-refused-pushes", type=int, default=None)
-    rp.add_argument("--min-pushes", type=int, default=None)
-    rp.add_argument("--tracking", default="on", choices=("on", "off"))
-    rp.add_argument("--mlruns-dir", default="mlruns")
-    rp.add_argument("--experiment", default="convguard")
+    rp.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
+    rp.add_argument("--terminate-threshold", type=float, default=None, help="override the policy's terminate threshold")
+    rp.add_argument("--crisis-threshold", type=float, default=None, help="override the policy's crisis threshold")
+    rp.add_argument("--min-refused-pushes", type=int, default=None, help="refused pushes an end needs (default: the policy's)")
+    rp.add_argument("--min-pushes", type=int, default=None, help="predicted pushes an end needs (default: the policy's)")
+    rp.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
+    rp.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
+    rp.add_argument("--experiment", default="convguard", help="MLflow experiment")
     rp.set_defaults(func=cmd_replay)
     ck = sub.add_parser("checklist", help="behavioural tests (minimum functionality, invariance, directional) on "
-                        "labelled conversations, e.g. the challenge set",
-                        description="example: convguard checklist --bundle quickstart/bundle --data data/challenge")
-    ck.add_argument("--bundle", required=True)
+                        "labelled conversations, e.g. the challenge set")
+    ck.add_argument("--bundle", required=True, help="bundle to test")
     _add_data_source(ck)
     ck.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
     ck.add_argument("--seed", type=int, default=0, help="seed of the perturbations (default: 0)")
     ck.set_defaults(func=cmd_checklist)
     cp = sub.add_parser("compare", help="table across MLflow runs (evaluation runs, thresholds)")
     cp.add_argument("runs", nargs="*", help="run ids (default: the latest evaluation runs)")
-    cp.add_argument("--mlruns-dir", default="mlruns")
-    cp.add_argument("--experiment", default="convguard")
-    cp.add_argument("--last", type=int, default=10)
+    cp.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
+    cp.add_argument("--experiment", default="convguard", help="MLflow experiment")
+    cp.add_argument("--last", type=int, default=10, help="how many of the latest runs (without run ids)")
     cp.add_argument("--metrics", default=None, help="comma-separated metric names")
     cp.set_defaults(func=cmd_compare)
 
     ex = sub.add_parser("export", help="export a bundle: ONNX (fp32, int8) or an MLflow pyfunc model")
-    ex.add_argument("--bundle", required=True)
-    ex.add_argument("--format", action="append", choices=("onnx", "mlflow"), required=True)
+    ex.add_argument("--bundle", required=True, help="bundle to export (the ONNX files are written into it)")
+    ex.add_argument("--format", action="append", choices=("onnx", "mlflow"), required=True, help="repeat for both: onnx (fp32 + int8 in the bundle) and/or mlflow (a pyfunc model)")
     ex.add_argument("--parity-data", default=None, help="conversations for the parity check (default: a "
                     "generated sample)")
     ex.add_argument("--parity-n", type=int, default=300, help="conversations for the parity check")
     ex.add_argument("--strict-parity", action="store_true", help="exit 3 when int8 parity fails")
     ex.add_argument("--out", default=None, help="for mlflow: also save the model to this folder")
-    ex.add_argument("--register-as", default="convguard-guard")
-    ex.add_argument("--mlruns-dir", default="mlruns")
-    ex.add_argument("--experiment", default="convguard")
+    ex.add_argument("--register-as", default="convguard-guard", help="MLflow registered-model name of the pyfunc")
+    ex.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
+    ex.add_argument("--experiment", default="convguard", help="MLflow experiment")
     ex.add_argument("--sign-key", default=None, metavar="PEM", help="sign the bundle with this Ed25519 private key "
                     "after the ONNX export re-hashes it (and before MLflow packages it)")
     ex.set_defaults(func=cmd_export)
     from .serve import add_serve_arguments
 
     sv = sub.add_parser("serve", help="serve an exported MLflow model (or a bundle) over HTTP: batched, bounded, "
-                        "short 4xx errors", description="example: convguard serve -m quickstart/guard-model -p 5000")
+                        "short 4xx errors")
     add_serve_arguments(sv)
     sv.set_defaults(func=cmd_serve)
+    _describe(p, ())
     return p
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as written (the example keeps its line); every flag that has a default shows it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.required or action.default in (None, False, argparse.SUPPRESS) \
+                or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+#: one line a user can paste, per subcommand (``--help`` shows it)
+EXAMPLES: dict[tuple[str, ...], str] = {
+    ("data",): "convguard data validate my_chats.jsonl",
+    ("data", "generate"): "convguard data generate --out data/generated --n 3000",
+    ("data", "validate"): "convguard data validate my_chats.jsonl --max-errors 20",
+    ("data", "stats"): "convguard data stats data/generated/train.jsonl",
+    ("train",): "convguard train configs/harm_minilm.yaml train.lr=3e-5 train.epochs=2",
+    ("quickstart",): "convguard quickstart --out quickstart crisis.train.epochs=3",
+    ("bundle",): "convguard bundle --config configs/bundle.yaml --out my_bundle",
+    ("config",): "convguard config show configs/quickstart.yaml seed=1",
+    ("config", "show"): "convguard config show configs/harm_minilm.yaml train.lr=3e-5",
+    ("predict",): "convguard predict --bundle quickstart/bundle --input chats.jsonl --output decisions.jsonl",
+    ("evaluate",): "convguard evaluate --bundle quickstart/bundle --data data/challenge",
+    ("sweep",): "convguard sweep --bundle quickstart/bundle --data quickstart/data/validation.jsonl --max-fpr 0.005",
+    ("replay",): "convguard replay --bundle quickstart/bundle --data quickstart/data/test.jsonl",
+    ("checklist",): "convguard checklist --bundle quickstart/bundle --data data/challenge",
+    ("compare",): "convguard compare --last 5",
+    ("export",): "convguard export --bundle quickstart/bundle --format onnx --format mlflow --out guard-model",
+    ("serve",): "convguard serve -m guard-model -p 5000",
+}
+
+
+def _describe(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+    """Every subcommand's --help: what it does, one example, each flag's default."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                sub.formatter_class = _HelpFormatter
+                what = sub.description if sub.description and not sub.description.startswith("example:") \
+                    else helps.get(name) or ""
+                sub.description = f"{what}\n\nexample:\n  {EXAMPLES[path + (name,)]}"
+                _describe(sub, path + (name,))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -571,15 +571,16 @@ def add_serve_arguments(p) -> None:
     src.add_argument("-m", "--model", default=None, help="an MLflow model: the folder `convguard export --format "
                      "mlflow --out DIR` wrote, or models:/NAME/VERSION (with MLFLOW_TRACKING_URI)")
     src.add_argument("--bundle", default=None, help="or a bundle folder, served directly")
-    p.add_argument("-H", "--host", default="127.0.0.1")
-    p.add_argument("-p", "--port", type=int, default=5000)
+    p.add_argument("-H", "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("-p", "--port", type=int, default=5000, help="port (default 5000)")
     p.add_argument("-w", "--workers", type=int, default=1, help="server processes, each with its own model "
                    "(default 1; see docs/SERVING.md)")
     p.add_argument("--threads", type=int, default=None, help="inference threads per worker (default: the "
                    "model's config, else all cores)")
     p.add_argument("--backend", choices=("torch", "onnx"), default=None, help="default: the model's config "
                    "(ONNX when the bundle has the export)")
-    p.add_argument("--onnx-variant", choices=("fp32", "int8"), default=None)
+    p.add_argument("--onnx-variant", choices=("fp32", "int8"), default=None, help="which ONNX export with "
+                   "--backend onnx (default: the model's config)")
     p.add_argument("--max-batch", type=int, default=d.max_batch, help="conversations per batched model call "
                    f"across concurrent requests (default {d.max_batch}; 1 turns batching off)")
     p.add_argument("--batch-wait-ms", type=float, default=d.batch_wait_ms, help="when the model is idle, wait "
