@@ -126,6 +126,8 @@ class LossConfig:
     class_weighting: Literal["balanced", "none"] = "balanced"
     max_pos_weight: float = 10.0
     #: binary heads trained without class weighting even when class_weighting is "balanced"
+    #: (measured on the quickstart turn detector, push unweighted: fewer drops read as pushes, but
+    #: crisis recall at a 1% false-alarm budget fell 0.87 -> 0.73 on test; docs/BENCHMARKS.md run N)
     unweighted_heads: list[str] = field(default_factory=list)
 
 
