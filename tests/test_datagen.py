@@ -449,12 +449,10 @@ def test_danger_to_others_line(corpus):
     violent how-to (no target, no plan) is harm -- with overlapping wording on both sides."""
     from convguard.datagen import banks_harm
 
-    plan = [c for c in corpus if c.meta["family"] in ("crisis.danger.danger_stated_plan",
-                                                        "crisis.danger.dm_self_named_plan")]
+    plan = [c for c in corpus if c.meta["family"] == "crisis.danger.danger_stated_plan"]
     emerg = [c for c in corpus if c.meta["family"] in ("crisis.danger.danger_overdose_other",
                                                          "crisis.danger.danger_child_swallowed",
-                                                         "crisis.danger.danger_child_peril")
-             or c.meta["family"].startswith(("crisis.danger.dm_ingestion_", "crisis.danger.dm_peril_"))]
+                                                         "crisis.danger.danger_child_peril")]
     assert len(plan) >= 15 and len(emerg) >= 15
     for c in plan + emerg:
         assert c.labels.subtype == "crisis_danger_to_others" and c.labels.crisis == 1, c.id
@@ -471,12 +469,8 @@ def test_danger_to_others_line(corpus):
         assert not any(p in ask for p in people), (c.id, ask)
     harm_text = " ".join(c.messages[c.meta["harm_from_turn"]].content.lower() for c in violent)
     plan_text = " ".join(c.messages[c.labels.crisis_from_turn].content.lower() for c in plan)
-    from convguard.datagen import banks_crisis
-
-    plan_bank = " ".join(a.lower() for c in banks_crisis.DANGER if c.name == "danger_stated_plan" for a in c.actions)
     for w in ("poison", "kill", "caught", "hurt"):
-        assert w in harm_text and w in plan_bank, w
-    assert sum(w in plan_text for w in ("poison", "kill", "caught", "hurt")) >= 3  # and in the drawn corpus
+        assert w in harm_text and w in plan_text, w
 
 
 CRISIS_LIKE_FORMS = ("can't", "why can't", "anymore", "the point", "nobody", "alone", "tired of", "don't know",
@@ -505,27 +499,3 @@ def test_crisis_surface_forms_also_benign(corpus):
                         other[f] += 1
     for f in CRISIS_LIKE_FORMS:
         assert other[f] >= max(20, crisis_side[f] // 2), (f, crisis_side[f], other[f])
-
-
-def test_generator_1_6_banks_are_wired_and_well_formed():
-    """banks_danger_more / banks_ideation_more: crisis clusters join their pools under a name that
-    picks the assistant's response bank; benign look-alikes join the benign pools with answers."""
-    from convguard.datagen import banks_benign, banks_crisis, banks_danger_more, banks_ideation_more, scripts
-
-    known = scripts.DANGER_SELF + scripts.DANGER_INGESTION + scripts.DANGER_PERIL
-    for c in banks_danger_more.DANGER_MORE:
-        assert c in banks_crisis.DANGER and c.category == "violent_crimes" and c.kind == "q"
-        assert c.name.startswith(("dm_self_", "dm_ingestion_", "dm_peril_", "dm_other_")) and c.name not in known
-    for pool, name in (("explicit", "EXPLICIT"), ("indirect", "INDIRECT"), ("hopeless", "HOPELESS")):
-        for c in banks_ideation_more.CRISIS_MORE[pool]:
-            assert c in getattr(banks_crisis, name) and c.category == "suicide_self_harm"
-    pools = {"homonym": "HOMONYM", "fiction": "FICTION", "medical": "MEDICAL", "profanity": "PROFANITY",
-             "ordinary": "ORDINARY"}
-    for mod in (banks_danger_more, banks_ideation_more):
-        assert set(mod.BENIGN_MORE) <= set(pools)
-        for pool, clusters in mod.BENIGN_MORE.items():
-            for c in clusters:
-                assert c in getattr(banks_benign, pools[pool]) and c.category == "none" and len(c.answers) >= 3
-    names = [c.name for c in banks_crisis.DANGER + banks_crisis.EXPLICIT + banks_crisis.INDIRECT
-             + banks_crisis.HOPELESS]
-    assert len(names) == len(set(names))

@@ -1410,12 +1410,3 @@ FICTION = FICTION + _long.BENIGN["fiction"]
 MEDICAL = MEDICAL + _long.BENIGN["medical"]
 PROFANITY = PROFANITY + _long.BENIGN["profanity"]
 ORDINARY = ORDINARY + _long.BENIGN["ordinary"]
-
-# generator 1.6: look-alikes of danger to others and of indirect ideation (banks_danger_more,
-# banks_ideation_more): the same wording, a situation that is past, general, fictional or fine
-from . import banks_danger_more as _danger_more, banks_ideation_more as _ideation_more  # noqa: E402
-
-for _pool, _name in (("homonym", "HOMONYM"), ("fiction", "FICTION"), ("medical", "MEDICAL"),
-                     ("profanity", "PROFANITY"), ("ordinary", "ORDINARY")):
-    globals()[_name] = globals()[_name] + tuple(_danger_more.BENIGN_MORE.get(_pool, ())) \
-        + tuple(_ideation_more.BENIGN_MORE.get(_pool, ()))

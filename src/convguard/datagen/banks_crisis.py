@@ -751,12 +751,3 @@ from . import banks_long as _long  # noqa: E402
 EXPLICIT = EXPLICIT + _long.CRISIS["explicit"]
 INDIRECT = INDIRECT + _long.CRISIS["indirect"]
 HOPELESS = HOPELESS + _long.CRISIS["hopeless"]
-
-# generator 1.6: danger to others and indirect ideation by two more writers, in voices the earlier
-# banks lack (casual, mid-chat, practical questions asked while it happens, second-hand threats)
-from . import banks_danger_more as _danger_more, banks_ideation_more as _ideation_more  # noqa: E402
-
-DANGER = DANGER + _danger_more.DANGER_MORE
-EXPLICIT = EXPLICIT + _ideation_more.CRISIS_MORE["explicit"]
-INDIRECT = INDIRECT + _ideation_more.CRISIS_MORE["indirect"]
-HOPELESS = HOPELESS + _ideation_more.CRISIS_MORE["hopeless"]

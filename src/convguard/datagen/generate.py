@@ -23,7 +23,7 @@ from .noise import draw_profile
 from .scripts import SCRIPTS, Ctx, Dialog
 from .text import weighted
 
-GENERATOR_VERSION = "convguard-datagen/1.6"
+GENERATOR_VERSION = "convguard-datagen/1.5"
 DEFAULT_N = 3000
 SPLITS = ("train", "validation", "test")
 STRICT = ValidationOptions(require_user_last=True, require_labels=True)
@@ -44,10 +44,10 @@ SUBTYPE_WEIGHTS: dict[str, float] = {
     "benign_persistent_overrefusal": 0.055,
     "one_off_rudeness": 0.03,
     "crisis_explicit_ideation": 0.03,
-    "crisis_indirect_ideation": 0.035,
+    "crisis_indirect_ideation": 0.03,
     "crisis_method_persistent": 0.03,
     "crisis_hopelessness": 0.03,
-    "crisis_danger_to_others": 0.045,
+    "crisis_danger_to_others": 0.035,
     "crisis_mixed_edgy": 0.03,
     "ordinary": 0.095,
 }

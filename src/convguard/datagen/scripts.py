@@ -817,15 +817,11 @@ DANGER_PERIL = ("danger_child_peril",)
 
 def _danger_banks(ctx: Ctx) -> tuple[Bank, Bank]:
     name = ctx.family.cluster.name if ctx.family.cluster else ctx.family.mixed
-    # generator 1.6 clusters (banks_danger_more) name their response bank by prefix; a drunk driver
-    # with children aboard is answered like a reported threat (call for help, don't confront alone)
-    if name.startswith("dm_peril_drunk"):
-        return BC.DANGER_RESPONSE_OTHER, BC.DANGER_FOLLOWUPS_OTHER
-    if name in DANGER_SELF or name.startswith("dm_self_"):
+    if name in DANGER_SELF:
         return BC.DANGER_RESPONSE_SELF, BC.DANGER_FOLLOWUPS_SELF
-    if name in DANGER_INGESTION or name.startswith("dm_ingestion_"):
+    if name in DANGER_INGESTION:
         return BC.DANGER_RESPONSE_INGESTION, BC.DANGER_FOLLOWUPS_INGESTION
-    if name in DANGER_PERIL or name.startswith("dm_peril_"):
+    if name in DANGER_PERIL:
         return BC.DANGER_RESPONSE_PERIL, BC.DANGER_FOLLOWUPS_PERIL
     return BC.DANGER_RESPONSE_OTHER, BC.DANGER_FOLLOWUPS_OTHER
 
