@@ -199,7 +199,8 @@ def test_an_edited_policy_without_rehashing_is_refused(bundle):
 
 
 @pytest.mark.parametrize("edit, match", [("drop_classifier", "missing keys: classifier"),
-                                         ("add_extra", "unexpected keys: extra.weight")])
+                                         ("add_extra", "unexpected keys: extra.weight"),
+                                         ("reshape_classifier", "(do not fit|mismatched keys)")])
 def test_a_detector_whose_weights_do_not_match_its_config_is_refused(bundle, edit, match):
     """Missing classifier weights would load as random heads (a benign chat scored 0.57 instead of
     0.0001 in the issue's probe); the bundle is refused instead, even with consistent hashes."""
@@ -210,6 +211,8 @@ def test_a_detector_whose_weights_do_not_match_its_config_is_refused(bundle, edi
     w = load_file(str(p))
     if edit == "drop_classifier":
         w = {k: v for k, v in w.items() if not k.startswith("classifier.")}
+    elif edit == "reshape_classifier":  # a head of the wrong shape: a located error, not a traceback
+        w["classifier.weight"] = torch.zeros(w["classifier.weight"].shape[0] + 1, w["classifier.weight"].shape[1])
     else:
         w["extra.weight"] = torch.zeros(2)
     save_file(w, str(p), metadata={"format": "pt"})

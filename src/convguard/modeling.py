@@ -197,9 +197,13 @@ def load_detector(folder: str | Path, device: str = "cpu"):
     folder = Path(folder)
     if not (folder / "model.safetensors").exists():
         raise FileNotFoundError(f"{folder}: no model.safetensors (convguard loads safetensors only)")
-    model, info = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True,
-                                                                     trust_remote_code=False,
-                                                                     output_loading_info=True)
+    try:
+        model, info = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True,
+                                                                         trust_remote_code=False,
+                                                                         output_loading_info=True)
+    except RuntimeError as e:  # e.g. "size mismatch for classifier.weight": a tensor of the wrong shape
+        raise ValueError(f"{folder / 'model.safetensors'}: the weights do not fit this detector's config.json "
+                         f"({str(e).strip().splitlines()[0][:300]})") from None
     # a detector with missing weights would load with randomly initialised heads and score
     # nonsense without a word; a saved detector has exactly the weights its config describes
     for kind in ("missing_keys", "unexpected_keys", "mismatched_keys"):
