@@ -165,8 +165,16 @@ def test_session_on_onnx_equals_full_rescoring(exported):
 
 
 def test_a_failed_parity_gate_is_loud(tiny_bundle, tmp_path, capsys, caplog):
+    import logging
+
     b = copy_bundle(tiny_bundle, tmp_path / "gate")
-    rep = export_onnx(b, parity_n=8, min_agreement={"int8": 1.01})  # impossible: must fail
+    with caplog.at_level(logging.INFO, logger="convguard.export"):
+        rep = export_onnx(b, parity_n=8, min_agreement={"int8": 1.01})  # impossible: must fail
+    # minutes of work on a real bundle: every stage says what it does and how long it took
+    said = " ".join(r.getMessage() for r in caplog.records)
+    for stage in ("exporting harm to ONNX", "quantising crisis to int8", "scoring", "with PyTorch fp32",
+                  "ONNX int8 done in", "int8 + fp32 fallback"):
+        assert stage in said, stage
     assert rep["passed"] is False and rep["variants"]["int8"]["passed"] is False
     assert rep["variants"]["fp32"]["passed"] is True
     err = capsys.readouterr().err

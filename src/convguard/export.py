@@ -318,14 +318,18 @@ def parity_check(bundle_dir: str | Path, rows: list, onnx_files: dict[str, dict[
     gates = {**MIN_AGREEMENT, **(min_agreement or {})}
     # the reference is the fp32 model (the export is fp32 arithmetic), whatever the bundle serves at
     torch_guard = Guard.load(root, verify=False, require_user_last=False, precision="fp32")
+    log.info("parity: scoring %d decision points with PyTorch fp32 (the reference) ...", len(rows))
     ref, ref_actions, ref_secs = _run(torch_guard, rows)
+    log.info("parity: PyTorch fp32 done in %.1f s", ref_secs)
     report: dict[str, Any] = {"n_rows": len(rows), "torch_seconds": round(ref_secs, 3),
                               "torch_actions": _counts(ref_actions), "variants": {}}
     ref_logits = _binary_logits(torch_guard, rows) if "int8" in onnx_files else {}
     for variant, files in onnx_files.items():
         dets = {name: Detector(root / name, OnnxBackend(root / name, files[name], threads)) for name in DETECTORS}
         g = Guard(dets["harm"], dets["crisis"], torch_guard.policy, root, require_user_last=False, parallel=False)
+        log.info("parity: scoring with ONNX %s ...", variant)
         got, actions, secs = _run(g, rows)
+        log.info("parity: ONNX %s done in %.1f s", variant, secs)
         r = compare_scores(ref, ref_actions, got, actions, ids)
         r["seconds"] = round(secs, 3)
         r["min_agreement"] = gates[variant]
@@ -345,6 +349,7 @@ def parity_check(bundle_dir: str | Path, rows: list, onnx_files: dict[str, dict[
             for name in DETECTORS:
                 dets[name].fallback = OnnxBackend(root / name, onnx_files["fp32"][name], threads)
             g.fallback_margin = margin
+            log.info("parity: scoring with ONNX int8 + fp32 fallback (margin %.3f) ...", margin)
             got_c, actions_c, secs_c = _run(g, rows)
             c = compare_scores(ref, ref_actions, got_c, actions_c, ids)
             c.update({"seconds": round(secs_c, 3), "fallback_margin": margin, "min_agreement": gates["int8"],
@@ -400,8 +405,10 @@ def export_onnx(bundle_dir: str | Path, *, variants: Sequence[str] = VARIANTS, p
         for name in DETECTORS:
             folder = root / name
             fp32 = tmp / f"{name}.fp32.onnx"
-            log.info("exporting %s to ONNX", name)
+            log.info("exporting %s to ONNX (fp32) ...", name)
+            t = time.time()
             det_info = export_detector_onnx(folder, fp32, exporter=exporter, opset=opset)
+            log.info("exported %s in %.1f s", name, time.time() - t)
             cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
             meta = {"convguard.detector": name,
                     "convguard.source_sha256": sha256_file(folder / "model.safetensors"),
@@ -412,6 +419,7 @@ def export_onnx(bundle_dir: str | Path, *, variants: Sequence[str] = VARIANTS, p
             files["fp32"][name] = fp32
             if "int8" in variants:
                 i8 = tmp / f"{name}.int8.onnx"
+                log.info("quantising %s to int8 ...", name)
                 t = time.time()
                 quantize_int8(fp32, i8)
                 _set_metadata(i8, {**meta, "convguard.variant": "int8"})
