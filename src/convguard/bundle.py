@@ -210,6 +210,18 @@ def write_bundle(out: str | Path, *, harm_dir: str | Path, crisis_dir: str | Pat
     return out
 
 
+def _manifest_bytes(root: Path, missing: str) -> bytes:
+    """The manifest's bytes, after the checks every reader of a bundle makes first (a directory,
+    no symbolic links); ``missing`` says what to do when there is no manifest."""
+    if not root.is_dir():
+        raise BundleError(f"{root}: not a bundle directory")
+    _refuse_links(root)
+    mpath = root / MANIFEST
+    if not mpath.is_file():
+        raise BundleError(f"{root}: no {MANIFEST}; {missing}")
+    return mpath.read_bytes()
+
+
 def verify_bundle(root: str | Path, *, public_key: Any = None) -> dict[str, Any]:
     """Check a bundle before anything in it is loaded; returns the manifest.
 
@@ -217,13 +229,8 @@ def verify_bundle(root: str | Path, *, public_key: Any = None) -> dict[str, Any]
     ``Ed25519PublicKey``, PEM or OpenSSH bytes, or the path of such a file): an unsigned bundle,
     one signed by another key, or one whose manifest changed after signing is refused."""
     root = Path(root)
-    if not root.is_dir():
-        raise BundleError(f"{root}: not a bundle directory")
-    _refuse_links(root)
-    mpath = root / MANIFEST
-    if not mpath.is_file():
-        raise BundleError(f"{root}: no {MANIFEST}; not a convguard bundle (or an incomplete copy)")
-    data = mpath.read_bytes()  # read once: the bytes the signature covers are the bytes checked below
+    # read once: the bytes the signature covers are the bytes checked below
+    data = _manifest_bytes(root, "not a convguard bundle (or an incomplete copy)")
     if public_key is not None:
         _check_signature(root, data, public_key)
     return _verify_manifest(root, data)
@@ -257,11 +264,12 @@ def _verify_manifest(root: Path, data: bytes) -> dict[str, Any]:
                               f"(truncated or modified)")
         if sha256_file(p) != info.get("sha256"):
             raise BundleError(f"{p}: sha256 differs from the manifest (the file was modified)")
-    for p in _files(root):
+    on_disk = _files(root)
+    for p in on_disk:
         rel = p.relative_to(root).as_posix()
         if rel not in files:
             raise BundleError(f"{p}: not listed in the manifest (added after the bundle was written)")
-    _refuse_forbidden(_files(root))
+    _refuse_forbidden(on_disk)
     for need in ("harm/model.safetensors", "harm/config.json", "crisis/model.safetensors", "crisis/config.json",
                  "policy.yaml"):
         if need not in files:
@@ -398,13 +406,7 @@ def sign_bundle(root: str | Path, private_key: Any, *, password: bytes | str | N
     serialization, _, _ = _crypto()
     root = Path(root)
     key = load_private_key(private_key, password)
-    if not root.is_dir():
-        raise BundleError(f"{root}: not a bundle directory")
-    _refuse_links(root)
-    mpath = root / MANIFEST
-    if not mpath.is_file():
-        raise BundleError(f"{root}: no {MANIFEST}; write the bundle before signing it")
-    data = mpath.read_bytes()
+    data = _manifest_bytes(root, "write the bundle before signing it")
     _verify_manifest(root, data)  # never sign a bundle that does not verify
     pub = key.public_key()
     doc = {
