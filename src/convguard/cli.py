@@ -277,7 +277,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tool-turns", choices=("context", "skip"), default="context",
                    help="OpenAI/HF tool turns (tool/function messages, tool-call-only assistant messages): keep as "
                    "system context or skip them (default: %(default)s)")
-    p.add_argument("--max-line-bytes", type=int, default=16 * 2**20,
+    from .schema import MAX_LINE_BYTES
+
+    p.add_argument("--max-line-bytes", type=int, default=MAX_LINE_BYTES,
                    help="longest JSONL/CSV line read; longer lines are reported (default: %(default)s)")
     p.add_argument("--max-errors", type=int, default=50,
                    help="invalid records listed; the count stays exact (default: %(default)s)")
@@ -492,8 +494,7 @@ def _describe(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
             helps = {a.dest: a.help for a in action._choices_actions}
             for name, sub in action.choices.items():
                 sub.formatter_class = _HelpFormatter
-                what = sub.description if sub.description and not sub.description.startswith("example:") \
-                    else helps.get(name) or ""
+                what = sub.description or helps.get(name) or ""
                 sub.description = f"{what}\n\nexample:\n  {EXAMPLES[path + (name,)]}"
                 _describe(sub, path + (name,))
 

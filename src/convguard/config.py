@@ -211,9 +211,10 @@ class RecipeConfig:
 
 #: the sections each recipe reads; a config file that sets any other is refused (a key the run
 #: would silently ignore), and a saved config holds only these
+_DETECTOR_SECTIONS = ("recipe", "seed", "output_dir", "resume", "data", "model", "loss", "train", "tracking")
 RECIPE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "harm": ("recipe", "seed", "output_dir", "resume", "data", "model", "loss", "train", "tracking"),
-    "crisis": ("recipe", "seed", "output_dir", "resume", "data", "model", "loss", "train", "tracking"),
+    "harm": _DETECTOR_SECTIONS,
+    "crisis": _DETECTOR_SECTIONS,
     "baseline": ("recipe", "task", "seed", "output_dir", "data", "baseline", "tracking"),
 }
 

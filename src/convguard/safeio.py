@@ -18,9 +18,9 @@ import stat
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from .schema import MAX_JSON_DEPTH, ConversationError, DuplicateKeys, check_json_tree
+from .schema import MAX_JSON_DEPTH, MAX_LINE_BYTES, ConversationError, DuplicateKeys, check_json_tree
 
-DEFAULT_MAX_LINE_BYTES = 16 * 2**20
+DEFAULT_MAX_LINE_BYTES = MAX_LINE_BYTES
 
 
 def check_input_path(path: str | Path, *, allow_dir: bool = True) -> Path:

@@ -63,6 +63,10 @@ def _rebuild_error(message, source, line, field, record_id) -> ConversationError
     return ConversationError(message, source=source, line=line, field=field, record_id=record_id)
 
 
+#: longest line a JSONL/CSV reader accepts, bytes (:attr:`ValidationOptions.max_line_bytes`)
+MAX_LINE_BYTES = 16 * 2**20
+
+
 @dataclass(frozen=True)
 class ValidationOptions:
     """Limits applied when a record is validated."""
@@ -79,7 +83,7 @@ class ValidationOptions:
     #: point at message indices, which would shift)
     tool_turns: str = "context"
     #: longest line a JSONL/CSV reader accepts (bytes); longer lines are reported, not read
-    max_line_bytes: int = 16 * 2**20
+    max_line_bytes: int = MAX_LINE_BYTES
 
     def __post_init__(self) -> None:
         if self.tool_turns not in TOOL_TURN_RULES:
