@@ -32,9 +32,10 @@ import torch.nn.functional as F
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
 from .batching import length_batches
-from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_layer, freeze_lower_layers, heads_for,
-                       hidden_states_at, logits_to_scores, pad_batch, pad_hidden, pool_rows, predict_logits,
-                       split_logits, supports_split_forward, use_bf16)
+from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_layer, freeze_lower_layers,
+                       head_parameter_ids, heads_for, hidden_states_at, logits_to_scores, pad_batch, pad_hidden,
+                       pool_rows, predict_logits, split_forward_refusal, split_logits, supports_split_forward,
+                       use_bf16)
 from .schema import Conversation
 from .text import ConversationEncoder, EncodeSpec, previous_user_turn
 from .tracking import Tracker
@@ -551,7 +552,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         if dist.enabled:
             raise ValueError("train.cache_frozen is for single-process training (turn it off under torchrun)")
         if not supports_split_forward(model):
-            raise ValueError(f"train.cache_frozen: {type(model).__name__} has no BERT-style encoder/pooler/classifier")
+            raise ValueError(split_forward_refusal(model))
         split_at = cfg.model.freeze_layers
         cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
         tr_h = hidden_states_at(model, tr.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
@@ -588,11 +589,10 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
               "persistence": cfg.loss.persistence, "crisis": cfg.loss.crisis, "refusal": cfg.loss.refusal,
               "push": cfg.loss.push, "harmful": cfg.loss.harmful}
 
-    # optimiser: encoder and head (classifier + pooler) at their own learning rates
-    head_names = ("classifier", "pooler")
-    enc_params = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith(head_names)
-                  and not any(f".{h}." in f".{n}" for h in head_names)]
-    head_params = [p for n, p in model.named_parameters() if p.requires_grad and any(h in n for h in head_names)]
+    # optimiser: encoder and head (pooler and classification head) at their own learning rates
+    head_ids = head_parameter_ids(model)
+    enc_params = [p for p in model.parameters() if p.requires_grad and id(p) not in head_ids]
+    head_params = [p for p in model.parameters() if p.requires_grad and id(p) in head_ids]
     fused = device.type == "cuda"
     optimizer = torch.optim.AdamW([{"params": enc_params, "lr": tc.lr}, {"params": head_params, "lr": tc.head_lr}],
                                   weight_decay=tc.weight_decay, **({"fused": True} if fused else {}))
