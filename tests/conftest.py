@@ -23,9 +23,40 @@ die hopeless safe lights commute dying see film movie weapon virus malware steal
 earlier turns omitted . , ! ? ' ( ) : ... - """.split()
 
 
-def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2) -> Path:
-    """Write a random-weight BERT model and a WordPiece tokenizer to ``folder``."""
-    from transformers import BertConfig, BertModel, BertTokenizer
+def tiny_encoder_config(arch: str, vocab_size: int, hidden: int = 32, layers: int = 2):
+    """A tiny random config of ``arch`` (bert | distilbert | roberta | xlm-roberta | deberta |
+    deberta-v2 | deberta-v2-conv | electra), 2 heads, [PAD] = 0 as in :func:`build_tiny_encoder`'s
+    vocab."""
+    import transformers as tf
+
+    common = dict(vocab_size=vocab_size, pad_token_id=0)
+    bert_like = dict(common, hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2,
+                     intermediate_size=hidden * 2)
+    if arch == "bert":
+        return tf.BertConfig(**bert_like, max_position_embeddings=512)
+    if arch == "distilbert":
+        return tf.DistilBertConfig(**common, dim=hidden, n_layers=layers, n_heads=2, hidden_dim=hidden * 2,
+                                   max_position_embeddings=512)
+    if arch in ("roberta", "xlm-roberta"):  # positions count from pad + 1, as in the real checkpoints
+        cls = tf.RobertaConfig if arch == "roberta" else tf.XLMRobertaConfig
+        return cls(**bert_like, max_position_embeddings=514, type_vocab_size=1)
+    if arch == "deberta":
+        return tf.DebertaConfig(**bert_like, max_position_embeddings=512, relative_attention=True,
+                                pos_att_type=["c2p", "p2c"], type_vocab_size=0)
+    if arch in ("deberta-v2", "deberta-v2-conv"):  # v3's layout: buckets, shared keys, normed rel. embeddings
+        return tf.DebertaV2Config(**bert_like, max_position_embeddings=512, relative_attention=True,
+                                  position_buckets=16, max_relative_positions=-1, norm_rel_ebd="layer_norm",
+                                  share_att_key=True, pos_att_type=["p2c", "c2p"], position_biased_input=False,
+                                  type_vocab_size=0, **({"conv_kernel_size": 3} if arch.endswith("conv") else {}))
+    if arch == "electra":  # an encoder convguard has no split forward for
+        return tf.ElectraConfig(**bert_like, embedding_size=hidden, max_position_embeddings=512)
+    raise ValueError(arch)
+
+
+def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2, arch: str = "bert") -> Path:
+    """Write a random-weight encoder (BERT unless ``arch``, see :func:`tiny_encoder_config`) and a
+    WordPiece tokenizer to ``folder``."""
+    from transformers import AutoModel, BertTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -35,18 +66,38 @@ def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2) -> Path:
     (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
     tok = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
     tok.save_pretrained(folder)
-    cfg = BertConfig(vocab_size=len(vocab), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2,
-                     intermediate_size=hidden * 2, max_position_embeddings=512, pad_token_id=0)
+    cfg = tiny_encoder_config(arch, len(vocab), hidden, layers)
     import torch
 
     torch.manual_seed(0)
-    BertModel(cfg).save_pretrained(folder, safe_serialization=True)
+    AutoModel.from_config(cfg).save_pretrained(folder, safe_serialization=True)
     return folder
 
 
 @pytest.fixture(scope="session")
 def tiny_encoder(tmp_path_factory) -> Path:
     return build_tiny_encoder(tmp_path_factory.mktemp("tiny_encoder"))
+
+
+def cfg_for(tiny_encoder, small_splits, out, *extra):
+    """A detector recipe config training on ``tiny_encoder`` and :func:`small_splits` for a few
+    steps (``extra``: more ``key=value`` overrides)."""
+    from convguard.config import load_config
+
+    return load_config(None, [f"model.base={tiny_encoder}", f"data.train={small_splits['train']}",
+                              f"data.validation={small_splits['validation']}", f"output_dir={out}",
+                              "train.epochs=3", "train.batch_size=8", "model.max_length=64", "train.progress=false",
+                              "tracking.enabled=false", "train.lr=2e-3", "train.head_lr=5e-3",
+                              "train.early_stopping_patience=100",
+                              # a tiny random model's activations differ below bf16's rounding: fp32 here
+                              "train.precision=fp32", *extra], kind="recipe")
+
+
+def load(path):
+    """The conversations of a JSONL file."""
+    from convguard.io import read_conversations
+
+    return read_conversations(path)[0]
 
 
 # ------------------------------------------------------------------------------------------

@@ -10,27 +10,11 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from convguard.config import load_config
 from convguard.dataset import expand_prefixes, prefix_ends
-from convguard.io import read_conversations
 from convguard.schema import Conversation, validate_record
 from convguard.train import Interrupted, fit, length_grouped_batches
 
-from conftest import make_conversation, make_records
-
-
-def cfg_for(tiny_encoder, small_splits, out, *extra):
-    return load_config(None, [f"model.base={tiny_encoder}", f"data.train={small_splits['train']}",
-                              f"data.validation={small_splits['validation']}", f"output_dir={out}",
-                              "train.epochs=3", "train.batch_size=8", "model.max_length=64", "train.progress=false",
-                              "tracking.enabled=false", "train.lr=2e-3", "train.head_lr=5e-3",
-                              "train.early_stopping_patience=100",
-                              # a tiny random model's activations differ below bf16's rounding: fp32 here
-                              "train.precision=fp32", *extra], kind="recipe")
-
-
-def load(path):
-    return read_conversations(path)[0]
+from conftest import cfg_for, load, make_conversation, make_records
 
 
 def test_fit_learns_the_tiny_task(tiny_encoder, small_splits, tmp_path):
