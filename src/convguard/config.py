@@ -98,7 +98,8 @@ class ModelConfig:
     #: crisis (user turns, pooled by the most alarming), push (user turns) and refusal
     #: (assistant turns) -- the evidence the policy's refused-push rule counts
     view: Literal["full", "user_focus", "user_turns", "turns"] = "full"
-    #: freeze the embeddings and the lowest N transformer layers (cheaper CPU training)
+    #: freeze the embeddings and the lowest N transformer layers (cheaper CPU training); DeBERTa
+    #: also freezes the relative-position embeddings every layer reads (convguard.modeling.encoder_layout)
     freeze_layers: int = 0
     dropout: float = 0.1
     truncation: TruncationConfig = field(default_factory=TruncationConfig)
@@ -158,7 +159,8 @@ class TrainConfig:
     checkpoint_every: int = 0
     #: with model.freeze_layers > 0: run the frozen bottom of the encoder once per example and
     #: train the top layers on the cached hidden states (several times faster on a CPU; the
-    #: frozen layers then run without dropout)
+    #: frozen layers then run without dropout).  For BERT, DistilBERT, RoBERTa / XLM-R and
+    #: DeBERTa(-v2/v3) encoders (convguard.modeling.SPLIT_FORWARD_TYPES); others are refused
     cache_frozen: bool = False
     #: torch.compile the model (GPU; dynamic shapes)
     compile: bool = False
