@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 FIGURATIVE_SUBTYPES = ("homonym_figurative", "profanity_benign")
 #: the fine-tuned detectors' entry in a table's ``systems``
 MAIN = "convguard"
+#: the TF-IDF baselines' entry in a table's ``systems``
+BASELINE = "tfidf_baseline"
 
 
 @dataclass
@@ -91,7 +93,7 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
     main = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
     systems = {MAIN: main}
     if baselines:
-        systems["tfidf_baseline"] = {task: m.score(list(convs)) for task, m in baselines.items()}
+        systems[BASELINE] = {task: m.score(list(convs)) for task, m in baselines.items()}
     return ScoreTable(
         ids=[c.id for c in convs], systems=systems,
         n_assistant=np.array([sum(1 for m in c.messages if m.role == "assistant") for c in convs]),
@@ -408,11 +410,24 @@ def headline(report: Mapping[str, Any]) -> dict[str, float]:
 def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:
     """The main policy plus the baselines' thresholds stored beside it in ``selection``."""
     out = {MAIN: (policy.thresholds, policy.rules)}
-    base = (policy.selection or {}).get("baselines", {}).get("tfidf_baseline")
+    base = (policy.selection or {}).get("baselines", {}).get(BASELINE)
     if base:
-        out["tfidf_baseline"] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"],
-                                            crisis_hold=base.get("crisis_hold")), policy.rules)
+        out[BASELINE] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"],
+                                    crisis_hold=base.get("crisis_hold")), policy.rules)
     return out
+
+
+def complete_policies(policies: dict[str, tuple[Thresholds, Rules]], systems: Sequence[str], main: str) -> list[str]:
+    """Give the baseline a policy when the bundle's ``selection.baselines`` has none (a bundle
+    not made by the quickstart): default thresholds (0.5 / 0.5) and the main system's rules.
+    Returns notes for the report."""
+    notes = []
+    if BASELINE in systems and BASELINE not in policies and main in policies:
+        policies[BASELINE] = (Thresholds(), policies[main][1])
+        notes.append(f"{BASELINE}: the bundle's policy stores no thresholds for it (selection.baselines); "
+                     "evaluated at the default 0.5 / 0.5 -- compare its PR-AUC/ROC-AUC, or run `convguard sweep "
+                     "--write` to choose them.")
+    return notes
 
 
 def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], convs: Sequence[Conversation],
