@@ -1,6 +1,8 @@
 """Evaluation core: score conversations once, then apply policies and compute reports.
 
 * :func:`score_table` runs a bundle (and its baselines) over conversations once;
+  :func:`score_bundle` loads the bundle first (guard, baselines, policies), the preamble of the
+  evaluate, sweep and replay jobs and of a bundle's threshold selection;
 * :func:`convguard.policy.apply_policy` (the one policy implementation) turns scores into
   actions for any thresholds/rules (crisis overrides), so sweeps and comparisons never re-run
   the models;
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -105,6 +108,42 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
         whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
     )
+
+
+@dataclass
+class BundleScores:
+    """A bundle loaded and run over conversations (:func:`score_bundle`)."""
+
+    guard: Any  # convguard.Guard
+    #: the bundle's baselines (``{"terminate": BaselineModel, "crisis": BaselineModel}``; empty without)
+    baselines: dict[str, Any]
+    #: what the scorer returned: a :class:`ScoreTable`, or e.g. :class:`convguard.replay.ReplayScores`
+    scores: Any
+    #: system -> (thresholds, rules): the bundle's policy and its baselines' (:func:`policies_from`,
+    #: completed by :func:`complete_policies`)
+    policies: dict[str, tuple[Thresholds, Rules]]
+    #: what :func:`complete_policies` had to say, for the report
+    notes: list[str] = field(default_factory=list)
+
+
+def score_bundle(bundle: str | Path, conversations: Sequence[Conversation], *, baselines: bool = True,
+                 scorer: Callable[..., Any] | None = None, batch_size: int = 32,
+                 progress: bool = False) -> BundleScores:
+    """Load the bundle's guard (``require_user_last=False``) and, with ``baselines``, the TF-IDF
+    baselines stored in it (none when it has none); score ``conversations`` with ``scorer``
+    (called as ``scorer(guard, conversations, baselines or None, batch_size=, progress=)``:
+    :func:`score_table` by default, :func:`convguard.replay.replay_scores` for every user-turn
+    prefix); and build the policies of the systems scored."""
+    from .baselines import load_baselines
+    from .guard import Guard
+
+    root = Path(bundle)
+    guard = Guard.load(root, require_user_last=False)
+    base = load_baselines(root / "baselines") if baselines else {}
+    scores = (scorer or score_table)(guard, conversations, base or None, batch_size=batch_size, progress=progress)
+    policies = policies_from(guard.policy)
+    notes = complete_policies(policies, scores.systems, MAIN)
+    return BundleScores(guard, base, scores, policies, notes)
 
 
 def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mapping[str, np.ndarray]]

@@ -34,7 +34,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import metrics as M
-from .evaluation import MAIN, ScoreTable, complete_policies, policies_from, score_table, table_from_scores
+from .evaluation import MAIN, ScoreTable, score_bundle, score_table, table_from_scores
 from .formatting import fmt, fmt_auto, fmt_threshold, md_table
 from .io import write_csv, write_json, write_jsonl
 from .policy import Rules, Thresholds, apply_policy
@@ -429,16 +429,11 @@ def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir:
     ``plots/turns_to_termination.png``.  Returns ``{"out_dir", "report", "summaries", "results",
     "run_id", "files"}``.
     """
-    from .baselines import load_baselines
-    from .guard import Guard
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    guard = Guard.load(bundle_dir, require_user_last=False)
-    base = load_baselines(Path(bundle_dir) / "baselines") if baselines else {}
-    rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
-    policies = policies_from(guard.policy)
-    complete_policies(policies, rs.systems, MAIN)
+    sb = score_bundle(bundle_dir, convs, baselines=baselines, scorer=replay_scores, batch_size=batch_size,
+                      progress=progress)
+    rs, policies = sb.scores, sb.policies
     th, rules = policies[MAIN]
     rules = dataclasses.replace(
         rules, min_refused_pushes=rules.min_refused_pushes if min_refused_pushes is None else int(min_refused_pushes),

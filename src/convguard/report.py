@@ -16,7 +16,8 @@
       errors/<system>/missed_crisis_support.jsonl|.md crisis conversations answered normally
       replay.json, replay_conversations.jsonl, replay_grid.csv
 
-The pieces it uses live with their concern: the figures (:func:`convguard.plots.evaluation_plots`),
+The pieces it uses live with their concern: loading and scoring each bundle
+(:func:`convguard.evaluation.score_bundle`), the figures (:func:`convguard.plots.evaluation_plots`),
 the error pages (:mod:`convguard.error_analysis`), the replay section (:mod:`convguard.replay`),
 number and table formatting (:mod:`convguard.formatting`), the MLflow run and run comparison
 (:mod:`convguard.tracking`).  The names this module used to define -- the sweep page
@@ -35,7 +36,7 @@ import numpy as np
 from . import metrics as M
 from .error_analysis import ERROR_KINDS, error_cases, error_markdown, write_error_pages  # noqa: F401 - re-exported
 from .evaluation import (BASELINE, MAIN, ScoreTable, complete_policies, evaluate_table,  # noqa: F401
-                         policies_from, score_table, table_from_scores, turn_detector_report)
+                         score_bundle, score_table, table_from_scores, turn_detector_report)
 from .formatting import (fmt, fmt_auto, fmt_ci, fmt_threshold, format_table, is_number, md_table,  # noqa: F401
                          slug)
 from .io import write_csv, write_json, write_jsonl  # noqa: F401 - re-exported
@@ -208,9 +209,6 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     "replay" (system -> replay summary), "errors" (system -> counts), "calibration", "systems",
     "run_id", "files"}``.
     """
-    from .baselines import load_baselines
-    from .guard import Guard
-
     bdirs = [Path(bundle_dirs)] if isinstance(bundle_dirs, (str, Path)) else [Path(b) for b in bundle_dirs]
     if not bdirs:
         raise ValueError("write_evaluation: no bundle given")
@@ -228,25 +226,25 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
     multi = len(bdirs) > 1
     table: ScoreTable | None = None
     policies: dict[str, tuple[Thresholds, Rules]] = {}
+    notes: list[str] = []
     bundle_systems: list[str] = []
     meta: list[dict[str, Any]] = []
     rs_by_bundle: dict[str, Any] = {}
     for k, (b, lab) in enumerate(zip(bdirs, labels)):
-        guard = Guard.load(b, require_user_last=False)
-        base = load_baselines(b / "baselines") if (k == 0 and baselines and (b / "baselines").exists()) else {}
         main_name = f"{MAIN}:{lab}" if multi else MAIN
-        if replay:  # score every user-turn prefix once; the whole conversations are among them
-            rs_by_bundle[main_name] = replay_scores(guard, convs, base or None, batch_size=batch_size,
-                                                    progress=progress)
-            t = _whole_conversations(rs_by_bundle[main_name], convs)
-        else:
-            t = None
-        if t is None:
-            t = score_table(guard, convs, base or None, batch_size=batch_size, progress=progress)
-        pols = policies_from(guard.policy)
+        # with replay, score every user-turn prefix once; the whole conversations are among them
+        sb = score_bundle(b, convs, baselines=k == 0 and baselines, scorer=replay_scores if replay else score_table,
+                          batch_size=batch_size, progress=progress)
+        guard, t = sb.guard, sb.scores
+        if replay:
+            rs_by_bundle[main_name] = sb.scores
+            t = _whole_conversations(sb.scores, convs)
+            if t is None:
+                t = score_table(guard, convs, sb.baselines or None, batch_size=batch_size, progress=progress)
+        notes += sb.notes
         rename = {MAIN: main_name, BASELINE: BASELINE}
         systems = {rename.get(s, s): d for s, d in t.systems.items()}
-        for s, p in pols.items():
+        for s, p in sb.policies.items():
             if s in t.systems:
                 policies[rename.get(s, s)] = p
         if table is None:
@@ -262,7 +260,6 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
                      "selection_data": (guard.policy.selection or {}).get("data"),
                      "quickstart_run": info["quickstart_run"]})
     assert table is not None
-    notes = complete_policies(policies, table.systems, bundle_systems[0])
     # bundles first (in the order given), then baselines
     order = bundle_systems + [s for s in table.systems if s not in bundle_systems]
     policies = {s: policies[s] for s in order if s in policies and s in table.systems}

@@ -32,7 +32,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .config import ThresholdConfig
-from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds
+from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds, score_bundle
 from .formatting import fmt, fmt_threshold, md_table
 from .io import write_csv, write_json
 from .policy import Policy, Rules, Thresholds, apply_policy
@@ -256,18 +256,15 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
     Returns ``{"out_dir", "report", "results", "selection", "replay", "policy", "written", "run_id", "files"}``.
     """
     from . import plots as P
-    from .baselines import load_baselines
     from .dataset import fingerprint
-    from .guard import Guard
 
     cfg = cfg or ThresholdConfig()
     root = Path(bundle_dir)
     out = Path(out_dir)
     (out / "plots").mkdir(parents=True, exist_ok=True)
-    guard = Guard.load(root, require_user_last=False)
-    base = load_baselines(root / "baselines") if baselines and (root / "baselines").exists() else {}
-    rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
-    old = guard.policy
+    sb = score_bundle(root, convs, baselines=baselines, scorer=replay_scores, batch_size=batch_size,
+                      progress=progress)
+    rs, old = sb.scores, sb.guard.policy
     rules = dataclasses.replace(
         old.rules, min_refused_pushes=old.rules.min_refused_pushes if min_refused_pushes is None
         else int(min_refused_pushes), min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
