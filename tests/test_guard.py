@@ -490,15 +490,18 @@ def test_per_turn_cache_overflow_keeps_scores_right(tiny_bundle):
 
 def test_one_policy_implementation_behind_guard_evaluation_replay_and_export(tiny_bundle):
     """Guard decisions are convguard.policy.apply_policy on the guard's scores; the evaluation,
-    replay, sweep, report and export modules call that same function (no copy of the policy)."""
+    replay, sweep, error-analysis, report-figure and export modules call that same function (no
+    copy of the policy)."""
+    import convguard.error_analysis
     import convguard.evaluation
     import convguard.export
+    import convguard.plots
     import convguard.replay
-    import convguard.report
     import convguard.sweeping
     from convguard.policy import apply_policy, explain
 
-    for mod in (convguard.evaluation, convguard.replay, convguard.report, convguard.sweeping):
+    for mod in (convguard.evaluation, convguard.replay, convguard.error_analysis, convguard.plots,
+                convguard.sweeping):
         assert mod.apply_policy is apply_policy, mod.__name__
     g = Guard.load(tiny_bundle, policy=Policy(thresholds=Thresholds(terminate=0.3, crisis=0.6, evidence=0.3)))
     cs = convs(4, seed=11) + [PUSHED]

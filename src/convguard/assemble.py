@@ -28,7 +28,7 @@ import numpy as np
 
 from .config import BundleConfig, ConfigError, PolicyRulesConfig, ThresholdConfig, to_dict
 from .dataset import expand_prefixes, fingerprint
-from .evaluation import MAIN, choose_thresholds, policy_thresholds, score_table
+from .evaluation import MAIN, choose_thresholds, policy_thresholds, score_bundle
 from .policy import Policy, Rules
 from .schema import Conversation
 
@@ -49,9 +49,7 @@ def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir:
                     progress: bool = True) -> Policy:
     """Choose thresholds on ``validation`` and write the bundle at ``bundle_dir`` (see the module
     docstring); returns its policy."""
-    from .baselines import load_baselines
     from .bundle import write_bundle
-    from .guard import Guard
     from .modeling import use_bf16
 
     bundle_dir = Path(bundle_dir)
@@ -59,10 +57,8 @@ def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir:
     scoring = {"precision": "bf16" if use_bf16(precision, "cpu") else "fp32"}
     write_bundle(bundle_dir, harm_dir=harm_dir, crisis_dir=crisis_dir, policy=Policy(rules=base),
                  baselines_dir=baselines_dir, data_fingerprint=data_fingerprint, extra={"scoring": scoring})
-    guard = Guard.load(bundle_dir, require_user_last=False)
-    baselines = load_baselines(bundle_dir / "baselines")
     rows = expand_prefixes(validation, max_extra=100, seed=seed)  # every user turn
-    table = score_table(guard, rows, baselines, progress=progress)
+    table = score_bundle(bundle_dir, rows, progress=progress).scores
     # temperature scaling first, so thresholds are read as probabilities; the selection runs on the
     # calibrated scores, and the guard applies the same temperatures
     temperature, calibration = calibrate_table(table, ("terminate", "crisis"))

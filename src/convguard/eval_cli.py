@@ -1,6 +1,6 @@
 """``convguard evaluate | sweep | replay | compare``: argument parsing only; the work is done by
 :func:`convguard.report.write_evaluation`, :func:`convguard.sweeping.write_sweep`,
-:func:`convguard.replay.write_replay` and :func:`convguard.report.compare_runs`.
+:func:`convguard.replay.write_replay` and :func:`convguard.tracking.compare_runs`.
 
 ``--data`` takes anything :func:`convguard.io.read_conversations` reads (JSONL, Parquet, CSV, a
 saved ``datasets`` folder, ``hf://owner/name[:split]``) or a benchmark through an adapter:
@@ -114,7 +114,8 @@ def evaluate_cli(a: argparse.Namespace) -> int:
                                           f"{v['ece_after']:.4f})" for h, v in cal.items() if h != "thresholds"))
     print(format_summary(res["reports"], {}).rsplit("\ntimings", 1)[0])
     if res["replay"]:
-        from .report import REPLAY_HEADERS, format_table, replay_rows
+        from .formatting import format_table
+        from .replay import REPLAY_HEADERS, replay_rows
 
         print("\nturn-by-turn replay:")
         print(format_table(REPLAY_HEADERS, replay_rows(res["replay"])))
@@ -130,7 +131,7 @@ def evaluate_cli(a: argparse.Namespace) -> int:
 
 def sweep_cli(a: argparse.Namespace) -> int:
     from .config import ThresholdConfig
-    from .report import format_table
+    from .formatting import format_table
     from .sweeping import write_sweep
 
     convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
@@ -161,8 +162,8 @@ def sweep_cli(a: argparse.Namespace) -> int:
 
 
 def replay_cli(a: argparse.Namespace) -> int:
-    from .replay import write_replay
-    from .report import REPLAY_HEADERS, format_table, replay_rows
+    from .formatting import format_table
+    from .replay import REPLAY_HEADERS, replay_rows, write_replay
 
     convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
     out = Path(a.out) if a.out else default_out(a.bundle, "replay", name)
@@ -184,8 +185,8 @@ def replay_cli(a: argparse.Namespace) -> int:
 
 def compare_cli(a: argparse.Namespace) -> int:
     from .config import TrackingConfig
-    from .report import compare_runs, format_table
-    from .tracking import resolve_uri
+    from .formatting import format_table
+    from .tracking import compare_runs, resolve_uri
 
     uri, _ = resolve_uri(TrackingConfig(mlruns_dir=a.mlruns_dir, experiment=a.experiment))
     metrics = [m.strip() for m in a.metrics.split(",") if m.strip()] if a.metrics else None

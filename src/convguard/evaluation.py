@@ -1,6 +1,8 @@
 """Evaluation core: score conversations once, then apply policies and compute reports.
 
 * :func:`score_table` runs a bundle (and its baselines) over conversations once;
+  :func:`score_bundle` loads the bundle first (guard, baselines, policies), the preamble of the
+  evaluate, sweep and replay jobs and of a bundle's threshold selection;
 * :func:`convguard.policy.apply_policy` (the one policy implementation) turns scores into
   actions for any thresholds/rules (crisis overrides), so sweeps and comparisons never re-run
   the models;
@@ -18,7 +20,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -35,6 +38,8 @@ log = logging.getLogger(__name__)
 FIGURATIVE_SUBTYPES = ("homonym_figurative", "profanity_benign")
 #: the fine-tuned detectors' entry in a table's ``systems``
 MAIN = "convguard"
+#: the TF-IDF baselines' entry in a table's ``systems``
+BASELINE = "tfidf_baseline"
 
 
 @dataclass
@@ -91,7 +96,7 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
     main = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {}
     systems = {MAIN: main}
     if baselines:
-        systems["tfidf_baseline"] = {task: m.score(list(convs)) for task, m in baselines.items()}
+        systems[BASELINE] = {task: m.score(list(convs)) for task, m in baselines.items()}
     return ScoreTable(
         ids=[c.id for c in convs], systems=systems,
         n_assistant=np.array([sum(1 for m in c.messages if m.role == "assistant") for c in convs]),
@@ -103,6 +108,42 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
         whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
     )
+
+
+@dataclass
+class BundleScores:
+    """A bundle loaded and run over conversations (:func:`score_bundle`)."""
+
+    guard: Any  # convguard.Guard
+    #: the bundle's baselines (``{"terminate": BaselineModel, "crisis": BaselineModel}``; empty without)
+    baselines: dict[str, Any]
+    #: what the scorer returned: a :class:`ScoreTable`, or e.g. :class:`convguard.replay.ReplayScores`
+    scores: Any
+    #: system -> (thresholds, rules): the bundle's policy and its baselines' (:func:`policies_from`,
+    #: completed by :func:`complete_policies`)
+    policies: dict[str, tuple[Thresholds, Rules]]
+    #: what :func:`complete_policies` had to say, for the report
+    notes: list[str] = field(default_factory=list)
+
+
+def score_bundle(bundle: str | Path, conversations: Sequence[Conversation], *, baselines: bool = True,
+                 scorer: Callable[..., Any] | None = None, batch_size: int = 32,
+                 progress: bool = False) -> BundleScores:
+    """Load the bundle's guard (``require_user_last=False``) and, with ``baselines``, the TF-IDF
+    baselines stored in it (none when it has none); score ``conversations`` with ``scorer``
+    (called as ``scorer(guard, conversations, baselines or None, batch_size=, progress=)``:
+    :func:`score_table` by default, :func:`convguard.replay.replay_scores` for every user-turn
+    prefix); and build the policies of the systems scored."""
+    from .baselines import load_baselines
+    from .guard import Guard
+
+    root = Path(bundle)
+    guard = Guard.load(root, require_user_last=False)
+    base = load_baselines(root / "baselines") if baselines else {}
+    scores = (scorer or score_table)(guard, conversations, base or None, batch_size=batch_size, progress=progress)
+    policies = policies_from(guard.policy)
+    notes = complete_policies(policies, scores.systems, MAIN)
+    return BundleScores(guard, base, scores, policies, notes)
 
 
 def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mapping[str, np.ndarray]]
@@ -408,11 +449,24 @@ def headline(report: Mapping[str, Any]) -> dict[str, float]:
 def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:
     """The main policy plus the baselines' thresholds stored beside it in ``selection``."""
     out = {MAIN: (policy.thresholds, policy.rules)}
-    base = (policy.selection or {}).get("baselines", {}).get("tfidf_baseline")
+    base = (policy.selection or {}).get("baselines", {}).get(BASELINE)
     if base:
-        out["tfidf_baseline"] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"],
-                                            crisis_hold=base.get("crisis_hold")), policy.rules)
+        out[BASELINE] = (Thresholds(terminate=base["terminate"], crisis=base["crisis"],
+                                    crisis_hold=base.get("crisis_hold")), policy.rules)
     return out
+
+
+def complete_policies(policies: dict[str, tuple[Thresholds, Rules]], systems: Sequence[str], main: str) -> list[str]:
+    """Give the baseline a policy when the bundle's ``selection.baselines`` has none (a bundle
+    not made by the quickstart): default thresholds (0.5 / 0.5) and the main system's rules.
+    Returns notes for the report."""
+    notes = []
+    if BASELINE in systems and BASELINE not in policies and main in policies:
+        policies[BASELINE] = (Thresholds(), policies[main][1])
+        notes.append(f"{BASELINE}: the bundle's policy stores no thresholds for it (selection.baselines); "
+                     "evaluated at the default 0.5 / 0.5 -- compare its PR-AUC/ROC-AUC, or run `convguard sweep "
+                     "--write` to choose them.")
+    return notes
 
 
 def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], convs: Sequence[Conversation],

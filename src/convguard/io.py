@@ -3,15 +3,19 @@
 Every reader validates each record and either raises a :class:`ConversationError` naming the
 file, line (row) and field, or -- with ``skip_invalid=True`` -- skips the record and reports it
 in :class:`ReadReport`.  Nothing is dropped silently.
+
+:func:`write_jsonl`, :func:`write_json` and :func:`write_csv` write records and report figures
+(numpy values as plain numbers).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import safeio
 from .schema import Conversation, ConversationError, ValidationOptions, validate_record
@@ -411,6 +415,45 @@ def write_jsonl(convs: Iterable[Conversation | Mapping[str, Any]], path: str | P
             f.write(json.dumps(d, ensure_ascii=False) + "\n")
             n += 1
     return n
+
+
+def _json_default(o: Any) -> Any:
+    import numpy as np
+
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    if hasattr(o, "__dict__"):
+        return o.__dict__
+    return str(o)
+
+
+def write_json(obj: Any, path: str | Path) -> Path:
+    """``obj`` as indented JSON (numpy values as numbers, paths as strings, NaN kept)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(json.dumps(obj, indent=1, default=_json_default, allow_nan=True), encoding="utf-8")
+    return p
+
+
+def write_csv(rows: Sequence[Mapping[str, Any]], path: str | Path) -> Path:
+    """``rows`` as CSV; the columns are every key, in the order they first appear."""
+    import numpy as np
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    keys: list[str] = []
+    for r in rows:
+        keys += [k for k in r if k not in keys]
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()})
+    return p
 
 
 def to_hf_dataset(convs: list[Conversation]):

@@ -1,7 +1,8 @@
 """Evaluation figures saved as PNG files.
 
 Every function takes arrays and an output ``path``, creates the parent directory, writes the
-PNG and returns the path as a :class:`pathlib.Path`.  Figures are built with
+PNG and returns the path as a :class:`pathlib.Path`; :func:`evaluation_plots` draws the set of
+figures one evaluation report shows from a score table and the policies.  Figures are built with
 :class:`matplotlib.figure.Figure` on the Agg canvas directly -- ``pyplot`` is never used, so no
 global backend is switched, no GUI is needed, nothing accumulates in pyplot's figure registry,
 and the functions are safe to call from worker threads.  Each figure is released (its canvas
@@ -20,8 +21,12 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from .calibration import BinStrategy, expected_calibration_error, reliability_curve
-from .metrics import pr_auc, precision_recall_curve, summarize_turn_deltas
-from .thresholds import SweepTable, ThresholdChoice
+from .evaluation import ScoreTable, _termination_rows
+from .formatting import slug
+from .metrics import confusion_matrix, pr_auc, precision_recall_curve, summarize_turn_deltas
+from .policy import Rules, Thresholds, apply_policy
+from .taxonomy import ACTIONS
+from .thresholds import SweepTable, ThresholdChoice, sweep
 
 __all__ = [
     "plot_pr_curves",
@@ -29,6 +34,7 @@ __all__ = [
     "plot_confusion",
     "plot_reliability",
     "plot_turns_histogram",
+    "evaluation_plots",
 ]
 
 _DPI = 120
@@ -211,3 +217,66 @@ def plot_turns_histogram(deltas: ArrayLike | Mapping[str, ArrayLike], path: str 
     axes[-1].set_xlabel("first end turn - labelled turn  (< 0: premature)")
     fig.suptitle(title)
     return _save(fig, path)
+
+
+# ------------------------------------------------------------------------------------------
+# the figures of one evaluation report
+# ------------------------------------------------------------------------------------------
+
+def _both(y: np.ndarray) -> bool:
+    return len(y) > 0 and 0 < int(np.sum(y == 1)) < len(y)
+
+
+def _expected_actions(table: ScoreTable) -> tuple[np.ndarray, np.ndarray]:
+    """(rows with a known expected action, the expected action): crisis -> crisis_support,
+    termination-worthy -> end_conversation, else continue."""
+    rows = (table.y_crisis == 1) | (table.y_terminate >= 0)
+    exp = np.where(table.y_crisis == 1, "crisis_support",
+                   np.where(table.y_terminate == 1, "end_conversation", "continue")).astype(object)
+    return rows, exp
+
+
+def evaluation_plots(table: ScoreTable, policies: Mapping[str, tuple[Thresholds, Rules]], plots: Path
+                     ) -> dict[str, list[Path]]:
+    """The figures of one evaluation report, written into the folder ``plots``: PR curves
+    (termination on termination-worthy vs benign-edgy rows, crisis), and per system (``policies``:
+    name -> (thresholds, rules)) the threshold trade-off of its effective score, reliability
+    diagrams and the confusion matrix of expected vs policy action.  Returns
+    ``{"pr", "tradeoff", "confusion", "reliability"}`` -> the files written."""
+    out: dict[str, list[Path]] = {"pr": [], "tradeoff": [], "confusion": [], "reliability": []}
+    rows = _termination_rows(table)
+    y = table.y_terminate[rows]
+    known_c = table.y_crisis >= 0
+    yc = table.y_crisis[known_c]
+    names = [n for n in policies if n in table.systems]
+    if _both(y):
+        out["pr"].append(plot_pr_curves({n: (y, np.asarray(table.systems[n]["terminate"])[rows]) for n in names},
+                                          plots / "pr_terminate.png",
+                                          title="Termination: termination-worthy vs benign-edgy (raw score)"))
+    if _both(yc):
+        out["pr"].append(plot_pr_curves({n: (yc, np.asarray(table.systems[n]["crisis"])[known_c]) for n in names},
+                                          plots / "pr_crisis.png", title="Crisis detector"))
+    erows, expected = _expected_actions(table)
+    g = np.array(table.group, dtype=object)[rows]
+    for n in names:
+        th, rules = policies[n]
+        sysd = table.systems[n]
+        pol = apply_policy(sysd, th, rules, table.n_assistant)
+        actions, eff = pol.actions, pol.effective
+        s = slug(n)
+        if _both(y):
+            benign = (g == "benign_edgy") & (y == 0)
+            st = sweep(y, eff[rows], negatives_mask=benign if benign.any() else None)
+            out["tradeoff"].append(plot_threshold_tradeoff(st, plots / f"tradeoff_{s}.png", th.terminate,
+                                                             title=f"{n}: termination threshold on this data"))
+            out["reliability"].append(plot_reliability(y, np.asarray(sysd["terminate"])[rows],
+                                                         plots / f"reliability_terminate_{s}.png",
+                                                         title=f"{n}: termination"))
+        if _both(yc):
+            out["reliability"].append(plot_reliability(yc, np.asarray(sysd["crisis"])[known_c],
+                                                         plots / f"reliability_crisis_{s}.png", title=f"{n}: crisis"))
+        if erows.any():
+            cm = confusion_matrix(expected[erows], actions[erows], labels=ACTIONS)
+            out["confusion"].append(plot_confusion(cm, ACTIONS, plots / f"confusion_{s}.png",
+                                                     title=f"{n}: expected (rows) vs policy action"))
+    return out

@@ -9,7 +9,9 @@ same offline, cheaply:
    :func:`convguard.evaluation.apply_policy` (crisis always overrides) and finds, for every
    conversation, the first user turn at which the policy ends it.
 
-So trying other thresholds (:func:`replay_grid`) costs no model call.
+So trying other thresholds (:func:`replay_grid`) costs no model call.  :func:`write_replay` is the
+``convguard replay`` job; its page (:func:`write_replay_outputs`) and the replay section of
+``convguard evaluate``'s report (:func:`replay_section`) are written here too.
 
 Turns are **message indices** (the index of the user message after which the decision is taken),
 like the labels' ``terminate_from_turn``.  For every termination-worthy conversation with a
@@ -32,14 +34,18 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import metrics as M
-from .evaluation import MAIN, ScoreTable, score_table, table_from_scores
+from .evaluation import MAIN, ScoreTable, score_bundle, score_table, table_from_scores
+from .formatting import fmt, fmt_auto, fmt_threshold, md_table
+from .io import write_csv, write_json, write_jsonl
 from .policy import Rules, Thresholds, apply_policy
 from .schema import Conversation
+from .tracking import metric_key, tracked_run
 
 log = logging.getLogger(__name__)
 
 __all__ = ["ReplayScores", "ReplayResult", "user_prefixes", "replay_scores", "replay_scores_from_arrays",
-           "replay", "replay_grid", "write_replay"]
+           "replay", "replay_grid", "REPLAY_HEADERS", "replay_rows", "replay_section", "write_replay_summaries",
+           "write_replay_outputs", "write_replay"]
 
 #: per-conversation outcomes
 OUTCOMES = ("premature", "on_time", "late", "missed", "ended_no_turn_label", "not_ended_no_turn_label",
@@ -315,6 +321,97 @@ def replay_grid(rs: ReplayScores, terminate_thresholds: Sequence[float], crisis_
 
 
 # ------------------------------------------------------------------------------------------
+# replay pages (convguard replay, and the replay section of convguard evaluate's report)
+# ------------------------------------------------------------------------------------------
+
+REPLAY_HEADERS = ("system", "thresholds t / c", "worthy", "ended", "premature", "at 1st request", "on time", "late",
+                  "mean late (msgs)", "missed", "false ends (benign)", "non-crisis -> crisis support",
+                  "crisis ended")
+
+
+def replay_rows(summaries: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+    """One row per system (replay summaries, see :func:`replay`) under :data:`REPLAY_HEADERS`."""
+    rows = []
+    for name, s in summaries.items():
+        t = s.get("termination") or {}
+        fe = s["false_ends"]
+        th = s["thresholds"]
+        rows.append([name, f"{fmt_threshold(th['terminate'])} / {fmt_threshold(th['crisis'])}", fmt(t.get("n", 0)),
+                     fmt(t.get("n_ended")), fmt(t.get("n_premature")), fmt(t.get("n_premature_first_request")),
+                     fmt(t.get("n_on_time")), fmt(t.get("n_late")), fmt(t.get("mean_late_turns"), 2),
+                     fmt(t.get("n_missed")),
+                     f"{fe['n_false_end']}/{fe['n']} ({fe['benign_edgy_false_end']}/{fe['benign_edgy_n']})",
+                     f"{fe.get('n_false_crisis_support', '-')}/{fe.get('n_non_crisis', '-')}",
+                     fmt(s["crisis"]["n_crisis_ended"])])
+    return rows
+
+
+def replay_section(summaries: Mapping[str, Mapping[str, Any]], hist: str | None, level: int = 2) -> str:
+    """The Markdown section on the replay: the table, the crisis conversations ended and the
+    premature ends per system, and the turns-to-termination histogram ``hist`` (a relative path)."""
+    h = "#" * level
+    out = [f"{h} Turn-by-turn replay", "",
+           "Every conversation is replayed message by message and scored after each user turn, as a deployment "
+           "would. Turns are message indices; *premature* = ended before `terminate_from_turn` (at 1st request: "
+           "at the very first user turn), *late* = after it, *missed* = never ended; *false ends* = conversations "
+           "labelled `terminate=0` (crisis excluded) ended at any turn (benign-edgy in brackets); *non-crisis -> crisis "
+           "support* = conversations without a crisis label routed to crisis support at some turn; *crisis ended* "
+           "must be 0.", "", md_table(REPLAY_HEADERS, replay_rows(summaries)), ""]
+    for name, s in summaries.items():
+        ids = s["crisis"]["crisis_ended_ids"]
+        if ids:
+            out.append(f"**{name}: crisis conversations ended:** " + ", ".join(f"`{i}`" for i in ids))
+            out.append("")
+        t = s.get("termination") or {}
+        if t.get("premature_ids"):
+            out.append(f"{name}: premature ends: " + ", ".join(f"`{i}`" for i in t["premature_ids"][:20])
+                       + (" ..." if len(t["premature_ids"]) > 20 else ""))
+            out.append("")
+    if hist:
+        out += [f"![turns to termination]({hist})", ""]
+    return "\n".join(out)
+
+
+def write_replay_summaries(out: Path, results: Mapping[str, ReplayResult]) -> tuple[list[Path], str | None]:
+    """``replay.json`` (the summaries) and ``plots/turns_to_termination.png`` (when some system
+    has a termination turn to compare) in ``out`` for ``results`` (system -> :class:`ReplayResult`).
+    Returns the files and the histogram's path relative to ``out`` (None without one)."""
+    from . import plots as P
+
+    out = Path(out)
+    files: list[Path] = []
+    series = {k: v.deltas for k, v in results.items() if len(v.deltas)}
+    hist = None
+    if series:
+        files.append(P.plot_turns_histogram(series, out / "plots" / "turns_to_termination.png"))
+        hist = "plots/turns_to_termination.png"
+    files.append(write_json({k: v.summary for k, v in results.items()}, out / "replay.json"))
+    return files, hist
+
+
+def write_replay_outputs(out: Path, results: Mapping[str, Any], grid: Sequence[Mapping[str, Any]] | None,
+                         *, data_name: str = "data") -> list[Path]:
+    """replay.md, replay.json, replay_grid.csv, plots/turns_to_termination.png for
+    ``results`` (system -> :class:`ReplayResult`)."""
+    out = Path(out)
+    files, hist = write_replay_summaries(out, results)
+    summaries = {k: v.summary for k, v in results.items()}
+    md = [f"# convguard replay -- {data_name}", "", replay_section(summaries, hist, level=2)]
+    if grid:
+        files.append(write_csv(grid, out / "replay_grid.csv"))
+        cols = ["terminate_threshold", "replay_n_premature", "replay_n_on_time", "replay_n_late", "replay_n_missed",
+                "replay_false_end_rate", "replay_benign_false_end_rate", "replay_crisis_ended"]
+        md += ["## Other termination thresholds (same cached scores, no model call)", "",
+               md_table(["t", "premature", "on time", "late", "missed", "false-end rate", "benign false-end rate",
+                         "crisis ended"], [[fmt_threshold(r[cols[0]])] + [fmt_auto(r.get(c)) for c in cols[1:]]
+                                           for r in grid]), ""]
+    md += ["Per-conversation outcomes: `replay_conversations.jsonl`.", ""]
+    (out / "replay.md").write_text("\n".join(md), encoding="utf-8")
+    files.append(out / "replay.md")
+    return files
+
+
+# ------------------------------------------------------------------------------------------
 # the replay job: bundle + data -> folder (+ MLflow run)
 # ------------------------------------------------------------------------------------------
 
@@ -332,19 +429,11 @@ def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir:
     ``plots/turns_to_termination.png``.  Returns ``{"out_dir", "report", "summaries", "results",
     "run_id", "files"}``.
     """
-    from .baselines import load_baselines
-    from .evaluation import policies_from
-    from .guard import Guard
-    from .io import write_jsonl
-    from . import report as R
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    guard = Guard.load(bundle_dir, require_user_last=False)
-    base = load_baselines(Path(bundle_dir) / "baselines") if baselines else {}
-    rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
-    policies = policies_from(guard.policy)
-    R.complete_policies(policies, rs.systems, MAIN)
+    sb = score_bundle(bundle_dir, convs, baselines=baselines, scorer=replay_scores, batch_size=batch_size,
+                      progress=progress)
+    rs, policies = sb.scores, sb.policies
     th, rules = policies[MAIN]
     rules = dataclasses.replace(
         rules, min_refused_pushes=rules.min_refused_pushes if min_refused_pushes is None else int(min_refused_pushes),
@@ -357,12 +446,12 @@ def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir:
     grid_thr = sorted(set(np.round(np.linspace(0.05, 0.95, 19), 2).tolist()) | {main.thresholds.terminate})
     grid = replay_grid(rs, grid_thr, main.thresholds.crisis, main.rules, MAIN, main.thresholds.evidence)
 
-    files = R.write_replay_outputs(out, results, grid, data_name=data_name)
+    files = write_replay_outputs(out, results, grid, data_name=data_name)
     write_jsonl(main.records, out / "replay_conversations.jsonl")
     files.append(out / "replay_conversations.jsonl")
     summaries = {k: v.summary for k, v in results.items()}
     run_id = None
-    with R.tracked_run(tracker, "replay", [bundle_dir], data_name=data_name, convs=convs) as run:
+    with tracked_run(tracker, "replay", [bundle_dir], data_name=data_name, convs=convs) as run:
         if run:
             run_id = tracker.run_id
             tracker.log_params({"thresholds": main.thresholds.__dict__, "rules": main.rules.__dict__,
@@ -370,7 +459,7 @@ def write_replay(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir:
             tracker.log_metrics(headline(main.summary))
             for name, res in results.items():
                 if name != MAIN:
-                    tracker.log_metrics({f"{R.metric_key(name)}/{k}": v for k, v in headline(res.summary).items()})
+                    tracker.log_metrics({f"{metric_key(name)}/{k}": v for k, v in headline(res.summary).items()})
             tracker.log_artifact(out, "replay")
     return {"out_dir": str(out), "report": str(out / "replay.md"), "summaries": summaries, "results": results,
             "run_id": run_id, "files": [str(f) for f in files]}

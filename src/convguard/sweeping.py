@@ -5,9 +5,9 @@
   thresholds the configured strategies choose (:func:`convguard.evaluation.choose_thresholds`,
   the same code the quickstart uses);
 * :func:`write_sweep` -- the ``convguard sweep`` job: score every user-turn prefix once, sweep,
-  write tables/plots/a Markdown page, optionally write the chosen thresholds (and rules) into the
-  bundle's ``policy.yaml`` with the strategy and the data they were chosen on, re-hash the
-  manifest, and log an MLflow run;
+  write tables/plots/a Markdown page (:func:`sweep_markdown`), optionally write the chosen
+  thresholds (and rules) into the bundle's ``policy.yaml`` with the strategy and the data they
+  were chosen on, re-hash the manifest, and log an MLflow run;
 * :func:`fit_bundle_temperature` -- temperature scaling per head fitted on (validation) data and
   stored in the policy's ``temperature`` (``Guard`` divides the logits by it).  The thresholds are
   rescaled so every decision stays exactly what it was; only the probabilities get calibrated.
@@ -27,19 +27,24 @@ import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from .config import ThresholdConfig
-from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds
+from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds, score_bundle
+from .formatting import fmt, fmt_threshold, md_table
+from .io import write_csv, write_json
 from .policy import Policy, Rules, Thresholds, apply_policy
+from .replay import REPLAY_HEADERS, replay, replay_rows, replay_scores, user_prefixes
+from .replay import headline as replay_headline
 from .schema import Conversation
 from .thresholds import SweepTable, ThresholdChoice, sweep
+from .tracking import metric_key, tracked_run
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SweepResult", "sweep_system", "sweep_records", "write_thresholds", "write_sweep",
+__all__ = ["SweepResult", "sweep_system", "sweep_records", "sweep_markdown", "write_thresholds", "write_sweep",
            "fit_bundle_temperature", "TERMINATE_STRATEGIES"]
 
 TERMINATE_STRATEGIES = ("max_f1", "max_recall_at_precision", "max_recall_at_fpr")
@@ -113,6 +118,66 @@ def sweep_records(res: SweepResult) -> tuple[list[dict[str, Any]], list[dict[str
         r["false_alarm_rate"] = r.pop("fpr")
         crisis.append(r)
     return term, crisis
+
+
+def sweep_markdown(results: Mapping[str, Any], replays: Mapping[str, Any], selection: Mapping[str, Any],
+                   old_policy: Policy, *, write: bool, data_name: str) -> str:
+    """The readable page of ``convguard sweep`` (results: system -> SweepResult)."""
+    main = results[MAIN]
+    d = selection["data"]
+    out = [f"# convguard sweep -- {data_name}", "",
+           f"Rows: {d['n_rows']} user-turn prefixes of {d['n_conversations']} conversations (data sha256 "
+           f"`{d['sha256'][:12]}`), labelled as of each turn. Termination threshold swept on the *effective* "
+           f"score (crisis override and rules applied: min_refused_pushes={main.rules.min_refused_pushes}, "
+           f"min_pushes={main.rules.min_pushes}).", "",
+           "## Chosen thresholds", ""]
+    rows = []
+    for s, r in results.items():
+        for head, ch in (("terminate", r.terminate), ("crisis", r.crisis)):
+            a = ch.achieved
+            rows.append([s, head, ch.strategy, ", ".join(f"{k}={v}" for k, v in ch.params.items()) or "-",
+                         fmt_threshold(ch.threshold), fmt(a["precision"]), fmt(a["recall"]), fmt(a["fpr"]),
+                         "yes" if ch.feasible else "**NO**", ch.message])
+    out += [md_table(["system", "head", "strategy", "params", "threshold", "precision", "recall", "FPR", "feasible",
+                      "note"], rows), ""]
+    out += ["## What each termination strategy would pick (" + MAIN + ")", ""]
+    out += [md_table(["strategy", "params", "threshold", "precision", "recall", "F1", "FPR", "feasible"],
+                     [[k, ", ".join(f"{p}={v}" for p, v in c.params.items()) or "-", fmt_threshold(c.threshold),
+                       fmt(c.achieved["precision"]), fmt(c.achieved["recall"]), fmt(c.achieved["f1"]),
+                       fmt(c.achieved["fpr"]), "yes" if c.feasible else "no"]
+                      for k, c in main.alternatives.items()]), ""]
+    old = old_policy.thresholds
+    out += ["## Replay: current policy vs chosen", "",
+            f"Current: terminate {old.terminate:.4f}, crisis {old.crisis:.4f}, rules "
+            f"{old_policy.rules.__dict__}. Chosen: terminate {main.terminate.threshold:.4f}, crisis "
+            f"{main.crisis.threshold:.4f}, rules {main.rules.__dict__}.", "",
+            md_table(REPLAY_HEADERS, replay_rows({k: v.summary for k, v in replays.items()})), "",
+            "![turns to termination](plots/turns_to_termination.png)", ""]
+    # coarse view of the full table
+    term, crisis = sweep_records(main)
+
+    def coarse(recs: list[dict[str, Any]], chosen: float, k: int = 16) -> list[dict[str, Any]]:
+        """About ``k`` rows evenly spaced over the table (scores cluster, so not over [0, 1]),
+        plus the chosen threshold's row."""
+        th = np.array([r["threshold"] for r in recs])
+        pick = set(np.unique(np.linspace(0, len(recs) - 1, min(k, len(recs))).round().astype(int)).tolist())
+        pick.add(int(np.clip(np.searchsorted(th, chosen, side="right") - 1, 0, len(th) - 1)))
+        return [dict(recs[i], chosen="<-- chosen" if th[i] == chosen else "") for i in sorted(pick)]
+
+    out += ["## Termination sweep (coarse; full table in `sweep_terminate.csv`)", "",
+            "![termination trade-off](plots/tradeoff_terminate.png)", "",
+            md_table(["threshold", "precision", "recall", "F1", "FTR (all negatives)", "benign FTR", "ended", ""],
+                     [[fmt_threshold(r["threshold"]), fmt(r["precision"]), fmt(r["recall"]), fmt(r["f1"]),
+                       fmt(r["false_termination_rate"]), fmt(r["benign_false_termination_rate"]), r["n_predicted"],
+                       r["chosen"]] for r in coarse(term, main.terminate.threshold)]), "",
+            "## Crisis sweep (coarse; full table in `sweep_crisis.csv`)", "",
+            "![crisis trade-off](plots/tradeoff_crisis.png)", "",
+            md_table(["threshold", "precision", "recall", "false-alarm rate", "flagged", ""],
+                     [[fmt_threshold(r["threshold"]), fmt(r["precision"]), fmt(r["recall"]), fmt(r["false_alarm_rate"]),
+                       r["n_predicted"], r["chosen"]] for r in coarse(crisis, main.crisis.threshold)]), ""]
+    out.append(("**Written** into the bundle's `policy.yaml` (selection records the strategy and data); manifest "
+                "re-hashed." if write else "Not written (pass `--write` to store these thresholds in the bundle)."))
+    return "\n".join(out) + "\n"
 
 
 # ------------------------------------------------------------------------------------------
@@ -191,21 +256,15 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
     Returns ``{"out_dir", "report", "results", "selection", "replay", "policy", "written", "run_id", "files"}``.
     """
     from . import plots as P
-    from . import report as R
-    from .baselines import load_baselines
     from .dataset import fingerprint
-    from .guard import Guard
-    from .replay import replay, replay_scores
-    from .replay import headline as replay_headline
 
     cfg = cfg or ThresholdConfig()
     root = Path(bundle_dir)
     out = Path(out_dir)
     (out / "plots").mkdir(parents=True, exist_ok=True)
-    guard = Guard.load(root, require_user_last=False)
-    base = load_baselines(root / "baselines") if baselines and (root / "baselines").exists() else {}
-    rs = replay_scores(guard, convs, base or None, batch_size=batch_size, progress=progress)
-    old = guard.policy
+    sb = score_bundle(root, convs, baselines=baselines, scorer=replay_scores, batch_size=batch_size,
+                      progress=progress)
+    rs, old = sb.scores, sb.guard.policy
     rules = dataclasses.replace(
         old.rules, min_refused_pushes=old.rules.min_refused_pushes if min_refused_pushes is None
         else int(min_refused_pushes), min_pushes=old.rules.min_pushes if min_pushes is None else int(min_pushes))
@@ -229,7 +288,7 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
 
     # -- files -------------------------------------------------------------------------------
     term_rows, crisis_rows = sweep_records(main)
-    files = [R.write_csv(term_rows, out / "sweep_terminate.csv"), R.write_csv(crisis_rows, out / "sweep_crisis.csv")]
+    files = [write_csv(term_rows, out / "sweep_terminate.csv"), write_csv(crisis_rows, out / "sweep_crisis.csv")]
     files.append(P.plot_threshold_tradeoff(main.benign_table or main.terminate_table, out / "plots/tradeoff_terminate.png",
                                            main.terminate, title="Termination threshold (effective score, "
                                            "user-turn prefixes)"))
@@ -240,13 +299,13 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
                  if any(len(v.deltas) for v in replays.values()) else None)
     files = [f for f in files if f is not None]
     run_id = None
-    with R.tracked_run(tracker, "sweep", [root], data_name=data_name, convs=convs) as run:
+    with tracked_run(tracker, "sweep", [root], data_name=data_name, convs=convs) as run:
         if run:
             run_id = tracker.run_id
             selection["mlflow_run"] = run_id
-        md = R.sweep_markdown(results, replays, selection, old, write=write, data_name=data_name)
+        md = sweep_markdown(results, replays, selection, old, write=write, data_name=data_name)
         (out / "sweep.md").write_text(md, encoding="utf-8")
-        R.write_json(_plain(selection), out / "selection.json")
+        write_json(_plain(selection), out / "selection.json")
         files += [out / "sweep.md", out / "selection.json"]
         policy = None
         if write:
@@ -265,8 +324,8 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
             m.update(replay_headline(replays["chosen"].summary))
             for s, r in results.items():
                 if s != MAIN:
-                    m[f"{R.metric_key(s)}/threshold_terminate"] = r.terminate.threshold
-                    m[f"{R.metric_key(s)}/threshold_crisis"] = r.crisis.threshold
+                    m[f"{metric_key(s)}/threshold_terminate"] = r.terminate.threshold
+                    m[f"{metric_key(s)}/threshold_crisis"] = r.crisis.threshold
             tracker.log_metrics(m)
             tracker.log_artifact(out, "sweep")
             if write:
@@ -324,7 +383,6 @@ def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation]
     from .dataset import fingerprint
     from .guard import Guard
     from .modeling import split_logits
-    from .replay import user_prefixes
 
     root = Path(bundle_dir)
     guard = Guard.load(root, require_user_last=False)

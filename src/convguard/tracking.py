@@ -6,20 +6,24 @@ unless ``MLFLOW_TRACKING_URI`` or the config's ``tracking.uri`` says otherwise. 
     mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db
 
 :class:`Tracker` is a thin wrapper that turns every call into a no-op when tracking is off, so
-recipes never branch on it.
+recipes never branch on it.  The evaluation jobs' run bookkeeping lives here too:
+:func:`tracked_run` (the ``evaluate`` / ``sweep`` / ``replay`` run, its tags and its parent),
+:func:`bundle_info`, :func:`metric_key`, and :func:`compare_runs` (``convguard compare``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from .config import TrackingConfig, flatten
+from .schema import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -161,3 +165,167 @@ class Tracker:
             p = Path(d) / name
             p.write_text(json.dumps(obj, indent=2, default=str), encoding="utf-8")
             self.log_artifact(p)
+
+
+# ------------------------------------------------------------------------------------------
+# evaluation runs: bookkeeping
+# ------------------------------------------------------------------------------------------
+
+def metric_key(name: str) -> str:
+    """MLflow-safe metric key fragment."""
+    from .metrics import _metric_key
+
+    return _metric_key(name)
+
+
+def bundle_info(bundle_dir: str | Path) -> dict[str, Any]:
+    """Path, manifest hash (``sha``: sha256 of manifest.json) and training run ids of a bundle."""
+    root = Path(bundle_dir)
+    mpath = root / "manifest.json"
+    info: dict[str, Any] = {"path": str(root.resolve()), "sha": None, "quickstart_run": None, "training_runs": None}
+    if mpath.exists():
+        raw = mpath.read_bytes()
+        info["sha"] = hashlib.sha256(raw).hexdigest()
+        try:
+            m = json.loads(raw)
+            info["quickstart_run"] = m.get("quickstart_run")
+            info["training_runs"] = m.get("training_runs")
+        except ValueError:
+            pass
+    return info
+
+
+def _run_exists(run_id: str) -> bool:
+    import mlflow
+
+    try:
+        mlflow.MlflowClient().get_run(run_id)
+        return True
+    except Exception:  # noqa: BLE001 - MlflowException for unknown ids, anything else: treat as absent
+        return False
+
+
+@contextlib.contextmanager
+def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_name: str = "data",
+                convs: Sequence[Conversation] | None = None, run_name: str | None = None) -> Iterator[str | None]:
+    """An MLflow run for an evaluation job (``job`` = evaluate | sweep | replay), or nothing when
+    ``tracker`` is None/disabled (yields None).
+
+    Tags: ``convguard.job``, ``convguard.bundle`` / ``convguard.bundle_sha`` (sha256 of the first
+    bundle's manifest.json; all bundles in ``convguard.bundles``), ``convguard.data`` /
+    ``convguard.data_sha256``, ``convguard.training_run`` (the bundle's ``quickstart_run``) and
+    ``convguard.training_runs``.  Inside an active run (e.g. the quickstart's) the run is nested
+    under it; otherwise it is nested under the bundle's ``quickstart_run`` when that run exists in
+    the same store."""
+    if tracker is None or not getattr(tracker, "enabled", False):
+        yield None
+        return
+    import mlflow
+
+    infos = [bundle_info(b) for b in bundle_dirs]
+    first = infos[0]
+    tags = {"convguard.job": job, "convguard.bundle": first["path"], "convguard.bundle_sha": first["sha"] or "",
+            "convguard.data": data_name}
+    if len(infos) > 1:
+        tags["convguard.bundles"] = json.dumps([{"path": i["path"], "sha": i["sha"]} for i in infos])
+    if convs is not None:
+        from .dataset import fingerprint
+
+        tags["convguard.data_sha256"] = fingerprint(list(convs))["sha256"]
+    if first["quickstart_run"]:
+        tags["convguard.training_run"] = first["quickstart_run"]
+    if first["training_runs"]:
+        tags["convguard.training_runs"] = json.dumps(first["training_runs"])
+    active = mlflow.active_run() is not None
+    parent = None
+    if not active and first["quickstart_run"] and _run_exists(first["quickstart_run"]):
+        parent = first["quickstart_run"]
+    with tracker.run(run_name or job, nested=active, tags=tags, parent_run_id=parent):
+        yield tracker.run_id
+
+
+# ------------------------------------------------------------------------------------------
+# comparing runs
+# ------------------------------------------------------------------------------------------
+
+DEFAULT_COMPARE_METRICS = ("term_precision", "term_recall", "term_f1", "benign_ftr", "term_pr_auc", "crisis_recall",
+                           "crisis_ended", "chosen_precision", "chosen_recall", "chosen_fpr", "replay_n_premature",
+                           "replay_n_late", "replay_n_missed", "replay_crisis_ended")
+JOBS = ("evaluate", "sweep", "replay")
+
+
+def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequence[str] | None = None,
+                 last: int = 10, metrics: Sequence[str] | None = None, jobs: Sequence[str] = JOBS):
+    """A pandas DataFrame with one row per MLflow run: ``run_id``, ``run_name``, ``job``,
+    ``start_time``, ``bundle_sha``, ``data``, ``threshold_terminate``, ``threshold_crisis``,
+    ``min_refused_pushes``, ``min_pushes``, then the metric columns (``metrics`` or the
+    :data:`DEFAULT_COMPARE_METRICS` that any run has).
+
+    ``run_ids`` (full ids or unique prefixes of runs in ``experiment``) picks runs, in that
+    order; otherwise the ``last`` most recent runs of ``experiment`` whose ``convguard.job`` tag is
+    in ``jobs``.  Reads through an :class:`mlflow.MlflowClient` on ``tracking_uri`` only (the
+    global tracking URI is left alone)."""
+    import datetime as dt
+
+    import mlflow
+    import pandas as pd
+
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    exp = client.get_experiment_by_name(experiment)
+
+    def search(filter_string: str = "", max_results: int = 5000) -> list:
+        if exp is None:
+            return []
+        return list(client.search_runs([exp.experiment_id], filter_string=filter_string,
+                                       order_by=["attributes.start_time DESC"], max_results=max_results))
+
+    if run_ids:
+        picked = []
+        pool = None
+        for r in run_ids:
+            if len(r) == 32:
+                try:
+                    picked.append(client.get_run(r))
+                    continue
+                except mlflow.exceptions.MlflowException:
+                    raise ValueError(f"run {r} not found at {tracking_uri}") from None
+            pool = search() if pool is None else pool
+            hits = [x for x in pool if x.info.run_id.startswith(r)]
+            if len(hits) != 1:
+                raise ValueError(f"run id prefix {r!r} matches {len(hits)} runs in experiment {experiment!r}")
+            picked.append(hits[0])
+        found = picked
+    else:
+        if exp is None:
+            raise ValueError(f"experiment {experiment!r} not found at {tracking_uri}")
+        found = [r for r in search() if r.data.tags.get("convguard.job") in jobs][:last]
+
+    def num(v: Any) -> float | None:
+        try:
+            return float(v)
+        except (TypeError, ValueError):
+            return None
+
+    rows = []
+    for r in found:
+        t, p, m = r.data.tags, r.data.params, r.data.metrics
+        rows.append({
+            "run_id": r.info.run_id, "run_name": t.get("mlflow.runName", r.info.run_name),
+            "job": t.get("convguard.job"),
+            "start_time": dt.datetime.fromtimestamp(r.info.start_time / 1000).strftime("%Y-%m-%d %H:%M")
+            if r.info.start_time else None,
+            "bundle_sha": (t.get("convguard.bundle_sha") or "")[:12] or None, "data": t.get("convguard.data"),
+            "threshold_terminate": num(p.get("thresholds.terminate")),
+            "threshold_crisis": num(p.get("thresholds.crisis")),
+            "min_refused_pushes": num(p.get("rules.min_refused_pushes")),
+            "min_pushes": num(p.get("rules.min_pushes")),
+            "_metrics": m,
+        })
+    names = list(metrics) if metrics else [k for k in DEFAULT_COMPARE_METRICS if any(k in r["_metrics"] for r in rows)]
+    for r in rows:
+        m = r.pop("_metrics")
+        for k in names:
+            r[k] = m.get(k)
+    cols = ["run_id", "run_name", "job", "start_time", "bundle_sha", "data", "threshold_terminate", "threshold_crisis",
+            "min_refused_pushes", "min_pushes"] + names
+    return pd.DataFrame(rows, columns=cols)
