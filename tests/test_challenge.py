@@ -67,27 +67,23 @@ def test_challenge_text_is_not_the_generators(challenge):
 
 
 def test_hand_written_banks_do_not_near_copy_the_challenge_set(challenge):
-    """The hand-written banks of generators 1.5 and 1.6 stay apart from the challenge set: no bank
-    item is within character 3-5-gram TF-IDF cosine 0.8 of a challenge sentence (short stock
-    phrases like "ok fair" included: they were pruned from the banks, see data/README.md section 3)."""
+    """Generator 1.5's hand-written banks stay apart from the challenge set: no bank item is within
+    character 3-5-gram TF-IDF cosine 0.8 of a challenge sentence (short stock phrases like "ok
+    fair" included: they were pruned from the banks, see data/README.md section 3)."""
     import re
 
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    from convguard.datagen import (banks_abuse_more, banks_ask_more, banks_crisiswords, banks_push_more,
-                                   banks_refusal_more)
+    from convguard.datagen import banks_abuse_more, banks_push_more, banks_refusal_more
 
     items = []
-    for mod in (banks_refusal_more, banks_push_more, banks_abuse_more, banks_ask_more):
+    for mod in (banks_refusal_more, banks_push_more, banks_abuse_more):
         for name in dir(mod):
             v = getattr(mod, name)
             if name.isupper():
                 items += list(v) if isinstance(v, tuple) else [s for t in v.values() for s in t]
-    n_before = len(items)
-    for c in banks_crisiswords.CLUSTERS:  # generator 1.6's side requests and their answers
-        items += list(c.actions) + list(c.answers)
-    assert n_before > 2000 and len(items) - n_before > 800
+    assert len(items) > 2000
     turns = [m.content for c in challenge for m in c.messages if m.role != "system"]
     sents = [s for t in turns for s in re.split(r"(?<=[.!?])\s+", t) if len(s) > 8] + [t for t in turns if len(t) <= 8]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit(items + sents)

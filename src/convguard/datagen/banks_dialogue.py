@@ -78,14 +78,6 @@ DO_ASK = B(
     "Do me a favour and {vp}.",
 )
 
-# generator 1.6: more request frames in many registers (very formal and courteous, long-winded,
-# non-native, rambling with neutral context, terse texting), used for benign and harmful asks
-# alike, so a long polite request is no sign of a benign one (banks_ask_more)
-from . import banks_ask_more as _ask_more  # noqa: E402
-
-HOW_ASK = B(*HOW_ASK.items, *_ask_more.HOW_ASK_MORE)
-DO_ASK = B(*DO_ASK.items, *_ask_more.DO_ASK_MORE)
-
 #: short restatements used inside pushes
 HOW_RESTATE = ("how do I {vp}?", "how to {vp}", "how would I {vp}?", "how can I {vp}?")
 DO_RESTATE = ("{vp}.", "just {vp}.", "{vp}, please.")

@@ -23,11 +23,9 @@ BENIGN_POOLS = ("medical", "ordinary", "homonym", "fiction", "profanity")
 CRISIS_POOLS = ("explicit", "indirect", "hopeless")
 
 
-def _collect(attr: str, pools: tuple[str, ...], category: str, writers=WRITERS) -> dict[str, tuple[Cluster, ...]]:
-    """``pool -> clusters`` from each writer module's ``attr`` (checked: known pools, the category,
-    'q' clusters, benign clusters with answers)."""
+def _collect(attr: str, pools: tuple[str, ...], category: str) -> dict[str, tuple[Cluster, ...]]:
     out: dict[str, tuple[Cluster, ...]] = {p: () for p in pools}
-    for mod in writers:
+    for mod in WRITERS:
         for pool, clusters in getattr(mod, attr).items():
             if pool not in out:
                 raise ValueError(f"{mod.__name__}.{attr}: unknown pool {pool!r} (one of {', '.join(pools)})")

@@ -23,7 +23,7 @@ from .noise import draw_profile
 from .scripts import SCRIPTS, Ctx, Dialog
 from .text import weighted
 
-GENERATOR_VERSION = "convguard-datagen/1.6"
+GENERATOR_VERSION = "convguard-datagen/1.5"
 DEFAULT_N = 3000
 SPLITS = ("train", "validation", "test")
 STRICT = ValidationOptions(require_user_last=True, require_labels=True)

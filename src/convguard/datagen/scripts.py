@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from . import banks_abuse as BA
 from . import banks_benign as BB
 from . import banks_crisis as BC
-from . import banks_crisiswords as BCW
 from . import banks_dialogue as BD
 from . import banks_harm as BH
 from .families import Family
@@ -498,31 +497,11 @@ def paste_exchange(d: Dialog) -> None:
         d.assistant("Here's a cleaned-up version:\n\n" + body)
 
 
-#: generator 1.6: the share of chit-chat exchanges (before the part that matters, in every kind
-#: of chat) and of a benign chat's follow-ups that are a side request using crisis statements'
-#: words in their everyday senses (:mod:`banks_crisiswords`)
-ASIDE_IN_CHITCHAT = 0.3
-ASIDE_IN_FOLLOWUPS = 0.1
-
-
-def aside_exchange(d: Dialog) -> None:
-    """A benign side request that uses crisis statements' words ("locked myself out of my car
-    lol"), answered plainly from its cluster's answers (never a refusal)."""
-    ctx, rng = d.ctx, d.ctx.rng
-    q = ctx.pick(BCW.ASIDES)
-    d.user(q)
-    answers = BCW.CLUSTER_OF[q].answers
-    d.assistant(join_sentences(rng.sample(answers, min(len(answers), rng.randint(1, 2)))))
-
-
 def chitchat(d: Dialog, k: int) -> None:
     ctx, rng = d.ctx, d.ctx.rng
     for _ in range(k):
         if ctx.p(0.15):
             paste_exchange(d)
-            continue
-        if ctx.p(ASIDE_IN_CHITCHAT):
-            aside_exchange(d)
             continue
         q, a = rng.choice(BB.CHITCHAT_QA)
         d.user(wrap(ctx, q, 0.2))
@@ -543,9 +522,6 @@ def followup_exchanges(d: Dialog, cluster: Cluster, k: int, *, end_on_user: bool
     """``k`` more benign user/assistant exchanges about the same cluster, ending on a user turn."""
     ctx, rng = d.ctx, d.ctx.rng
     for i in range(k):
-        if ctx.p(ASIDE_IN_FOLLOWUPS):
-            aside_exchange(d)
-            continue
         r = rng.random()
         if r < 0.06:  # blunt or swearing about the task, not at anyone
             d.user(ctx.pick(BA.FRUSTRATED_NOT_ABUSE))
