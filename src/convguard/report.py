@@ -198,9 +198,10 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
     Tags: ``convguard.job``, ``convguard.bundle`` / ``convguard.bundle_sha`` (sha256 of the first
     bundle's manifest.json; all bundles in ``convguard.bundles``), ``convguard.data`` /
     ``convguard.data_sha256``, ``convguard.training_run`` (the bundle's ``quickstart_run``) and
-    ``convguard.training_runs``.  Inside an active run (e.g. the quickstart's) the run is nested
-    under it; otherwise it is nested under the bundle's ``quickstart_run`` when that run exists in
-    the same store."""
+    ``convguard.training_runs``; the data (``convs``) is also the run's MLflow dataset input
+    ``data_name``, context ``job`` (:meth:`convguard.tracking.Tracker.log_data`).  Inside an
+    active run (e.g. the quickstart's) the run is nested under it; otherwise it is nested under
+    the bundle's ``quickstart_run`` when that run exists in the same store."""
     if tracker is None or not getattr(tracker, "enabled", False):
         yield None
         return
@@ -212,10 +213,12 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
             "convguard.data": data_name}
     if len(infos) > 1:
         tags["convguard.bundles"] = json.dumps([{"path": i["path"], "sha": i["sha"]} for i in infos])
+    fp = None
     if convs is not None:
         from .dataset import fingerprint
 
-        tags["convguard.data_sha256"] = fingerprint(list(convs))["sha256"]
+        fp = fingerprint(list(convs))
+        tags["convguard.data_sha256"] = fp["sha256"]
     if first["quickstart_run"]:
         tags["convguard.training_run"] = first["quickstart_run"]
     if first["training_runs"]:
@@ -225,6 +228,8 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
     if not active and first["quickstart_run"] and _run_exists(first["quickstart_run"]):
         parent = first["quickstart_run"]
     with tracker.run(run_name or job, nested=active, tags=tags, parent_run_id=parent):
+        if fp is not None:  # the data as an MLflow dataset input (tracking.data_input), context: the job
+            tracker.log_data(fp, data_name, job)
         yield tracker.run_id
 
 
