@@ -27,7 +27,9 @@ MLflow (``--format mlflow``)
     ``message``) and an input example, logged to the MLflow store and registered as
     ``--register-as``; ``--out DIR`` also saves it to a folder for ``convguard serve -m DIR``
     (:mod:`convguard.serve`; ``mlflow models serve -m DIR`` serves it too, with MLflow's own request
-    handling, see docs/SERVING.md).
+    handling, see docs/SERVING.md).  :func:`pyfunc_model` is its one definition: the quickstart and
+    ``convguard bundle`` log and register the same model as ``convguard-bundle``
+    (:meth:`convguard.tracking.Tracker.log_bundle_model`).
 """
 
 from __future__ import annotations

@@ -258,7 +258,8 @@ def bundle_card(root: str | Path, manifest: Mapping[str, Any] | None = None, rep
               "Two conversation classifiers and the policy that turns their scores into one action per "
               "conversation: `continue`, `end_conversation` (a last resort) or `crisis_support` (which always "
               "overrides an end). Folders: `harm/` (" + ROLES["harm"] + "), `crisis/` (" + ROLES["crisis"] + "), "
-              "`baselines/` (TF-IDF baselines, skops), `policy.yaml`, `manifest.json` (sha256 of every file), "
+              + ("`baselines/` (TF-IDF baselines, skops), " if (root / "baselines").is_dir() else "")
+              + "`policy.yaml`, `manifest.json` (sha256 of every file), "
               + ("`onnx/` (ONNX exports), " if (root / "onnx").is_dir() else "")
               + ("`manifest.sig` (Ed25519 signature), " if (root / SIGNATURE).exists() else "")
               + "this card.", ""]
@@ -388,8 +389,8 @@ def write_bundle_cards(root: str | Path, manifest: Mapping[str, Any] | None = No
         for d in DETECTORS:
             if (root / d).is_dir():
                 out.append(_write(root / d / CARD, detector_card(root / d, bundle_manifest=m, repo=repo)))
-    except OSError as e:
-        log.warning("%s: could not write the model card: %s", root, e)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:  # a card never fails a bundle write
+        log.warning("%s: could not write the model card: %s: %s", root, type(e).__name__, e)
     return out
 
 
