@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import mlflow
+import pandas as pd
 import pytest
 
 from pathlib import Path
@@ -51,7 +52,20 @@ def _assert_quickstart_outputs(out, mlruns):
     parent = next(r for r in runs if r.info.run_name == "quickstart")
     children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
     assert len(children) >= 4  # three trainings and the evaluation
-    assert client.search_model_versions("name='convguard-bundle'")
+    # the registered bundle is the pyfunc model: it loads and predicts (tests/test_registry.py has the rest)
+    (version,) = client.search_model_versions("name='convguard-bundle'")
+    mlflow.set_tracking_uri(f"sqlite:///{mlruns / 'mlflow.db'}")
+    df = mlflow.pyfunc.load_model(f"models:/convguard-bundle/{version.version}").predict(
+        pd.DataFrame({"messages": [[{"role": "user", "content": "hello"}]]}))
+    assert df["action"][0] == guard.check([{"role": "user", "content": "hello"}]).action
+    # the data as dataset inputs: the splits on the quickstart run, each evaluation's on its own run
+    inputs = {d.dataset.name: d.dataset for d in client.get_run(parent.info.run_id).inputs.dataset_inputs}
+    assert set(inputs) == {"train", "validation", "test", "challenge"}
+    assert inputs["train"].digest == manifest["data_fingerprint"]["sha256"][:16]
+    evaluations = [r for r in children if r.data.tags.get("convguard.job") == "evaluate"]
+    assert {d.dataset.name for r in evaluations for d in client.get_run(r.info.run_id).inputs.dataset_inputs} == {
+        "test", "challenge"}
+    assert (bundle / "README.md").exists() and "test_f1" in (bundle / "README.md").read_text()
     return guard
 
 

@@ -42,8 +42,18 @@ def test_harm_recipe_logs_everything_and_registers_a_version(tiny_encoder, small
     assert {"model/model.safetensors", "model/config.json", "model/tokenizer.json"} <= model_files
     versions = client.search_model_versions("name='convguard-harm'")
     assert [v.run_id for v in versions] == [run.info.run_id]
+    assert "NOT an MLflow model" in client.get_registered_model("convguard-harm").description
     fp = json.loads((tmp_path / "harm" / "summary.json").read_text())["data_fingerprint"]
     assert fp["train"]["terminate"] == {"1": 8, "0": 32}
+    # the splits as MLflow dataset inputs, named and digested from the fingerprint
+    inputs = {d.dataset.name: d for d in run.inputs.dataset_inputs}
+    assert set(inputs) == {"train", "validation"}
+    assert inputs["train"].dataset.digest == fp["train"]["sha256"][:16] == p["data.train.sha256"][:16]
+    assert {t.key: t.value for t in inputs["validation"].tags}["mlflow.data.context"] == "validation"
+    # the model card, written into the folder before it was logged
+    assert "model/README.md" in model_files
+    card = (tmp_path / "harm" / "model" / "README.md").read_text()
+    assert fp["train"]["sha256"] in card and summary["run_id"] in card
 
 
 def test_tracking_can_be_switched_off(tiny_encoder, small_splits, tmp_path):

@@ -156,6 +156,7 @@ def run_bundle(cfg: BundleConfig, *, source: str = "<config>", sign_key: Any = N
     with tracker.run(cfg.tracking.run_name or "bundle", tags={"convguard.job": "bundle"}):
         run_id = tracker.run_id  # the tracker forgets it when the run closes
         tracker.log_params({"bundle": to_dict(cfg)})
+        tracker.log_data(fingerprint(validation), "validation", "validation", cfg.validation)
         policy = assemble_bundle(cfg.out, harm_dir=harm, crisis_dir=crisis, baselines_dir=baselines,
                                  validation=validation, thresholds=cfg.thresholds, rules=cfg.rules, seed=cfg.seed,
                                  precision=cfg.precision, extra={"bundle_run": run_id,
@@ -174,6 +175,7 @@ def run_bundle(cfg: BundleConfig, *, source: str = "<config>", sign_key: Any = N
             sign_bundle(cfg.out, key)
             signed_by = key_fingerprint(key.public_key())
             tracker.log_params({"signed_by": signed_by})
-        tracker.register_folder(Path(cfg.out), "bundle", cfg.tracking.register_as or "convguard-bundle",
-                                description="convguard bundle (convguard bundle)")
+        # the bundle as the pyfunc model export builds: mlflow.pyfunc.load_model("models:/convguard-bundle/N")
+        tracker.log_bundle_model(Path(cfg.out), cfg.tracking.register_as or "convguard-bundle",
+                                 description=f"convguard bundle (run {run_id})")
     return {"bundle": str(cfg.out), "policy": policy, "run_id": run_id, "signed_by": signed_by}

@@ -9,7 +9,14 @@ bundle/
   policy.yaml     thresholds, rules, message templates
   manifest.json   versions, sha256 of every file, data fingerprint, headline metrics
   manifest.sig    optional: an Ed25519 signature of manifest.json's bytes (:func:`sign_bundle`)
+  README.md       the model card (and harm/README.md, crisis/README.md): written from the manifest
+                  by :func:`write_manifest` and ``convguard push`` (:mod:`convguard.hub`)
 ```
+
+The model cards (:data:`MODEL_CARDS`) are the only files the manifest does not hash: they are
+documentation generated from what it does hash (manifest, policy, detector configs), nothing
+loads them, and ``convguard push`` rewrites them just before an upload -- which must not break
+the hashes or a signature.
 
 :func:`verify_bundle` recomputes every hash and refuses a tampered, truncated, incomplete or
 version-incompatible bundle, any file that could hold a pickle or code, symbolic links and paths
@@ -51,6 +58,8 @@ FORBIDDEN_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".joblib", ".ckp
                       ".py", ".pyc", ".so")
 #: the detector folders, plain Hugging Face save_pretrained folders
 DETECTORS = ("harm", "crisis")
+#: the model cards (convguard.hub): generated documentation, the only files the manifest leaves out
+MODEL_CARDS = ("README.md",) + tuple(f"{d}/README.md" for d in DETECTORS)
 #: keys of a detector's JSON files that make transformers import code shipped beside them
 CODE_KEYS = ("auto_map", "custom_pipelines")
 
@@ -68,9 +77,11 @@ def sha256_file(path: Path) -> str:
 
 
 def _files(root: Path) -> list[Path]:
-    """Every file of the bundle but its own manifest and signature (at the top level only: a
-    ``harm/manifest.json`` is a file like any other)."""
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.relative_to(root).as_posix() not in (MANIFEST, SIGNATURE))
+    """Every file of the bundle but its own manifest, signature and model cards (at the places
+    :data:`MODEL_CARDS` names only: a ``harm/manifest.json`` or ``baselines/README.md`` is a file
+    like any other)."""
+    skip = (MANIFEST, SIGNATURE, *MODEL_CARDS)
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.relative_to(root).as_posix() not in skip)
 
 
 def forbidden_suffix(path: str | Path) -> str | None:
@@ -120,23 +131,45 @@ def _refuse_custom_code(root: Path) -> None:
     the raw JSON, before transformers reads anything."""
     for name in DETECTORS:
         folder = root / name
-        if not folder.is_dir():
-            continue
-        for p in sorted(folder.rglob("*.json")):
-            d = _read_json(p)
-            keys = [k for k in CODE_KEYS if isinstance(d, dict) and k in d]
-            if keys:
-                raise BundleError(f"{p}: '{keys[0]}' points a model loader at custom code; a convguard detector is "
-                                  f"a stock transformers model and a bundle never runs code of its own")
-        cfg = folder / "config.json"
-        if cfg.is_file():
-            from transformers import CONFIG_MAPPING
+        if folder.is_dir():
+            _refuse_custom_code_in(folder)
 
-            d = _read_json(cfg)
-            mt = d.get("model_type") if isinstance(d, dict) else None
-            if not isinstance(mt, str) or mt not in CONFIG_MAPPING:
-                raise BundleError(f"{cfg}: model_type {mt!r} is not a model transformers knows; refusing to load it "
-                                  f"(custom model types need code from the bundle)")
+
+def _refuse_custom_code_in(folder: Path) -> None:
+    for p in sorted(folder.rglob("*.json")):
+        d = _read_json(p)
+        keys = [k for k in CODE_KEYS if isinstance(d, dict) and k in d]
+        if keys:
+            raise BundleError(f"{p}: '{keys[0]}' points a model loader at custom code; a convguard detector is "
+                              f"a stock transformers model and a bundle never runs code of its own")
+    cfg = folder / "config.json"
+    if cfg.is_file():
+        from transformers import CONFIG_MAPPING
+
+        d = _read_json(cfg)
+        mt = d.get("model_type") if isinstance(d, dict) else None
+        if not isinstance(mt, str) or mt not in CONFIG_MAPPING:
+            raise BundleError(f"{cfg}: model_type {mt!r} is not a model transformers knows; refusing to load it "
+                              f"(custom model types need code from the bundle)")
+
+
+def check_detector_folder(folder: str | Path) -> None:
+    """The checks a bundle's detector gets, for a detector folder on its own (one a training run
+    wrote, before ``convguard push --detector`` uploads it or after :func:`convguard.hub.pull`):
+    a directory with ``config.json`` (with a ``convguard`` section) and ``model.safetensors``, no
+    symbolic links, pickles or code, no ``auto_map``, a ``model_type`` transformers ships."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BundleError(f"{folder}: not a detector folder")
+    _refuse_links(folder)
+    _refuse_forbidden(p for p in folder.rglob("*") if p.is_file())
+    for need in ("config.json", "model.safetensors"):
+        if not (folder / need).is_file():
+            raise BundleError(f"{folder}: no {need}; not a convguard detector folder")
+    cfg = _read_json(folder / "config.json")
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("convguard"), dict):
+        raise BundleError(f"{folder / 'config.json'}: no 'convguard' section: not a convguard detector")
+    _refuse_custom_code_in(folder)
 
 
 def _listed_path(root: Path, rel: Any, mpath: Path) -> Path:
@@ -166,8 +199,9 @@ def versions() -> dict[str, str]:
 
 def write_manifest(root: str | Path, *, data_fingerprint: dict | None = None, metrics: dict | None = None,
                    extra: dict | None = None) -> dict[str, Any]:
-    """(Re)write ``manifest.json`` over what ``root`` holds now.  A signature of the old manifest
-    no longer matches and is removed (with a warning): sign the bundle again."""
+    """(Re)write ``manifest.json`` over what ``root`` holds now, then the model cards from it
+    (:func:`convguard.hub.write_bundle_cards`; not hashed).  A signature of the old manifest no
+    longer matches and is removed (with a warning): sign the bundle again."""
     root = Path(root)
     _refuse_links(root)
     _refuse_forbidden(_files(root))
@@ -191,6 +225,9 @@ def write_manifest(root: str | Path, *, data_fingerprint: dict | None = None, me
         (root / SIGNATURE).unlink()
         log.warning("%s: the manifest changed, so its signature (%s) no longer matched and was removed; sign the "
                     "bundle again (convguard export --sign-key KEY, or convguard.bundle.sign_bundle)", root, SIGNATURE)
+    from .hub import write_bundle_cards
+
+    write_bundle_cards(root, manifest)
     return manifest
 
 

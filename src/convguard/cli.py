@@ -7,6 +7,7 @@
     convguard evaluate | sweep | replay | compare ...
     convguard export --bundle DIR --format onnx|mlflow
     convguard serve -m MODEL_DIR | --bundle DIR
+    convguard push --bundle DIR | --detector DIR --repo OWNER/NAME
     convguard config show CONFIG [key=value ...]
 """
 
@@ -262,6 +263,12 @@ def cmd_export(a: argparse.Namespace) -> int:
     return rc
 
 
+def cmd_push(a: argparse.Namespace) -> int:
+    from .hub import push_cli
+
+    return push_cli(a)
+
+
 # ------------------------------------------------------------------------------------------
 # parser
 # ------------------------------------------------------------------------------------------
@@ -450,6 +457,21 @@ def build_parser() -> argparse.ArgumentParser:
                         "short 4xx errors")
     add_serve_arguments(sv)
     sv.set_defaults(func=cmd_serve)
+    pu = sub.add_parser("push", help="upload a bundle or a detector folder to the Hugging Face Hub, with a model "
+                        "card written into the folder first (needs huggingface_hub: pip install 'convguard[hub]')")
+    what = pu.add_mutually_exclusive_group(required=True)
+    what.add_argument("--bundle", default=None, help="bundle folder (verified before anything is uploaded)")
+    what.add_argument("--detector", default=None, help="one detector folder: a training run's output_dir or its "
+                      "model/ folder, or a bundle's harm/ or crisis/")
+    pu.add_argument("--repo", required=True, help="Hub model repository OWNER/NAME (created when missing); the token "
+                    "comes from HF_TOKEN or `hf auth login`")
+    pu.add_argument("--private", action="store_true", help="create the repository private (an existing one keeps "
+                    "its visibility)")
+    pu.add_argument("--revision", default=None, help="branch to commit to (default: the repository's main branch)")
+    pu.add_argument("--commit-message", default=None, help="commit message (default: 'convguard bundle|detector "
+                    "from FOLDER')")
+    pu.add_argument("--dry-run", action="store_true", help="check the folder and write its model card; upload nothing")
+    pu.set_defaults(func=cmd_push)
     _describe(p, ())
     return p
 
@@ -484,6 +506,7 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("compare",): "convguard compare --last 5",
     ("export",): "convguard export --bundle quickstart/bundle --format onnx --format mlflow --out guard-model",
     ("serve",): "convguard serve -m guard-model -p 5000",
+    ("push",): "convguard push --bundle quickstart/bundle --repo my-org/convguard-guard --private",
 }
 
 

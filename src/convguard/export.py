@@ -27,7 +27,9 @@ MLflow (``--format mlflow``)
     ``message``) and an input example, logged to the MLflow store and registered as
     ``--register-as``; ``--out DIR`` also saves it to a folder for ``convguard serve -m DIR``
     (:mod:`convguard.serve`; ``mlflow models serve -m DIR`` serves it too, with MLflow's own request
-    handling, see docs/SERVING.md).
+    handling, see docs/SERVING.md).  :func:`pyfunc_model` is its one definition: the quickstart and
+    ``convguard bundle`` log and register the same model as ``convguard-bundle``
+    (:meth:`convguard.tracking.Tracker.log_bundle_model`).
 """
 
 from __future__ import annotations
@@ -534,6 +536,23 @@ def resolve_serving_backend(bundle_dir: Path, backend: str = "auto", onnx_varian
     return {"backend": backend, "onnx_variant": onnx_variant, "require_user_last": True}
 
 
+def pyfunc_model(bundle_dir: str | Path, *, backend: str = "auto", onnx_variant: str = "fp32"
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The bundle's pyfunc model: ``(model_config, the keyword arguments of
+    mlflow.pyfunc.save_model / log_model)`` -- :mod:`convguard.pyfunc` as the code file, the
+    verified bundle as the artifact ``bundle``, the signature, an input example, pinned pip
+    requirements and the convguard package as code.  The one definition :func:`export_mlflow`
+    and :meth:`convguard.tracking.Tracker.log_bundle_model` (the quickstart's and ``convguard
+    bundle``'s registered ``convguard-bundle``) share."""
+    root = Path(bundle_dir).resolve()
+    verify_bundle(root)
+    config = resolve_serving_backend(root, backend, onnx_variant)
+    code_file = Path(__file__).with_name("pyfunc.py")
+    return config, dict(python_model=str(code_file), artifacts={"bundle": str(root)}, model_config=config,
+                        signature=pyfunc_signature(), input_example=pyfunc_input_example(),
+                        pip_requirements=_pip_requirements(), code_paths=[str(Path(__file__).parent)])
+
+
 def export_mlflow(bundle_dir: str | Path, *, out: str | Path | None = None, register_as: str | None = "convguard-guard",
                   mlruns_dir: str | Path = "mlruns", experiment: str = "convguard", tracking: bool = True,
                   backend: str = "auto", onnx_variant: str = "fp32") -> dict[str, Any]:
@@ -544,35 +563,31 @@ def export_mlflow(bundle_dir: str | Path, *, out: str | Path | None = None, regi
     import mlflow
 
     root = Path(bundle_dir).resolve()
-    verify_bundle(root)
-    config = resolve_serving_backend(root, backend, onnx_variant)
-    code_file = Path(__file__).with_name("pyfunc.py")
-    common = dict(python_model=str(code_file), artifacts={"bundle": str(root)}, model_config=config,
-                  signature=pyfunc_signature(), input_example=pyfunc_input_example(),
-                  pip_requirements=_pip_requirements(), code_paths=[str(Path(__file__).parent)])
+    config, common = pyfunc_model(root, backend=backend, onnx_variant=onnx_variant)
     result: dict[str, Any] = {"model_config": config}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if out:
-            out = Path(out)
-            if out.exists() and any(out.iterdir()):
-                raise ExportError(f"{out}: exists and is not empty; choose another --out or remove it")
-            if out.exists():
-                out.rmdir()
+    if out:
+        out = Path(out)
+        if out.exists() and any(out.iterdir()):
+            raise ExportError(f"{out}: exists and is not empty; choose another --out or remove it")
+        if out.exists():
+            out.rmdir()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             mlflow.pyfunc.save_model(path=str(out), **common)
-            result["saved_to"] = str(out)
-        if tracking:
-            from .config import TrackingConfig
-            from .tracking import Tracker
+        result["saved_to"] = str(out)
+    if tracking:
+        from .config import TrackingConfig
+        from .tracking import Tracker
 
-            tracker = Tracker(TrackingConfig(enabled=True, mlruns_dir=str(mlruns_dir), experiment=experiment))
-            with tracker.run("export-mlflow", tags={"convguard.job": "export"}):
-                tracker.log_params({"bundle": str(root), **config})
-                info = mlflow.pyfunc.log_model(name="guard", registered_model_name=register_as or None, **common)
-                result.update({"tracking_uri": tracker.uri, "run_id": tracker.run_id, "model_uri": info.model_uri})
-                if register_as:
-                    result["registered"] = {"name": register_as, "version": info.registered_model_version,
-                                            "uri": f"models:/{register_as}/{info.registered_model_version}"}
+        tracker = Tracker(TrackingConfig(enabled=True, mlruns_dir=str(mlruns_dir), experiment=experiment))
+        with tracker.run("export-mlflow", tags={"convguard.job": "export"}):
+            tracker.log_params({"bundle": str(root), **config})
+            logged = tracker.log_bundle_model(root, register_as, artifact_name="guard", backend=backend,
+                                              onnx_variant=onnx_variant,
+                                              description=f"convguard export --format mlflow of {root}")
+            result.update({"tracking_uri": tracker.uri, "run_id": tracker.run_id, "model_uri": logged["model_uri"]})
+            if register_as:
+                result["registered"] = {k: logged[k] for k in ("name", "version", "uri")}
     return result
 
 

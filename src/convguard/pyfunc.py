@@ -1,6 +1,8 @@
 """The MLflow pyfunc model: a batch of conversations in, decisions out.
 
-Logged by :func:`convguard.export.export_mlflow` as *models from code*: MLflow stores this file
+Logged by :func:`convguard.export.export_mlflow` (registered as ``convguard-guard``) and by the
+quickstart and ``convguard bundle`` (``convguard-bundle``, :meth:`convguard.tracking.Tracker.log_bundle_model`),
+both through :func:`convguard.export.pyfunc_model`, as *models from code*: MLflow stores this file
 (and the convguard package as code) beside the bundle, and at load time runs it, which calls
 ``mlflow.models.set_model(ConvGuardModel())``.  Nothing is pickled; the bundle is loaded with
 :meth:`convguard.Guard.load` from the model's artifacts, hashes verified.

@@ -93,8 +93,10 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
     with tracker.run(cfg.tracking.run_name or "quickstart", tags={"convguard.job": "quickstart"}):
         parent = tracker.run_id
         tracker.log_params({"quickstart": to_dict(cfg)})
-        tracker.log_json_artifact({s: fingerprint(splits[s]) for s in ("train", "validation", "test")},
-                                  "data_fingerprint.json")
+        fps = {s: fingerprint(splits[s]) for s in ("train", "validation", "test")}
+        tracker.log_json_artifact(fps, "data_fingerprint.json")
+        for s, fp in fps.items():
+            tracker.log_data(fp, s, s, splits.paths.get(s))
         results = {}
         for name in ("harm", "crisis"):
             t = time.time()
@@ -110,7 +112,7 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         policy = assemble_bundle(bundle_dir, harm_dir=results["harm"]["model_dir"],
                                  crisis_dir=results["crisis"]["model_dir"], baselines_dir=results["baseline"]["folder"],
                                  validation=splits.validation, thresholds=cfg.thresholds, rules=cfg.rules,
-                                 seed=cfg.seed, precision=cfg.precision, data_fingerprint=fingerprint(splits.train),
+                                 seed=cfg.seed, precision=cfg.precision, data_fingerprint=fps["train"],
                                  extra={"training_runs": {k: v.get("run_id") for k, v in results.items()},
                                         "quickstart_run": parent})
         timings["thresholds"] = time.time() - t
@@ -125,6 +127,7 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         challenge = None
         convs_ch = load_challenge(cfg.challenge)
         if convs_ch:
+            tracker.log_data(fingerprint(convs_ch), "challenge", "challenge", cfg.challenge)
             t = time.time()
             challenge = write_evaluation(bundle_dir, convs_ch, out / "eval" / "challenge", n_boot=cfg.n_boot,
                                          tracker=tracker, seed=cfg.seed, data_name="challenge", replay=True,
@@ -164,8 +167,9 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         tracker.log_artifact(out / "test_report.json")
         tracker.log_artifact(out / "summary.txt")
         tracker.log_artifact(bundle_dir / "policy.yaml")
-        tracker.register_folder(bundle_dir, "bundle", cfg.tracking.register_as or "convguard-bundle",
-                                description="convguard quickstart bundle")
+        # the bundle as the pyfunc model export builds: mlflow.pyfunc.load_model("models:/convguard-bundle/N")
+        tracker.log_bundle_model(bundle_dir, cfg.tracking.register_as or "convguard-bundle",
+                                 description=f"convguard quickstart bundle (run {parent})")
     print(summary)
     print(f"\nbundle: {bundle_dir}\nMLflow: mlflow ui --backend-store-uri {tracker.uri}" if tracker.enabled
           else f"\nbundle: {bundle_dir}")

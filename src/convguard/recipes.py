@@ -12,6 +12,7 @@ import numpy as np
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import Splits, expand_prefixes, fingerprint, load_splits, subsample
+from .hub import write_detector_card
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ def _log_common(tracker: Tracker, cfg: RecipeConfig, splits: Splits) -> dict[str
     tracker.log_params({f"data.{s}.sha256": fp["sha256"] for s, fp in fps.items()})
     tracker.log_params({f"data.{s}.n": fp["n"] for s, fp in fps.items()})
     tracker.log_json_artifact(fps, "data_fingerprint.json")
+    for s, fp in fps.items():
+        tracker.log_data(fp, s, s, splits.paths.get(s))
     tracker.set_tags({"convguard.recipe": cfg.recipe, "convguard.data_sha256": fps["train"]["sha256"][:16]})
     return fps
 
@@ -75,13 +78,15 @@ def run_detector(cfg: RecipeConfig, splits: Splits | None = None, tracker: Track
         plot = plot_history(res.history, out / "training_curves.png", cfg.train.select_metric)
         if plot:
             tracker.log_artifact(plot, "plots")
-        name = cfg.tracking.register_as or DEFAULT_REGISTERED[cfg.recipe]
-        reg = tracker.register_folder(res.model_dir, "model", name,
-                                      description=f"convguard {cfg.recipe} detector on data {fps['train']['sha256'][:12]}")
         summary = {"recipe": cfg.recipe, "model_dir": str(res.model_dir), "run_id": tracker.run_id,
                    "val_metrics": final, "best_step": res.best_step, "steps": res.steps, "seconds": res.seconds,
                    "n_train_examples": res.n_train_examples, "precision": res.extra.get("precision"),
-                   "registered": reg, "data_fingerprint": fps}
+                   "data_fingerprint": fps}
+        write_detector_card(res.model_dir, summary)  # README.md: travels with the folder (registry, bundle, Hub)
+        name = cfg.tracking.register_as or DEFAULT_REGISTERED[cfg.recipe]
+        summary["registered"] = tracker.register_detector(
+            res.model_dir, cfg.recipe, name,
+            description=f"convguard {cfg.recipe} detector on data {fps['train']['sha256'][:12]}")
         (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     summary["fit"] = res
     return summary

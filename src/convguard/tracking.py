@@ -9,6 +9,26 @@ unless ``MLFLOW_TRACKING_URI`` or the config's ``tracking.uri`` says otherwise. 
 recipes never branch on it.  The evaluation jobs' run bookkeeping lives here too:
 :func:`tracked_run` (the ``evaluate`` / ``sweep`` / ``replay`` run, its tags and its parent),
 :func:`bundle_info`, :func:`metric_key`, and :func:`compare_runs` (``convguard compare``).
+
+The registry holds three kinds of entry (the registered model's description says the same):
+
+``convguard-bundle`` (``tracking.register_as``; :meth:`Tracker.log_bundle_model`)
+    The bundle as the MLflow pyfunc model ``convguard export --format mlflow`` builds
+    (:mod:`convguard.pyfunc`): ``mlflow.pyfunc.load_model("models:/convguard-bundle/1")``
+    predicts decisions for a DataFrame with a ``messages`` column; ``convguard serve -m
+    models:/convguard-bundle/1`` serves it.  ``export --format mlflow`` registers the same kind
+    of model as ``convguard-guard`` (its default ``--register-as``).
+``convguard-harm``, ``convguard-crisis`` (:meth:`Tracker.register_detector`)
+    A detector folder as plain run artifacts -- not an MLflow model, and ``pyfunc.load_model``
+    refuses it: a detector alone scores and decides nothing, and what takes it is ``convguard
+    bundle --harm/--crisis DIR`` or :class:`convguard.guard.Detector`.  Download it with
+    ``mlflow.artifacts.download_artifacts("models:/convguard-harm/1")``.
+
+Datasets: :meth:`Tracker.log_data` logs each split a run reads as an MLflow dataset input
+(``mlflow.log_input``) named after the split, its digest the first 16 hex digits of
+:func:`convguard.dataset.fingerprint`'s sha256 (the full one in the input's tag
+``convguard.sha256``), its profile the label counts; only the metadata is logged, never a copy
+of the data.
 """
 
 from __future__ import annotations
@@ -19,6 +39,7 @@ import json
 import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -26,6 +47,31 @@ from .config import TrackingConfig, flatten
 from .schema import Conversation
 
 log = logging.getLogger(__name__)
+
+#: the description of a registered bundle model (``{name}``: the registered name)
+BUNDLE_ENTRY = """convguard bundle as an MLflow pyfunc model (convguard.pyfunc, logged as models from code: no \
+pickles; the bundle is its artifact 'bundle', hashes verified at load).
+Load and predict:
+    import mlflow, pandas as pd
+    model = mlflow.pyfunc.load_model("models:/{name}/VERSION")
+    model.predict(pd.DataFrame({{"messages": [[{{"role": "user", "content": "..."}}]]}}))
+    # one row per conversation: action, terminate, crisis, harm_category, harm_category_prob, persistence,
+    # reason, message, evidence
+Serve: MLFLOW_TRACKING_URI=<this store> convguard serve -m models:/{name}/VERSION
+The bundle folder itself: mlflow.artifacts.download_artifacts("models:/{name}/VERSION") + "/artifacts/bundle" \
+(convguard.Guard.load, convguard push --bundle)."""
+
+#: the description of a registered detector folder (``{name}``, ``{recipe}``: harm | crisis)
+DETECTOR_ENTRY = """convguard {recipe} detector: a Hugging Face save_pretrained folder (model.safetensors; config.json \
+with id2label and its 'convguard' section: heads and input encoding; tokenizer; README.md model card), logged as plain \
+run artifacts. NOT an MLflow model: mlflow.pyfunc.load_model cannot load it -- a detector alone scores and decides \
+nothing (the loadable model is the bundle's, convguard-bundle) -- and a transformers text-classification pipeline \
+would feed it the wrong input format and activation.
+Load:
+    path = mlflow.artifacts.download_artifacts("models:/{name}/VERSION")
+    convguard bundle --{recipe} PATH ...       # a bundle from it, thresholds chosen on validation
+    from convguard.guard import Detector, TorchBackend
+    detector = Detector(Path(path), TorchBackend(Path(path)))   # scores, with convguard's encoding and pooling"""
 
 
 def resolve_uri(cfg: TrackingConfig) -> tuple[str, str | None]:
@@ -136,11 +182,13 @@ class Tracker:
             mlflow.log_artifact(str(p), artifact_path=artifact_path)
 
     def register_folder(self, folder: str | Path, artifact_path: str, model_name: str | None,
-                        description: str = "") -> dict[str, Any] | None:
-        """Log ``folder`` as run artifacts and register it as a new version of ``model_name``.
+                        description: str = "", model_description: str = "") -> dict[str, Any] | None:
+        """Log ``folder`` as run artifacts and register it as a new version of ``model_name``
+        (``description``: the version's; ``model_description``: the registered model's, kept
+        current on every registration).
 
-        The registered source is the run's artifact URI of the folder (a plain Hugging Face
-        folder, or a bundle); MLflow's registry only records where it lives."""
+        The registered source is the run's artifact URI of the folder; MLflow's registry only
+        records where it lives: this is no MLflow model (see :meth:`register_detector`)."""
         if not self.enabled:
             return None
         import mlflow
@@ -152,11 +200,65 @@ class Tracker:
         try:
             client.get_registered_model(model_name)
         except mlflow.exceptions.MlflowException:
-            client.create_registered_model(model_name, description=description or None)
+            client.create_registered_model(model_name)
         source = f"{mlflow.get_artifact_uri()}/{artifact_path}"
-        mv = client.create_model_version(model_name, source=source, run_id=self.run_id, description=description or None)
+        mv = client.create_model_version(model_name, source=source, run_id=self.run_id)
+        self._describe(model_name, mv.version, model_description, description)
         log.info("registered %s version %s", model_name, mv.version)
-        return {"name": model_name, "version": mv.version, "source": source}
+        return {"name": model_name, "version": mv.version, "source": source,
+                "uri": f"models:/{model_name}/{mv.version}"}
+
+    def register_detector(self, folder: str | Path, recipe: str, model_name: str | None,
+                          description: str = "") -> dict[str, Any] | None:
+        """A trained detector folder (``recipe``: harm | crisis) as the run's ``model`` artifacts,
+        registered as ``model_name`` with :data:`DETECTOR_ENTRY` (what it is, how to load it)."""
+        return self.register_folder(folder, "model", model_name, description=description,
+                                    model_description=DETECTOR_ENTRY.format(name=model_name, recipe=recipe))
+
+    def log_bundle_model(self, bundle_dir: str | Path, model_name: str | None, *, artifact_name: str = "bundle",
+                         description: str = "", backend: str = "auto",
+                         onnx_variant: str = "fp32") -> dict[str, Any] | None:
+        """Log the bundle as its pyfunc model (:func:`convguard.export.pyfunc_model`, what
+        ``convguard export --format mlflow`` builds) in the active run and register it as
+        ``model_name`` (None: log only) with :data:`BUNDLE_ENTRY`.  Returns ``model_uri``,
+        ``model_config`` and, when registered, ``name``, ``version``, ``uri``."""
+        if not self.enabled:
+            return None
+        import mlflow
+
+        from .export import pyfunc_model
+
+        config, kwargs = pyfunc_model(bundle_dir, backend=backend, onnx_variant=onnx_variant)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            info = mlflow.pyfunc.log_model(name=artifact_name, registered_model_name=model_name or None, **kwargs)
+        out: dict[str, Any] = {"model_uri": info.model_uri, "model_config": config}
+        if model_name:
+            version = info.registered_model_version
+            self._describe(model_name, version, BUNDLE_ENTRY.format(name=model_name), description)
+            log.info("registered %s version %s (pyfunc)", model_name, version)
+            out.update({"name": model_name, "version": version, "uri": f"models:/{model_name}/{version}"})
+        return out
+
+    def _describe(self, model_name: str, version: Any, model_description: str, description: str) -> None:
+        import mlflow
+
+        client = mlflow.MlflowClient()
+        if model_description:
+            client.update_registered_model(model_name, description=model_description)
+        if description:
+            client.update_model_version(model_name, str(version), description=description)
+
+    def log_data(self, fp: Mapping[str, Any], name: str, context: str, source: str | Path | None = None) -> None:
+        """Log a dataset this run reads as an MLflow input (:func:`data_input`; ``context``:
+        train / validation / test, or the evaluation job); ``fp``: its
+        :func:`convguard.dataset.fingerprint`."""
+        if not self.enabled:
+            return
+        import mlflow
+
+        mlflow.log_input(data_input(fp, name=name, source=source), context=context,
+                         tags={"convguard.sha256": str(fp["sha256"])})
 
     def log_json_artifact(self, obj: Any, name: str) -> None:
         if not self.enabled:
@@ -214,9 +316,10 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
     Tags: ``convguard.job``, ``convguard.bundle`` / ``convguard.bundle_sha`` (sha256 of the first
     bundle's manifest.json; all bundles in ``convguard.bundles``), ``convguard.data`` /
     ``convguard.data_sha256``, ``convguard.training_run`` (the bundle's ``quickstart_run``) and
-    ``convguard.training_runs``.  Inside an active run (e.g. the quickstart's) the run is nested
-    under it; otherwise it is nested under the bundle's ``quickstart_run`` when that run exists in
-    the same store."""
+    ``convguard.training_runs``; the data (``convs``) is also the run's MLflow dataset input
+    ``data_name``, context ``job`` (:meth:`Tracker.log_data`).  Inside an active run (e.g. the
+    quickstart's) the run is nested under it; otherwise it is nested under the bundle's
+    ``quickstart_run`` when that run exists in the same store."""
     if tracker is None or not getattr(tracker, "enabled", False):
         yield None
         return
@@ -228,10 +331,12 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
             "convguard.data": data_name}
     if len(infos) > 1:
         tags["convguard.bundles"] = json.dumps([{"path": i["path"], "sha": i["sha"]} for i in infos])
+    fp = None
     if convs is not None:
         from .dataset import fingerprint
 
-        tags["convguard.data_sha256"] = fingerprint(list(convs))["sha256"]
+        fp = fingerprint(list(convs))
+        tags["convguard.data_sha256"] = fp["sha256"]
     if first["quickstart_run"]:
         tags["convguard.training_run"] = first["quickstart_run"]
     if first["training_runs"]:
@@ -241,6 +346,8 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
     if not active and first["quickstart_run"] and _run_exists(first["quickstart_run"]):
         parent = first["quickstart_run"]
     with tracker.run(run_name or job, nested=active, tags=tags, parent_run_id=parent):
+        if fp is not None:  # the data as an MLflow dataset input (Tracker.log_data), context: the job
+            tracker.log_data(fp, data_name, job)
         yield tracker.run_id
 
 
@@ -329,3 +436,45 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
     cols = ["run_id", "run_name", "job", "start_time", "bundle_sha", "data", "threshold_terminate", "threshold_crisis",
             "min_refused_pushes", "min_pushes"] + names
     return pd.DataFrame(rows, columns=cols)
+
+
+def data_input(fp: Mapping[str, Any], *, name: str, source: str | Path | None = None):
+    """An ``mlflow.data`` dataset for data fingerprinted as ``fp``: digest = the first 16 hex
+    digits of its sha256, profile = ``n`` and the label counts, source = the local file or folder
+    (``source`` when it exists) or a code source naming ``source`` / ``name``.  Metadata only
+    (``MetaDataset``): nothing is loaded or copied."""
+    from mlflow.data.code_dataset_source import CodeDatasetSource
+    from mlflow.data.sources import LocalArtifactDatasetSource
+
+    if source is not None and Path(str(source)).exists():
+        src = LocalArtifactDatasetSource(str(Path(str(source)).resolve()))
+    else:
+        src = CodeDatasetSource({"convguard.data": str(source if source is not None else name)})
+    profile = {k: fp[k] for k in ("n", "terminate", "crisis", "group") if k in fp}
+    return _fingerprinted_dataset()(src, name=name, digest=str(fp["sha256"])[:16], profile=profile)
+
+
+_DATASET_CLASS = None
+
+
+def _fingerprinted_dataset():
+    """A ``MetaDataset`` with a profile (MLflow's has none); defined on first use, so importing
+    convguard does not import MLflow."""
+    global _DATASET_CLASS
+    if _DATASET_CLASS is None:
+        from mlflow.data.meta_dataset import MetaDataset
+
+        class FingerprintedDataset(MetaDataset):
+            def __init__(self, source, *, name: str, digest: str, profile: Mapping[str, Any]):
+                self._profile = json.dumps(dict(profile), sort_keys=True, default=str)
+                super().__init__(source=source, name=name, digest=digest)
+
+            @property
+            def profile(self) -> str:
+                return self._profile
+
+            def to_dict(self) -> dict[str, str]:
+                return {**super().to_dict(), "profile": self._profile}
+
+        _DATASET_CLASS = FingerprintedDataset
+    return _DATASET_CLASS
