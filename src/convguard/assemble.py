@@ -113,16 +113,13 @@ def calibrate_table(table, heads: tuple[str, ...], system: str = MAIN) -> tuple[
 
 
 def _model_dir(path: str, key: str, source: str) -> Path:
-    """A detector folder: the model itself, or a training run's ``output_dir`` holding ``model/``."""
-    if not path:
-        raise ConfigError(f"{source}: {key}: required (a trained detector's folder)")
-    p = Path(path)
-    if (p / "model" / "config.json").exists() and not (p / "config.json").exists():
-        p = p / "model"
-    if not (p / "config.json").exists() or not (p / "model.safetensors").exists():
-        raise ConfigError(f"{source}: {key}: {path} holds no config.json + model.safetensors "
-                          f"(point it at a training run's output_dir or its model/ folder)")
-    return p
+    """:func:`convguard.bundle.detector_dir`, its complaint a config error (``convguard bundle``)."""
+    from .bundle import BundleError, detector_dir
+
+    try:
+        return detector_dir(path, key, source)
+    except BundleError as e:
+        raise ConfigError(str(e)) from None
 
 
 def run_bundle(cfg: BundleConfig, *, source: str = "<config>", sign_key: Any = None) -> dict[str, Any]:
@@ -176,6 +173,9 @@ def run_bundle(cfg: BundleConfig, *, source: str = "<config>", sign_key: Any = N
             signed_by = key_fingerprint(key.public_key())
             tracker.log_params({"signed_by": signed_by})
         # the bundle as the pyfunc model export builds: mlflow.pyfunc.load_model("models:/convguard-bundle/N")
-        tracker.log_bundle_model(Path(cfg.out), cfg.tracking.register_as or "convguard-bundle",
-                                 description=f"convguard bundle (run {run_id})")
+        if tracker.enabled:
+            from .export import pyfunc_model
+
+            tracker.log_bundle_model(pyfunc_model(cfg.out), cfg.tracking.register_as or "convguard-bundle",
+                                     description=f"convguard bundle (run {run_id})")
     return {"bundle": str(cfg.out), "policy": policy, "run_id": run_id, "signed_by": signed_by}

@@ -42,24 +42,18 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from .layout import DETECTORS, MANIFEST, MODEL_CARDS, SIGNATURE  # noqa: F401 (the bundle's file names)
 from .policy import Policy
 
 log = logging.getLogger(__name__)
 
 BUNDLE_FORMAT = 1
-MANIFEST = "manifest.json"
-#: the optional signature of ``manifest.json`` (see :func:`sign_bundle`)
-SIGNATURE = "manifest.sig"
 SIGNATURE_FORMAT = 1
 #: files a bundle may not hold (compared case-insensitively, on every suffix of the name, so
 #: ``MODEL.PKL`` and ``model.pkl.gz`` count): pickles, and code that a model loader could import
 #: (``auto_map`` + ``modeling_*.py``)
 FORBIDDEN_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".joblib", ".ckpt", ".npy", ".npz",
                       ".py", ".pyc", ".so")
-#: the detector folders, plain Hugging Face save_pretrained folders
-DETECTORS = ("harm", "crisis")
-#: the model cards (convguard.hub): generated documentation, the only files the manifest leaves out
-MODEL_CARDS = ("README.md",) + tuple(f"{d}/README.md" for d in DETECTORS)
 #: keys of a detector's JSON files that make transformers import code shipped beside them
 CODE_KEYS = ("auto_map", "custom_pipelines")
 
@@ -200,7 +194,7 @@ def versions() -> dict[str, str]:
 def write_manifest(root: str | Path, *, data_fingerprint: dict | None = None, metrics: dict | None = None,
                    extra: dict | None = None) -> dict[str, Any]:
     """(Re)write ``manifest.json`` over what ``root`` holds now, then the model cards from it
-    (:func:`convguard.hub.write_bundle_cards`; not hashed).  A signature of the old manifest no
+    (:func:`convguard.modelcard.write_bundle_cards`; not hashed).  A signature of the old manifest no
     longer matches and is removed (with a warning): sign the bundle again."""
     root = Path(root)
     _refuse_links(root)
@@ -225,10 +219,24 @@ def write_manifest(root: str | Path, *, data_fingerprint: dict | None = None, me
         (root / SIGNATURE).unlink()
         log.warning("%s: the manifest changed, so its signature (%s) no longer matched and was removed; sign the "
                     "bundle again (convguard export --sign-key KEY, or convguard.bundle.sign_bundle)", root, SIGNATURE)
-    from .hub import write_bundle_cards
+    from .modelcard import write_bundle_cards
 
     write_bundle_cards(root, manifest)
     return manifest
+
+
+def detector_dir(path: str | Path, key: str = "detector", source: str = "convguard") -> Path:
+    """A detector folder: the model itself, or a training run's ``output_dir`` holding ``model/``
+    (``key`` and ``source`` name the setting in the error)."""
+    if not str(path):
+        raise BundleError(f"{source}: {key}: required (a trained detector's folder)")
+    p = Path(path)
+    if (p / "model" / "config.json").exists() and not (p / "config.json").exists():
+        p = p / "model"
+    if not (p / "config.json").exists() or not (p / "model.safetensors").exists():
+        raise BundleError(f"{source}: {key}: {path} holds no config.json + model.safetensors "
+                          f"(point it at a training run's output_dir or its model/ folder)")
+    return p
 
 
 def write_bundle(out: str | Path, *, harm_dir: str | Path, crisis_dir: str | Path, policy: Policy,

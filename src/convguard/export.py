@@ -582,8 +582,7 @@ def export_mlflow(bundle_dir: str | Path, *, out: str | Path | None = None, regi
         tracker = Tracker(TrackingConfig(enabled=True, mlruns_dir=str(mlruns_dir), experiment=experiment))
         with tracker.run("export-mlflow", tags={"convguard.job": "export"}):
             tracker.log_params({"bundle": str(root), **config})
-            logged = tracker.log_bundle_model(root, register_as, artifact_name="guard", backend=backend,
-                                              onnx_variant=onnx_variant,
+            logged = tracker.log_bundle_model((config, common), register_as, artifact_name="guard",
                                               description=f"convguard export --format mlflow of {root}")
             result.update({"tracking_uri": tracker.uri, "run_id": tracker.run_id, "model_uri": logged["model_uri"]})
             if register_as:

@@ -168,8 +168,11 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         tracker.log_artifact(out / "summary.txt")
         tracker.log_artifact(bundle_dir / "policy.yaml")
         # the bundle as the pyfunc model export builds: mlflow.pyfunc.load_model("models:/convguard-bundle/N")
-        tracker.log_bundle_model(bundle_dir, cfg.tracking.register_as or "convguard-bundle",
-                                 description=f"convguard quickstart bundle (run {parent})")
+        if tracker.enabled:
+            from .export import pyfunc_model
+
+            tracker.log_bundle_model(pyfunc_model(bundle_dir), cfg.tracking.register_as or "convguard-bundle",
+                                     description=f"convguard quickstart bundle (run {parent})")
     print(summary)
     print(f"\nbundle: {bundle_dir}\nMLflow: mlflow ui --backend-store-uri {tracker.uri}" if tracker.enabled
           else f"\nbundle: {bundle_dir}")

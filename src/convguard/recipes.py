@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import RecipeConfig, save_config, to_dict
 from .dataset import Splits, expand_prefixes, fingerprint, load_splits, subsample
-from .hub import write_detector_card
+from .modelcard import write_detector_card
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)

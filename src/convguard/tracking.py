@@ -215,20 +215,18 @@ class Tracker:
         return self.register_folder(folder, "model", model_name, description=description,
                                     model_description=DETECTOR_ENTRY.format(name=model_name, recipe=recipe))
 
-    def log_bundle_model(self, bundle_dir: str | Path, model_name: str | None, *, artifact_name: str = "bundle",
-                         description: str = "", backend: str = "auto",
-                         onnx_variant: str = "fp32") -> dict[str, Any] | None:
-        """Log the bundle as its pyfunc model (:func:`convguard.export.pyfunc_model`, what
-        ``convguard export --format mlflow`` builds) in the active run and register it as
-        ``model_name`` (None: log only) with :data:`BUNDLE_ENTRY`.  Returns ``model_uri``,
-        ``model_config`` and, when registered, ``name``, ``version``, ``uri``."""
+    def log_bundle_model(self, model: tuple[dict[str, Any], dict[str, Any]], model_name: str | None, *,
+                         artifact_name: str = "bundle", description: str = "") -> dict[str, Any] | None:
+        """Log a bundle's pyfunc model -- ``model``: :func:`convguard.export.pyfunc_model`'s
+        ``(model_config, log_model keyword arguments)``, what ``convguard export --format mlflow``
+        builds -- in the active run and register it as ``model_name`` (None: log only) with
+        :data:`BUNDLE_ENTRY`.  Returns ``model_uri``, ``model_config`` and, when registered,
+        ``name``, ``version``, ``uri``."""
         if not self.enabled:
             return None
         import mlflow
 
-        from .export import pyfunc_model
-
-        config, kwargs = pyfunc_model(bundle_dir, backend=backend, onnx_variant=onnx_variant)
+        config, kwargs = model
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             info = mlflow.pyfunc.log_model(name=artifact_name, registered_model_name=model_name or None, **kwargs)
