@@ -11,6 +11,11 @@
    by ``select_metric``, stop early after ``early_stopping_patience`` evaluations without gain;
 5. checkpoint (safetensors weights + optimiser state + loop position) so an interrupted run
    resumes where it stopped and ends with the same result.
+
+How a batch reaches the model -- the full model on token ids, or (``train.cache_frozen``) the
+top layers on hidden states cached after the frozen bottom -- is one :class:`Forward`
+(:func:`make_forward`): the epoch's batches, a batch's logits, the validation score.  The loop's
+speed bookkeeping is a :class:`Throughput`, its running loss a :class:`RunningLoss`.
 """
 
 from __future__ import annotations
@@ -875,6 +880,9 @@ def _resume(ckpt: Path, cfg_hash: str, model, optimizer, scheduler, state: dict[
 def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
         tracker: Tracker | None = None, interrupt_after: int | None = None,
         on_eval: Callable[[dict[str, Any]], None] | None = None) -> FitResult:
+    """Train the detector ``cfg`` describes (see the module docstring) into ``cfg.output_dir``.
+    ``on_eval``: called with each validation record of the history; ``interrupt_after``: raise
+    :class:`Interrupted` after that step (tests simulate a crash with it)."""
     from tqdm.auto import tqdm
 
     t_start = time.time()
@@ -916,10 +924,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     cfg_hash = config_hash(cfg)
     state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_metric": -math.inf, "best_step": -1,
              "bad_evals": 0, "history": [], "done": False, "config_hash": cfg_hash}
-    if cfg.resume:
-        state, best_state = _resume(ckpt, cfg_hash, model, optimizer, scheduler, state)
-    else:
-        best_state = None
+    state, best_state = _resume(ckpt, cfg_hash, model, optimizer, scheduler, state) if cfg.resume else (state, None)
     tracker.log_params({"n_train_examples": len(tr), "n_val_examples": len(va), "frozen_params": frozen,
                         "pos_weight": json.dumps(pos_weight), "total_steps": total_steps, "device": str(device)})
 
