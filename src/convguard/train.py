@@ -11,6 +11,11 @@
    by ``select_metric``, stop early after ``early_stopping_patience`` evaluations without gain;
 5. checkpoint (safetensors weights + optimiser state + loop position) so an interrupted run
    resumes where it stopped and ends with the same result.
+
+How a batch reaches the model -- the full model on token ids, or (``train.cache_frozen``) the
+top layers on hidden states cached after the frozen bottom -- is one :class:`Forward`
+(:func:`make_forward`): the epoch's batches, a batch's logits, the validation score.  The loop's
+speed bookkeeping is a :class:`Throughput`, its running loss a :class:`RunningLoss`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import RecipeConfig, save_config, to_dict
+from .config import RecipeConfig, TrainConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
 from .batching import length_batches
 from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_layer, freeze_lower_layers,
@@ -256,7 +261,7 @@ def _load_checkpoint(ckpt: Path, model, optimizer, scheduler):
 
 
 # ------------------------------------------------------------------------------------------
-# fit
+# examples
 # ------------------------------------------------------------------------------------------
 
 @dataclass
@@ -491,37 +496,208 @@ def harmful_turns(c: Conversation, pressing: set[int]) -> set[int]:
     return {start} | {i for i in pressing if i > start}
 
 
-def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
-        tracker: Tracker | None = None, interrupt_after: int | None = None,
-        on_eval: Callable[[dict[str, Any]], None] | None = None) -> FitResult:
-    from tqdm.auto import tqdm
+# ------------------------------------------------------------------------------------------
+# the forward path: the full model, or the top layers on cached hidden states
+# ------------------------------------------------------------------------------------------
 
-    t_start = time.time()
+@dataclass
+class Batch:
+    """One training batch on the device: the inputs (token ids, or the cached hidden states after
+    the frozen layers), their attention mask, the examples' targets, each example's rows among the
+    inputs (:func:`pool_rows`) and its real (unpadded) tokens."""
+
+    examples: list[int]
+    inputs: torch.Tensor
+    mask: torch.Tensor
+    y: dict[str, torch.Tensor]
+    rows: list[list[int]]
+    tokens: int
+
+
+class Forward:
+    """How the training examples reach the model: the epoch's batches, a batch's logits and the
+    validation score.  :class:`FullForward` runs the whole model on token ids,
+    :class:`CachedForward` (``train.cache_frozen``) the top layers on the hidden states cached after
+    the frozen bottom; :func:`make_forward` builds the one the config asks for."""
+
+    def __init__(self, cfg: RecipeConfig, model, heads, tr: Examples, va: Examples, device: torch.device,
+                 bf16: bool, dist: Dist):
+        self.model, self.heads, self.tr, self.va = model, heads, tr, va
+        self.tc, self.seed, self.device, self.bf16, self.dist = cfg.train, cfg.seed, device, bf16, dist
+        self.lengths = tr.lengths()
+        binary = {h.name for h in heads if h.kind == "binary"}
+        self.y = {k: torch.tensor(v, dtype=torch.float32 if k in binary else torch.long) for k, v in tr.y.items()}
+
+    def train_batches(self, epoch: int) -> list[list[int]]:
+        """This rank's batches (example indices) of ``epoch``: deterministic in (seed, epoch)."""
+        tc = self.tc
+        return shard_batches(
+            length_grouped_batches(self.lengths, tc.batch_size, self.seed, epoch) if tc.length_grouping
+            else plain_batches(len(self.tr), tc.batch_size, self.seed, epoch), self.dist)
+
+    def batch(self, b: list[int]) -> Batch:
+        """The examples ``b`` as a :class:`Batch` on the device."""
+        raise NotImplementedError
+
+    def logits(self, batch: Batch) -> torch.Tensor:
+        """One logit row per example of ``batch`` (with gradients; bf16 autocast where configured)."""
+        raise NotImplementedError
+
+    def validation_logits(self) -> torch.Tensor:
+        """Logits of every validation unit (on the CPU; the model in eval mode)."""
+        raise NotImplementedError
+
+    def evaluate(self) -> tuple[dict[str, float], torch.Tensor]:
+        """Validation metrics (:func:`validation_metrics`) and the per-example logits."""
+        self.model.eval()
+        unit_logits = self.validation_logits()
+        self.model.train()
+        logits = pool_rows(unit_logits, self.va.bags)
+        return validation_metrics(logits_to_scores(logits, self.heads), self.va.y, self.heads[0].name), logits
+
+    def autocast(self):
+        return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16, enabled=self.bf16)
+
+    def units(self, b: list[int]) -> tuple[list[int], list[list[int]]]:
+        """The units a batch of examples reads, and each example's rows among them."""
+        units: list[int] = []
+        rows: list[list[int]] = []
+        for i in b:
+            rows.append(list(range(len(units), len(units) + len(self.tr.bags[i]))))
+            units += self.tr.bags[i]
+        return units, rows
+
+
+class FullForward(Forward):
+    """The whole model on token ids: tensors made once, padded per batch (pinned + non-blocking
+    on GPUs); wrapped in DistributedDataParallel under torchrun (gradients averaged across ranks),
+    compiled with ``train.compile``; validation sharded across the ranks."""
+
+    def __init__(self, cfg: RecipeConfig, model, heads, tr: Examples, va: Examples, device: torch.device,
+                 bf16: bool, dist: Dist, pad_id: int):
+        super().__init__(cfg, model, heads, tr, va, device, bf16, dist)
+        self.pad_id = pad_id
+        self.ids = [torch.tensor(x, dtype=torch.long) for x in tr.units]
+        self.pin = device.type == "cuda"
+        net = model
+        if dist.enabled:  # every rank holds the same weights
+            net = torch.nn.parallel.DistributedDataParallel(
+                model, device_ids=[dist.local_rank] if device.type == "cuda" else None)
+        self.net = torch.compile(net, dynamic=True) if self.tc.compile else net
+
+    def batch(self, b: list[int]) -> Batch:
+        units, rows = self.units(b)
+        pin, device = self.pin, self.device
+        ids, mask = pad_batch([self.ids[u] for u in units], self.pad_id, "cpu", self.tc.pad_to_multiple_of)
+        bt = torch.tensor(b)
+        yb = {k: v[bt] for k, v in self.y.items()}
+        if pin:
+            ids, mask = ids.pin_memory(), mask.pin_memory()
+            yb = {k: v.pin_memory() for k, v in yb.items()}
+        return Batch(b, ids.to(device, non_blocking=pin), mask.to(device, non_blocking=pin),
+                     {k: v.to(device, non_blocking=pin) for k, v in yb.items()}, rows,
+                     sum(self.lengths[i] for i in b))
+
+    def logits(self, batch: Batch) -> torch.Tensor:
+        with self.autocast():
+            logits = self.net(input_ids=batch.inputs, attention_mask=batch.mask).logits
+        return pool_rows(logits, batch.rows)
+
+    def validation_logits(self) -> torch.Tensor:
+        va, tc, dist = self.va, self.tc, self.dist
+        if not dist.enabled:
+            return predict_logits(self.model, va.units, self.pad_id, tc.eval_batch_size, self.device, bf16=self.bf16)
+        # each rank scores a shard; all ranks get every logit
+        mine = list(range(dist.rank, len(va.units), dist.world))
+        part = predict_logits(self.model, [va.units[i] for i in mine], self.pad_id, tc.eval_batch_size, self.device,
+                              bf16=self.bf16)
+        gathered: list[Any] = [None] * dist.world
+        torch.distributed.all_gather_object(gathered, (mine, part))
+        unit_logits = torch.empty((len(va.units), part.shape[1]))
+        for idx, lg in gathered:
+            unit_logits[torch.tensor(idx, dtype=torch.long)] = lg
+        return unit_logits
+
+
+class CachedForward(Forward):
+    """``train.cache_frozen``: the frozen bottom of the encoder (``model.freeze_layers``) runs once
+    per unit, train and validation (:func:`hidden_states_at`), checked to equal the full model on a
+    few validation units; training and validation run the top layers on the cached states
+    (:func:`forward_from_layer`).  Single-process only."""
+
+    def __init__(self, cfg: RecipeConfig, model, heads, tr: Examples, va: Examples, device: torch.device,
+                 bf16: bool, dist: Dist, pad_id: int, progress: bool):
+        if cfg.model.freeze_layers <= 0:
+            raise ValueError("train.cache_frozen needs model.freeze_layers > 0")
+        if dist.enabled:
+            raise ValueError("train.cache_frozen is for single-process training (turn it off under torchrun)")
+        if not supports_split_forward(model):
+            raise ValueError(split_forward_refusal(model))
+        super().__init__(cfg, model, heads, tr, va, device, bf16, dist)
+        self.split_at = split_at = cfg.model.freeze_layers
+        tc = self.tc
+        cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
+        self.tr_h = hidden_states_at(model, tr.units, split_at, pad_id, tc.eval_batch_size, device, cache_dtype,
+                                     progress, "caching frozen layers (train)", bf16=bf16)
+        self.va_h = hidden_states_at(model, va.units, split_at, pad_id, tc.eval_batch_size, device, cache_dtype,
+                                     progress, "caching frozen layers (validation)", bf16=bf16)
+        model.eval()
+        with torch.no_grad():  # the split forward must equal the full one
+            probe = list(range(min(8, len(va.units))))
+            ids, mask = pad_batch([va.units[i] for i in probe], pad_id, device)
+            x, m = pad_hidden([self.va_h[i] for i in probe], device)
+            with self.autocast():
+                diff = float((model(input_ids=ids, attention_mask=mask).logits.float()
+                              - forward_from_layer(model, x, m, split_at).float()).abs().max())
+        model.train()
+        if diff > 5e-2:
+            raise RuntimeError(f"cached split forward differs from the full model by {diff:.4f}; "
+                               f"set train.cache_frozen=false")
+        log.info("cached hidden states after layer %d for %d + %d sequences (split check %.1e)", split_at,
+                 len(self.tr_h), len(self.va_h), diff)
+
+    def batch(self, b: list[int]) -> Batch:
+        units, rows = self.units(b)
+        x, mask = pad_hidden([self.tr_h[u] for u in units], self.device, pad_to_multiple_of=self.tc.pad_to_multiple_of)
+        bt = torch.tensor(b)
+        return Batch(b, x, mask, {k: v[bt].to(self.device) for k, v in self.y.items()}, rows,
+                     sum(self.lengths[i] for i in b))
+
+    def logits(self, batch: Batch) -> torch.Tensor:
+        with self.autocast():
+            logits = forward_from_layer(self.model, batch.inputs, batch.mask, self.split_at)
+        return pool_rows(logits, batch.rows)
+
+    @torch.no_grad()
+    def validation_logits(self) -> torch.Tensor:
+        out = torch.empty((len(self.va_h), self.model.config.num_labels))
+        for b in length_batches([h.shape[0] for h in self.va_h], self.tc.eval_batch_size):
+            x, m = pad_hidden([self.va_h[i] for i in b], self.device)
+            with self.autocast():
+                out[torch.tensor(b)] = forward_from_layer(self.model, x, m, self.split_at).float().cpu()
+        return out
+
+
+def make_forward(cfg: RecipeConfig, model, encoder: ConversationEncoder, heads, tr: Examples, va: Examples,
+                 device: torch.device, bf16: bool, dist: Dist, progress: bool) -> Forward:
+    """The :class:`Forward` of ``cfg``: cached frozen layers with ``train.cache_frozen``, else the full model."""
+    if cfg.train.cache_frozen:
+        return CachedForward(cfg, model, heads, tr, va, device, bf16, dist, encoder.pad_id, progress)
+    return FullForward(cfg, model, heads, tr, va, device, bf16, dist, encoder.pad_id)
+
+
+# ------------------------------------------------------------------------------------------
+# the pieces of fit: examples, class weights, optimiser, running loss, throughput
+# ------------------------------------------------------------------------------------------
+
+def fit_examples(cfg: RecipeConfig, encoder: ConversationEncoder, train_convs: list[Conversation],
+                 val_convs: list[Conversation], progress: bool) -> tuple[Examples, Examples, list[Conversation]]:
+    """Training and validation examples, and the validation conversations (prefixes) they score.
+
+    Prefixes ending at user turns, labelled as of that turn (a per-turn crisis detector trains on
+    single turns instead; it is validated on prefixes like the others; the evidence heads are
+    validated on turns, like they are trained)."""
     recipe = cfg.recipe
-    heads = heads_for(recipe, cfg.model.view)
-    main = heads[0].name
-    out = Path(cfg.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    save_config(cfg, out / "config.yaml")
-    tc = cfg.train
-    dist = init_distributed(tc.device)
-    if tracker is None or not dist.main:  # rank 0 alone logs to MLflow
-        tracker = Tracker(type(cfg.tracking)(enabled=False))
-    if tc.num_threads:
-        torch.set_num_threads(tc.num_threads)
-    seed_everything(cfg.seed)
-    device = pick_device(tc.device, dist.local_rank)
-    bf16 = use_bf16(tc.precision, device)
-
-    spec = EncodeSpec.from_config(cfg.model)
-    model, tokenizer = build_model(cfg.model.base, heads, spec=spec, recipe=recipe, dropout=cfg.model.dropout)
-    frozen = freeze_lower_layers(model, cfg.model.freeze_layers)
-    model.to(device)
-    encoder = ConversationEncoder(tokenizer, spec)
-    progress = tc.progress and dist.main
-
-    # examples: prefixes ending at user turns, labelled as of that turn (a per-turn crisis
-    # detector trains on single turns instead; it is validated on prefixes like the others)
     if encoder.per_turn:
         tr = turn_examples(encoder, list(train_convs), progress, "encoding train turns",
                            context_swap=cfg.model.context_swap, seed=cfg.seed)
@@ -534,7 +710,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
     val_ex = expand_prefixes(val_convs, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
         if cfg.data.prefixes else list(val_convs)
     val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
-    if encoder.reads_replies:  # the evidence heads are validated on turns, like they are trained
+    if encoder.reads_replies:
         va = turn_examples(encoder, list(val_convs), progress, "encoding validation turns")
         va = va.select(subsample(list(range(len(va))), cfg.data.max_eval_examples and 4 * cfg.data.max_eval_examples,
                                  cfg.seed + 1))
@@ -542,64 +718,42 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
     if not len(tr) or not len(va):
         raise ValueError("no training or validation examples")
-    tr_y, va_y = tr.y, va.y
+    return tr, va, val_ex
 
-    # optional: run the frozen bottom of the encoder once, train the top on cached states
-    split_at = 0
-    if tc.cache_frozen:
-        if cfg.model.freeze_layers <= 0:
-            raise ValueError("train.cache_frozen needs model.freeze_layers > 0")
-        if dist.enabled:
-            raise ValueError("train.cache_frozen is for single-process training (turn it off under torchrun)")
-        if not supports_split_forward(model):
-            raise ValueError(split_forward_refusal(model))
-        split_at = cfg.model.freeze_layers
-        cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
-        tr_h = hidden_states_at(model, tr.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
-                                progress, "caching frozen layers (train)", bf16=bf16)
-        va_h = hidden_states_at(model, va.units, split_at, encoder.pad_id, tc.eval_batch_size, device, cache_dtype,
-                                progress, "caching frozen layers (validation)", bf16=bf16)
-        model.eval()
-        with torch.no_grad():  # the split forward must equal the full one
-            probe = list(range(min(8, len(va.units))))
-            ids, mask = pad_batch([va.units[i] for i in probe], encoder.pad_id, device)
-            x, m = pad_hidden([va_h[i] for i in probe], device)
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-                diff = float((model(input_ids=ids, attention_mask=mask).logits.float()
-                              - forward_from_layer(model, x, m, split_at).float()).abs().max())
-        model.train()
-        if diff > 5e-2:
-            raise RuntimeError(f"cached split forward differs from the full model by {diff:.4f}; "
-                               f"set train.cache_frozen=false")
-        log.info("cached hidden states after layer %d for %d + %d sequences (split check %.1e)", split_at,
-                 len(tr_h), len(va_h), diff)
 
-    # class balance for binary heads
-    pos_weight = {}
-    unknown = sorted(set(cfg.loss.unweighted_heads) - {h.name for h in heads if h.kind == "binary"})
+def class_weights(cfg: RecipeConfig, heads, y: dict[str, np.ndarray]) -> dict[str, float]:
+    """``pos_weight`` of the binary heads: negatives / positives of the training targets, in
+    [1, ``loss.max_pos_weight``], with ``loss.class_weighting: balanced`` (not for
+    ``loss.unweighted_heads``)."""
+    binary = [h.name for h in heads if h.kind == "binary"]
+    unknown = sorted(set(cfg.loss.unweighted_heads) - set(binary))
     if unknown:
         raise ValueError(f"loss.unweighted_heads: {', '.join(unknown)} is not a binary head of this detector "
-                         f"(binary heads: {', '.join(h.name for h in heads if h.kind == 'binary')})")
-    for h in heads:
-        if h.kind == "binary" and cfg.loss.class_weighting == "balanced" and h.name not in cfg.loss.unweighted_heads:
-            p = float(np.nansum(tr_y[h.name]))
-            n = float(np.isfinite(tr_y[h.name]).sum()) - p
-            pos_weight[h.name] = float(min(cfg.loss.max_pos_weight, max(1.0, n / max(p, 1.0))))
-    loss_w = {"terminate": cfg.loss.terminate, "harm_category": cfg.loss.harm_category,
-              "persistence": cfg.loss.persistence, "crisis": cfg.loss.crisis, "refusal": cfg.loss.refusal,
-              "push": cfg.loss.push, "harmful": cfg.loss.harmful}
+                         f"(binary heads: {', '.join(binary)})")
+    pos_weight = {}
+    for h in binary:
+        if cfg.loss.class_weighting == "balanced" and h not in cfg.loss.unweighted_heads:
+            p = float(np.nansum(y[h]))
+            n = float(np.isfinite(y[h]).sum()) - p
+            pos_weight[h] = float(min(cfg.loss.max_pos_weight, max(1.0, n / max(p, 1.0))))
+    return pos_weight
 
-    # optimiser: encoder and head (pooler and classification head) at their own learning rates
+
+def loss_weights(cfg: RecipeConfig) -> dict[str, float]:
+    lc = cfg.loss
+    return {"terminate": lc.terminate, "harm_category": lc.harm_category, "persistence": lc.persistence,
+            "crisis": lc.crisis, "refusal": lc.refusal, "push": lc.push, "harmful": lc.harmful}
+
+
+def make_optimizer(model, tc: TrainConfig, device: torch.device, total_steps: int):
+    """AdamW with the encoder and the head (pooler and classification head) at their own learning
+    rates, and a linear warm-up (``warmup_ratio`` of the steps) and decay to 0."""
     head_ids = head_parameter_ids(model)
     enc_params = [p for p in model.parameters() if p.requires_grad and id(p) not in head_ids]
     head_params = [p for p in model.parameters() if p.requires_grad and id(p) in head_ids]
     fused = device.type == "cuda"
     optimizer = torch.optim.AdamW([{"params": enc_params, "lr": tc.lr}, {"params": head_params, "lr": tc.head_lr}],
                                   weight_decay=tc.weight_decay, **({"fused": True} if fused else {}))
-    lengths = tr.lengths()
-    n_batches = math.ceil(len(tr) / tc.batch_size)
-    steps_per_epoch = n_batches // dist.world if dist.enabled else n_batches
-    total_steps = tc.max_steps or steps_per_epoch * tc.epochs
     warmup = int(total_steps * tc.warmup_ratio)
 
     def lr_lambda(step: int) -> float:
@@ -607,136 +761,186 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             return (step + 1) / max(1, warmup)
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
+    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
 
-    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_metric": -math.inf, "best_step": -1,
-             "bad_evals": 0, "history": [], "done": False}
-    best_state: dict[str, torch.Tensor] | None = None
-    train_model = model
-    if dist.enabled:  # gradients averaged across ranks; every rank holds the same weights
-        train_model = torch.nn.parallel.DistributedDataParallel(
-            model, device_ids=[dist.local_rank] if device.type == "cuda" else None)
+
+class RunningLoss:
+    """The training loss, summed on the device and read back (the one host sync) every
+    ``log_every`` steps; ``ema``: the smoothed reading the progress bar and the history show."""
+
+    def __init__(self, device: torch.device):
+        self.total = torch.zeros((), device=device)
+        self.n = 0
+        self.ema: float | None = None
+
+    def add(self, loss: torch.Tensor) -> None:
+        self.total += loss.detach()
+        self.n += 1
+
+    def read(self) -> float:
+        """The mean loss since the last read (and the EMA updated with it)."""
+        mean = float(self.total) / self.n
+        self.total.zero_()
+        self.n = 0
+        self.ema = mean if self.ema is None else 0.7 * self.ema + 0.3 * mean
+        return mean
+
+
+class Throughput:
+    """Training speed (``FitResult.extra["throughput"]``; benchmarks/bench_gpu_train.py reads
+    it): the loop's seconds and real tokens, and the steady state, timed from step
+    ``steady_from`` on (compile / allocator warm-up excluded) with each example's padded length."""
+
+    def __init__(self, device: torch.device, first_step: int, total_steps: int):
+        self.device = device
+        self.seconds = 0.0
+        self.real_tokens = 0
+        self.steady_from = first_step + min(30, max(1, (total_steps - first_step) // 5))
+        self.t0: float | None = None
+        self.steady_seconds: float | None = None
+        self.samples = 0
+        self.steady_tokens = 0
+        self.padded: list[int] = []
+
+    def sync(self) -> None:
+        if self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+
+    def batch(self, step: int, batch: Batch) -> None:
+        """``batch`` is about to train as step ``step + 1``."""
+        self.real_tokens += batch.tokens
+        if step == self.steady_from:
+            self.sync()
+            self.t0 = time.perf_counter()
+        if self.t0 is not None:
+            self.samples += len(batch.examples)
+            self.steady_tokens += batch.tokens
+            self.padded += [int(batch.mask.shape[1])] * len(batch.examples)
+
+    def add_time(self, seconds: float) -> None:
+        self.seconds += seconds
+
+    def stop(self) -> None:
+        self.sync()
+        self.steady_seconds = (time.perf_counter() - self.t0) if self.t0 is not None else None
+
+    def summary(self, steps: int, batch_size: int, world: int) -> dict[str, Any]:
+        t, s = self.seconds, self.steady_seconds
+        return {"train_loop_seconds": t, "real_tokens": self.real_tokens,
+                "samples_per_s": (steps * batch_size * world / t) if t else None,
+                "real_tokens_per_s": self.real_tokens * world / t if t else None,
+                "steady_seconds": s,
+                "steady_samples_per_s": self.samples * world / s if s else None,
+                "steady_real_tokens_per_s": self.steady_tokens * world / s if s else None,
+                "steady_padded_lengths": self.padded}
+
+
+def selection_score(m: dict[str, float], metric: str) -> float:
+    """``m[metric]``, or ``neg_bce`` where it is missing or not finite (a one-class validation set)."""
+    score = m.get(metric, float("nan"))
+    return score if math.isfinite(score) else m["neg_bce"]
+
+
+def weights_digest(model) -> str:
+    """sha256 of a model's weights (names and float32 values): the multi-process test compares the ranks'."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for k, v in sorted(model.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().cpu().float().numpy().tobytes())
+    return h.hexdigest()
+
+
+def _checkpoint(dist: Dist, ckpt: Path, model, optimizer, scheduler, state: dict[str, Any], best_state) -> None:
+    """Rank 0 saves the checkpoint; every rank waits for it."""
+    if dist.main:
+        _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
+    dist.barrier()
+
+
+def _resume(ckpt: Path, cfg_hash: str, model, optimizer, scheduler, state: dict[str, Any]):
+    """``(state, best weights)`` of the checkpoint in ``ckpt`` when it is one of this config,
+    else the fresh ``state`` and no best weights."""
+    if not (ckpt / "state.json").exists():
+        return state, None
+    saved = json.loads((ckpt / "state.json").read_text())
+    if saved.get("config_hash") != cfg_hash:
+        log.warning("%s holds a checkpoint of a different config: starting afresh", ckpt)
+        return state, None
+    state, best_state = _load_checkpoint(ckpt, model, optimizer, scheduler)
+    log.info("resumed from %s at step %d", ckpt, state["step"])
+    return state, best_state
+
+
+# ------------------------------------------------------------------------------------------
+# fit
+# ------------------------------------------------------------------------------------------
+
+def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conversation], *,
+        tracker: Tracker | None = None, interrupt_after: int | None = None,
+        on_eval: Callable[[dict[str, Any]], None] | None = None) -> FitResult:
+    """Train the detector ``cfg`` describes (see the module docstring) into ``cfg.output_dir``.
+    ``on_eval``: called with each validation record of the history; ``interrupt_after``: raise
+    :class:`Interrupted` after that step (tests simulate a crash with it)."""
+    from tqdm.auto import tqdm
+
+    t_start = time.time()
+    recipe, tc = cfg.recipe, cfg.train
+    heads = heads_for(recipe, cfg.model.view)
+    out = Path(cfg.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    save_config(cfg, out / "config.yaml")
+    dist = init_distributed(tc.device)
+    if tracker is None or not dist.main:  # rank 0 alone logs to MLflow
+        tracker = Tracker(type(cfg.tracking)(enabled=False))
+    if tc.num_threads:
+        torch.set_num_threads(tc.num_threads)
+    seed_everything(cfg.seed)
+    device = pick_device(tc.device, dist.local_rank)
+    bf16 = use_bf16(tc.precision, device)
+
+    # model, examples (encoded once) and the forward path
+    spec = EncodeSpec.from_config(cfg.model)
+    model, tokenizer = build_model(cfg.model.base, heads, spec=spec, recipe=recipe, dropout=cfg.model.dropout)
+    frozen = freeze_lower_layers(model, cfg.model.freeze_layers)
+    model.to(device)
+    encoder = ConversationEncoder(tokenizer, spec)
+    progress = tc.progress and dist.main
+    tr, va, val_ex = fit_examples(cfg, encoder, train_convs, val_convs, progress)
+    fwd = make_forward(cfg, model, encoder, heads, tr, va, device, bf16, dist, progress)
+
+    # loss, optimiser and schedule
+    pos_weight = class_weights(cfg, heads, tr.y)
+    loss_w = loss_weights(cfg)
+    n_batches = math.ceil(len(tr) / tc.batch_size)
+    steps_per_epoch = n_batches // dist.world if dist.enabled else n_batches
+    total_steps = tc.max_steps or steps_per_epoch * tc.epochs
+    eval_every = tc.eval_every or steps_per_epoch
+    optimizer, scheduler = make_optimizer(model, tc, device, total_steps)
+
+    # the loop's position, or where a checkpoint of this config left it
     ckpt = out / "checkpoint"
     cfg_hash = config_hash(cfg)
-    state["config_hash"] = cfg_hash
-    if cfg.resume and (ckpt / "state.json").exists():
-        saved = json.loads((ckpt / "state.json").read_text())
-        if saved.get("config_hash") != cfg_hash:
-            log.warning("%s holds a checkpoint of a different config: starting afresh", ckpt)
-        else:
-            state, best_state = _load_checkpoint(ckpt, model, optimizer, scheduler)
-            log.info("resumed from %s at step %d", ckpt, state["step"])
-
+    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_metric": -math.inf, "best_step": -1,
+             "bad_evals": 0, "history": [], "done": False, "config_hash": cfg_hash}
+    state, best_state = _resume(ckpt, cfg_hash, model, optimizer, scheduler, state) if cfg.resume else (state, None)
     tracker.log_params({"n_train_examples": len(tr), "n_val_examples": len(va), "frozen_params": frozen,
                         "pos_weight": json.dumps(pos_weight), "total_steps": total_steps, "device": str(device)})
-    eval_every = tc.eval_every or steps_per_epoch
-
-    @torch.no_grad()
-    def cached_logits() -> torch.Tensor:
-        out_l = torch.empty((len(va_h), model.config.num_labels))
-        for b in length_batches([h.shape[0] for h in va_h], tc.eval_batch_size):
-            x, m = pad_hidden([va_h[i] for i in b], device)
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-                out_l[torch.tensor(b)] = forward_from_layer(model, x, m, split_at).float().cpu()
-        return out_l
-
-    def evaluate() -> dict[str, float]:
-        model.eval()
-        if split_at:
-            unit_logits = cached_logits()
-        elif dist.enabled:  # each rank scores a shard; all ranks get every logit
-            mine = list(range(dist.rank, len(va.units), dist.world))
-            part = predict_logits(model, [va.units[i] for i in mine], encoder.pad_id, tc.eval_batch_size, device,
-                                  bf16=bf16)
-            gathered: list[Any] = [None] * dist.world
-            torch.distributed.all_gather_object(gathered, (mine, part))
-            unit_logits = torch.empty((len(va.units), part.shape[1]))
-            for idx, lg in gathered:
-                unit_logits[torch.tensor(idx, dtype=torch.long)] = lg
-        else:
-            unit_logits = predict_logits(model, va.units, encoder.pad_id, tc.eval_batch_size, device, bf16=bf16)
-        model.train()
-        logits = pool_rows(unit_logits, va.bags)
-        scores = logits_to_scores(logits, heads)
-        m = validation_metrics(scores, va_y, main)
-        return m, logits
-
-    binary_heads = {h.name for h in heads if h.kind == "binary"}
-    # collation: tensors made once, padded per batch in C++ (pinned + non-blocking on GPUs)
-    tr_t = [torch.tensor(x, dtype=torch.long) for x in tr.units]
-    y_t = {k: torch.tensor(v, dtype=torch.float32 if k in binary_heads else torch.long)
-           for k, v in tr_y.items()}
-    pin = device.type == "cuda"
-
-    def batch_units(b: list[int]) -> tuple[list[int], list[list[int]]]:
-        """The units a batch of examples reads, and each example's rows among them."""
-        units: list[int] = []
-        local: list[list[int]] = []
-        for i in b:
-            local.append(list(range(len(units), len(units) + len(tr.bags[i]))))
-            units += tr.bags[i]
-        return units, local
-
-    def collate(b: list[int], units: list[int]):
-        ids, mask = pad_batch([tr_t[u] for u in units], encoder.pad_id, "cpu", tc.pad_to_multiple_of)
-        bt = torch.tensor(b)
-        yb = {k: v[bt] for k, v in y_t.items()}
-        if pin:
-            ids, mask = ids.pin_memory(), mask.pin_memory()
-            yb = {k: v.pin_memory() for k, v in yb.items()}
-        return (ids.to(device, non_blocking=pin), mask.to(device, non_blocking=pin),
-                {k: v.to(device, non_blocking=pin) for k, v in yb.items()})
-
-    forward = train_model
-    if tc.compile:
-        forward = torch.compile(train_model, dynamic=True)
 
     model.train()
     bar = tqdm(total=total_steps, initial=state["step"], desc=f"train {recipe}", disable=not progress,
                dynamic_ncols=True)
     stop = state["done"]
-    run_loss = None
-    loss_acc = torch.zeros((), device=device)  # summed on the device; read every log_every steps
-    n_acc = 0
-    real_tokens = 0
-    t_loop = 0.0
-    # steady-state throughput: timed from step `steady_from` (compile / allocator warm-up excluded)
-    steady_from = state["step"] + min(30, max(1, (total_steps - state["step"]) // 5))
-    steady = {"t0": None, "samples": 0, "real_tokens": 0, "padded": []}
-
-    def sync() -> None:
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
+    running = RunningLoss(device)
+    speed = Throughput(device, state["step"], total_steps)
     while not stop and state["step"] < total_steps:
-        batches = shard_batches(
-            length_grouped_batches(lengths, tc.batch_size, cfg.seed, state["epoch"]) if tc.length_grouping
-            else plain_batches(len(tr), tc.batch_size, cfg.seed, state["epoch"]), dist)
+        batches = fwd.train_batches(state["epoch"])
         for bi in range(state["batch_in_epoch"], len(batches)):
             t_step = time.perf_counter()
-            b = batches[bi]
-            units, local = batch_units(b)
-            if split_at:
-                x, mask = pad_hidden([tr_h[u] for u in units], device, pad_to_multiple_of=tc.pad_to_multiple_of)
-                bt = torch.tensor(b)
-                yb = {k: v[bt].to(device) for k, v in y_t.items()}
-            else:
-                ids, mask, yb = collate(b, units)
-            batch_tokens = sum(lengths[i] for i in b)
-            real_tokens += batch_tokens
-            if state["step"] == steady_from:
-                sync()
-                steady["t0"] = time.perf_counter()
-            if steady["t0"] is not None:
-                steady["samples"] += len(b)
-                steady["real_tokens"] += batch_tokens
-                steady["padded"] += [int(mask.shape[1])] * len(b)
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=bf16):
-                if split_at:
-                    logits = forward_from_layer(model, x, mask, split_at)
-                else:
-                    logits = forward(input_ids=ids, attention_mask=mask).logits
-            logits = pool_rows(logits, local)
-            loss, parts = multitask_loss(logits, yb, heads, loss_w, pos_weight)
+            batch = fwd.batch(batches[bi])
+            speed.batch(state["step"], batch)
+            loss, parts = multitask_loss(fwd.logits(batch), batch.y, heads, loss_w, pos_weight)
             loss.backward()
             if tc.grad_clip:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
@@ -745,24 +949,19 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             optimizer.zero_grad(set_to_none=True)
             state["step"] += 1
             state["batch_in_epoch"] = bi + 1
-            loss_acc += loss.detach()
-            n_acc += 1
+            running.add(loss)
             bar.update(1)
-            if state["step"] % tc.log_every == 0 or state["step"] >= total_steps:
-                lv = float(loss_acc) / n_acc  # the one host sync per log_every steps
-                loss_acc.zero_()
-                n_acc = 0
-                run_loss = lv if run_loss is None else 0.7 * run_loss + 0.3 * lv
-                bar.set_postfix(loss=f"{run_loss:.3f}", epoch=state["epoch"])
+            last_of_run = state["step"] >= total_steps
+            if state["step"] % tc.log_every == 0 or last_of_run:
+                lv = running.read()
+                bar.set_postfix(loss=f"{running.ema:.3f}", epoch=state["epoch"])
                 tracker.log_metrics({"train/loss": lv, **{f"train/loss_{k}": float(v) for k, v in parts.items()},
                                      "train/lr": scheduler.get_last_lr()[0]}, step=state["step"])
-            t_loop += time.perf_counter() - t_step
-            last_of_run = state["step"] >= total_steps
+            speed.add_time(time.perf_counter() - t_step)
+
             if state["step"] % eval_every == 0 or last_of_run:
-                m, _ = evaluate()
-                score = m.get(tc.select_metric, float("nan"))
-                if not math.isfinite(score):
-                    score = m["neg_bce"]
+                m, _ = fwd.evaluate()
+                score = selection_score(m, tc.select_metric)
                 improved = score > state["best_metric"]
                 if improved:
                     state.update(best_metric=score, best_step=state["step"], bad_evals=0)
@@ -770,7 +969,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                 else:
                     state["bad_evals"] += 1
                 rec = {"step": state["step"], "epoch": state["epoch"], **{f"val/{k}": v for k, v in m.items()},
-                       "train/loss_ema": run_loss}
+                       "train/loss_ema": running.ema}
                 state["history"].append(rec)
                 tracker.log_metrics({f"val/{k}": v for k, v in m.items()} | {"epoch": state["epoch"]}, step=state["step"])
                 if on_eval:
@@ -779,13 +978,9 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                 if state["bad_evals"] >= tc.early_stopping_patience:
                     log.info("early stopping at step %d", state["step"])
                     stop = True
-                if dist.main:
-                    _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
-                dist.barrier()
+                _checkpoint(dist, ckpt, model, optimizer, scheduler, state, best_state)
             elif tc.checkpoint_every and state["step"] % tc.checkpoint_every == 0:
-                if dist.main:
-                    _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
-                dist.barrier()
+                _checkpoint(dist, ckpt, model, optimizer, scheduler, state, best_state)
             if interrupt_after is not None and state["step"] >= interrupt_after:
                 bar.close()
                 raise Interrupted(f"interrupted after step {state['step']}")
@@ -795,8 +990,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
             state["epoch"] += 1
             state["batch_in_epoch"] = 0
     bar.close()
-    sync()
-    steady_s = (time.perf_counter() - steady["t0"]) if steady["t0"] is not None else None
+    speed.stop()
     state["done"] = True
     if dist.main:
         _save_checkpoint(ckpt, model, optimizer, scheduler, state, best_state)
@@ -810,16 +1004,9 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
         shutil.rmtree(model_dir, ignore_errors=True)
         model.save_pretrained(model_dir, safe_serialization=True)
         tokenizer.save_pretrained(model_dir)
-    final_m, logits = evaluate()
-    if dist.enabled:
-        # each rank writes a digest of its final weights (the multi-process test compares them)
-        import hashlib
-
-        h = hashlib.sha256()
-        for k, v in sorted(model.state_dict().items()):
-            h.update(k.encode())
-            h.update(v.detach().cpu().float().numpy().tobytes())
-        (out / f"weights.rank{dist.rank}.sha256").write_text(h.hexdigest())
+    final_m, logits = fwd.evaluate()
+    if dist.enabled:  # each rank writes a digest of its final weights (the multi-process test compares them)
+        (out / f"weights.rank{dist.rank}.sha256").write_text(weights_digest(model))
         dist.barrier()
     model.eval()
     if dist.main:
@@ -828,14 +1015,6 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
                      history=state["history"], val_scores=logits_to_scores(logits, heads), val_logits=logits.numpy(),
                      steps=state["step"], seconds=time.time() - t_start, n_train_examples=len(tr),
                      extra={"dist": dist, "val_metrics": final_m, "precision": "bf16" if bf16 else "fp32",
-                            "throughput": {"train_loop_seconds": t_loop, "real_tokens": real_tokens,
-                                           "samples_per_s": (state["step"] * tc.batch_size * dist.world / t_loop)
-                                           if t_loop else None,
-                                           "real_tokens_per_s": real_tokens * dist.world / t_loop if t_loop else None,
-                                           "steady_seconds": steady_s,
-                                           "steady_samples_per_s": steady["samples"] * dist.world / steady_s
-                                           if steady_s else None,
-                                           "steady_real_tokens_per_s": steady["real_tokens"] * dist.world / steady_s
-                                           if steady_s else None,
-                                           "steady_padded_lengths": steady["padded"]}, "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
-                            "val_targets": {k: v.tolist() for k, v in va_y.items()}, "config": to_dict(cfg)})
+                            "throughput": speed.summary(state["step"], tc.batch_size, dist.world),
+                            "pos_weight": pos_weight, "val_ids": [c.id for c in val_ex],
+                            "val_targets": {k: v.tolist() for k, v in va.y.items()}, "config": to_dict(cfg)})
