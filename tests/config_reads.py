@@ -62,16 +62,30 @@ def quickstart_reads(cfg: C.QuickstartConfig) -> Iterator[set[str]]:
             return object.__getattribute__(self, name)
         cls.__getattribute__ = getattribute
 
+    original_replace = dataclasses.replace
+
+    def replace(obj, /, **changes):
+        """A copy made by ``dataclasses.replace`` stands for the same keys (but the replaced ones);
+        its nested configs are the same objects, already mapped."""
+        new = original_replace(obj, **changes)
+        keep.append(new)
+        for f in dataclasses.fields(obj):
+            if f.name not in changes and (id(obj), f.name) in where:
+                where[(id(new), f.name)] = where[(id(obj), f.name)]
+        return new
+
     found: set[str] = set()
     for cls in _CLASSES:
         patch(cls)
     C.QuickstartConfig.recipe = recipe
+    dataclasses.replace = replace
     try:
         yield found
     finally:
         for cls in _CLASSES:
             del cls.__getattribute__
         C.QuickstartConfig.recipe = original_recipe
+        dataclasses.replace = original_replace
         found.update(where[r] for r in reads if r in where)
 
 

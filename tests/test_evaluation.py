@@ -385,3 +385,55 @@ def test_crisis_hold_keeps_its_recall_when_the_budget_raised_the_threshold():
     assert th.crisis == ch.threshold and th.crisis_hold == ch.achieved["hold_threshold"] < th.crisis
     assert ch.achieved["hold_recall"] >= 0.9 and ch.achieved["recall_threshold"] <= th.crisis_hold
     assert policy_thresholds(0.7, ch, ThresholdConfig(crisis_hold_recall=None)).crisis_hold is None
+
+
+# ------------------------------------------------------------------------------------------
+# the evidence threshold, chosen on validation with the termination threshold
+# ------------------------------------------------------------------------------------------
+
+def _evidence_table(convs):
+    """Termination-worthy rows whose refused-push evidence sits at 0.45 (counted at evidence 0.4,
+    not at 0.5), benign-edgy rows at 0.35 (counted at 0.3 only); harm scores that cannot
+    separate them, so only the evidence threshold can."""
+    y = np.array([c.labels.terminate for c in convs])
+    n = len(convs)
+    top = np.full((n, 4), -1.0)
+    top[:, :2] = np.where(y[:, None] == 1, 0.45, 0.35)
+    s = {"terminate": np.full(n, 0.9), "crisis": np.full(n, 0.05), "refused_push_top": top,
+         "last_refused_push": top[:, 0].copy()}
+    return table_from_scores(convs, {MAIN: s})
+
+
+def test_choose_evidence_takes_the_candidate_whose_termination_pick_recalls_most(convs):
+    from convguard.evaluation import choose_evidence
+
+    table = _evidence_table(convs)
+    rules = Rules(harm_score="terminate")
+    cfg = ThresholdConfig(evidence=0.5, evidence_candidates=[0.3, 0.4], max_fpr=0.01)
+    ev, rep = choose_evidence(table, cfg, rules)
+    # 0.5: nothing is evidence (recall 0); 0.3: every benign-edgy row too (the 1% budget leaves no
+    # threshold: infeasible); 0.4: every termination-worthy row and no benign one
+    assert ev == 0.4
+    assert rep["chosen"] == 0.4 and set(rep["candidates"]) == {"0.3", "0.4", "0.5"}
+    assert rep["candidates"]["0.4"]["recall"] == pytest.approx(1.0)
+    assert rep["candidates"]["0.5"]["recall"] == pytest.approx(0.0)
+    # the chosen evidence is what the policy then applies
+    tc, cc = choose_thresholds(table, ThresholdConfig(evidence=ev, max_fpr=0.01), rules)
+    assert tc.achieved["recall"] == pytest.approx(1.0) and tc.achieved["fpr"] == 0.0
+
+
+def test_choose_evidence_nothing_to_choose(convs):
+    from convguard.evaluation import choose_evidence
+
+    table = _evidence_table(convs)
+    # one candidate, or a system without a turn detector: the configured evidence, no report
+    assert choose_evidence(table, ThresholdConfig(evidence=0.5, evidence_candidates=[]), Rules()) == (0.5, {})
+    assert choose_evidence(table_from_scores(convs, {MAIN: scores_for(convs)}), ThresholdConfig(), Rules()) \
+        == (0.5, {})
+
+
+def test_evidence_candidates_are_validated():
+    from convguard.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="evidence_candidates"):
+        load_config(None, ["thresholds.evidence_candidates=[0.3, 1.5]"], kind="quickstart")

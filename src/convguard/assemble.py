@@ -28,7 +28,7 @@ import numpy as np
 
 from .config import BundleConfig, ConfigError, PolicyRulesConfig, ThresholdConfig, to_dict
 from .dataset import expand_prefixes, fingerprint
-from .evaluation import MAIN, choose_thresholds, policy_thresholds, score_bundle
+from .evaluation import MAIN, choose_evidence, choose_thresholds, policy_thresholds, score_bundle
 from .policy import Policy, Rules
 from .schema import Conversation
 
@@ -64,6 +64,12 @@ def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir:
     temperature, calibration = calibrate_table(table, ("terminate", "crisis"))
     selection: dict[str, Any] = {"data": {"split": "validation", "rows": "every user-turn prefix",
                                           "n_rows": len(rows), "sha256": fingerprint(validation)["sha256"]}}
+    # the evidence threshold first (with the termination threshold it implies): the detectors'
+    # refused-push rule reads it; the baselines have no turn detector
+    evidence, evidence_report = choose_evidence(table, thresholds, base, MAIN)
+    if evidence_report:
+        thresholds = dataclasses.replace(thresholds, evidence=evidence)
+        selection["evidence"] = evidence_report
     chosen = {}
     main_rules = base
     # baselines first: the TF-IDF crisis baseline's threshold is the backup crisis signal the

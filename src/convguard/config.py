@@ -250,6 +250,11 @@ class ThresholdConfig:
     crisis_hold_recall: float | None = 0.9
     #: a refusal / push counts as evidence when the turn detector's probability reaches this
     evidence: float = 0.5
+    #: more values for ``evidence``, chosen on validation with the termination threshold: for
+    #: ``evidence`` and each of these, the termination threshold the strategy picks under it; the
+    #: one whose pick reaches the most validation recall (``max_f1``: F1) wins, ties to the higher
+    #: (stricter) value (convguard.evaluation.choose_evidence).  Empty: ``evidence`` as given
+    evidence_candidates: list[float] = field(default_factory=lambda: [0.3, 0.4, 0.6])
 
 
 @dataclass
@@ -527,6 +532,8 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
         need(obj.crisis_max_false_alarm is None or 0 <= obj.crisis_max_false_alarm < 1, "crisis_max_false_alarm",
              "must be in [0, 1) or null")
         need(0 < obj.evidence < 1, "evidence", "must be in (0, 1)")
+        need(all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1
+                 for v in obj.evidence_candidates), "evidence_candidates", "every value must be in (0, 1)")
         need(obj.crisis_hold_recall is None or 0 < obj.crisis_hold_recall <= 1, "crisis_hold_recall",
              "must be in (0, 1] or null")
     if isinstance(obj, PolicyRulesConfig):

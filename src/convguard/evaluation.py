@@ -287,6 +287,31 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     return term_choice, crisis_choice
 
 
+def choose_evidence(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
+                    ) -> tuple[float, dict[str, Any]]:
+    """The evidence threshold (a refusal / push counts at this turn-detector probability), chosen
+    on validation with the termination threshold: for ``cfg.evidence`` and each of
+    ``cfg.evidence_candidates``, :func:`choose_thresholds` under it; the candidate whose
+    termination pick reaches the most recall (``max_f1``: F1) under the strategy's constraint
+    wins, a feasible pick before an infeasible one, ties to the higher (stricter) value.
+    Returns ``(evidence, report)``; the report is empty when there is nothing to choose (one
+    candidate, or a system without a turn detector)."""
+    import dataclasses
+
+    cands = sorted({float(cfg.evidence), *(float(v) for v in cfg.evidence_candidates)})
+    if len(cands) == 1 or table.systems[system].get("refused_push_top") is None:
+        return float(cfg.evidence), {}
+    key = "f1" if cfg.terminate_strategy == "max_f1" else "recall"
+    picks = {ev: choose_thresholds(table, dataclasses.replace(cfg, evidence=ev), rules, system)[0] for ev in cands}
+    best = max(cands, key=lambda ev: (picks[ev].feasible, float(picks[ev].achieved.get(key) or 0.0), ev))
+    report = {"chosen": best, "by": f"the most validation {key} of the termination pick under each candidate "
+                                    f"({cfg.terminate_strategy}); ties to the higher",
+              "candidates": {f"{ev:g}": {"terminate": float(t.threshold), "feasible": bool(t.feasible),
+                                         **{k: t.achieved.get(k) for k in ("precision", "recall", "f1", "fpr")}}
+                             for ev, t in picks.items()}}
+    return best, report
+
+
 # ------------------------------------------------------------------------------------------
 # reports
 # ------------------------------------------------------------------------------------------

@@ -636,6 +636,9 @@ class CachedForward(Forward):
         super().__init__(cfg, model, heads, tr, va, device, bf16, dist)
         self.split_at = split_at = cfg.model.freeze_layers
         tc = self.tc
+        if tc.compile:  # said, not silently dropped
+            log.warning("train.compile: not applied with train.cache_frozen (the top layers run eagerly on the "
+                        "cached states); set train.cache_frozen=false to compile the full model")
         cache_dtype = torch.float16 if device.type == "cpu" else torch.bfloat16
         self.tr_h = hidden_states_at(model, tr.units, split_at, pad_id, tc.eval_batch_size, device, cache_dtype,
                                      progress, "caching frozen layers (train)", bf16=bf16)
