@@ -257,8 +257,8 @@ def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: Thr
     return Thresholds(terminate=float(terminate), crisis=crisis, evidence=cfg.evidence, crisis_hold=hold)
 
 
-def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
-                      ) -> tuple[ThresholdChoice, ThresholdChoice]:
+def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN, *,
+                      warn: bool = True) -> tuple[ThresholdChoice, ThresholdChoice]:
     """Crisis threshold first (:func:`choose_crisis_threshold`), then the termination threshold
     on the effective score under that crisis threshold, the evidence threshold and the rules.
     Rows are prefixes or whole chats of the population the reports measure termination on
@@ -282,7 +282,7 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
         term_choice = ThresholdChoice(1.0, term_choice.strategy, term_choice.params, term_choice.achieved, False,
                                       "no positive threshold met the constraint; termination disabled (1.0)")
     for c in (crisis_choice, term_choice):
-        if not c.feasible:
+        if warn and not c.feasible:  # (choose_evidence tries several and warns for none of them)
             log.warning("threshold selection (%s): %s", c.strategy, c.message)
     return term_choice, crisis_choice
 
@@ -302,7 +302,8 @@ def choose_evidence(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, syste
     if len(cands) == 1 or table.systems[system].get("refused_push_top") is None:
         return float(cfg.evidence), {}
     key = "f1" if cfg.terminate_strategy == "max_f1" else "recall"
-    picks = {ev: choose_thresholds(table, dataclasses.replace(cfg, evidence=ev), rules, system)[0] for ev in cands}
+    picks = {ev: choose_thresholds(table, dataclasses.replace(cfg, evidence=ev), rules, system, warn=False)[0]
+             for ev in cands}
     best = max(cands, key=lambda ev: (picks[ev].feasible, float(picks[ev].achieved.get(key) or 0.0), ev))
     report = {"chosen": best, "by": f"the most validation {key} of the termination pick under each candidate "
                                     f"({cfg.terminate_strategy}); ties to the higher",
