@@ -32,9 +32,8 @@ def _assert_quickstart_outputs(out, mlruns):
     guard = Guard.load(bundle)
     assert guard.policy.selection["terminate"]["strategy"] == "max_recall_at_fpr"
     assert guard.policy.selection["data"]["split"] == "validation"
-    # the evidence threshold chosen on validation among thresholds.evidence + evidence_candidates
-    ev = guard.policy.selection["evidence"]
-    assert set(ev["candidates"]) == {"0.3", "0.4", "0.5", "0.6"} and guard.policy.thresholds.evidence == ev["chosen"]
+    # the evidence threshold: thresholds.evidence as given (evidence_candidates is opt-in)
+    assert "evidence" not in guard.policy.selection and guard.policy.thresholds.evidence == 0.5
     summary = (out / "summary.txt").read_text()
     assert "convguard" in summary and "tfidf_baseline" in summary and "crisis ended" in summary
     assert (out / "eval" / "test" / "report.md").exists()

@@ -253,8 +253,12 @@ class ThresholdConfig:
     #: more values for ``evidence``, chosen on validation with the termination threshold: for
     #: ``evidence`` and each of these, the termination threshold the strategy picks under it; the
     #: one whose pick reaches the most validation recall (``max_f1``: F1) wins, ties to the higher
-    #: (stricter) value (convguard.evaluation.choose_evidence).  Empty: ``evidence`` as given
-    evidence_candidates: list[float] = field(default_factory=lambda: [0.3, 0.4, 0.6])
+    #: (stricter) value (convguard.evaluation.choose_evidence).  Empty (the default): ``evidence``
+    #: as given.  Opt-in: on the quickstart [0.3, 0.4, 0.6] chose 0.3 (test F1 0.944 -> 0.953,
+    #: challenge 0.811 -> 0.831), but at 1,200 conversations the weaker turn detector then ended 8
+    #: of 148 challenge chats whose refusals were replaced by answers (docs/BENCHMARKS.md, run S):
+    #: the selection does not yet weigh what a low evidence threshold does to the structural rule
+    evidence_candidates: list[float] = field(default_factory=list)
 
 
 @dataclass
