@@ -56,7 +56,7 @@ def tiny_encoder_config(arch: str, vocab_size: int, hidden: int = 32, layers: in
 def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2, arch: str = "bert") -> Path:
     """Write a random-weight encoder (BERT unless ``arch``, see :func:`tiny_encoder_config`) and a
     WordPiece tokenizer to ``folder``."""
-    from transformers import AutoModel, BertTokenizer
+    from transformers import AutoModel, BertTokenizerFast
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -64,7 +64,9 @@ def build_tiny_encoder(folder: Path, hidden: int = 32, layers: int = 2, arch: st
     vocab = specials + sorted(set(WORDS)) + [c for c in chars if c not in WORDS] + [f"##{c}" for c in chars]
     vocab = list(dict.fromkeys(vocab))
     (folder / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    tok = BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True)
+    # from the vocab.txt just written: works on transformers 4.56 (the floor, where BertTokenizer is the
+    # slow class and takes only a vocab file) and on 5.x (where it is the fast one); saves tokenizer.json
+    tok = BertTokenizerFast.from_pretrained(folder, do_lower_case=True)
     tok.save_pretrained(folder)
     cfg = tiny_encoder_config(arch, len(vocab), hidden, layers)
     import torch

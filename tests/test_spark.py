@@ -4,7 +4,9 @@ gives the same decisions as `convguard predict`."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 
 import pytest
 
@@ -17,11 +19,17 @@ if shutil.which("java") is None:  # pragma: no cover
 def spark():
     from pyspark.sql import SparkSession
 
+    # the Python workers run this interpreter (Spark's default is `python3` on PATH, which in a venv
+    # may be another Python with other packages), unless PYSPARK_PYTHON says otherwise
+    before = os.environ.get("PYSPARK_PYTHON")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     s = (SparkSession.builder.master("local[1]").appName("convguard-test")
          .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
          .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
     yield s
     s.stop()
+    if before is None:
+        os.environ.pop("PYSPARK_PYTHON", None)
 
 
 def test_spark_udf_equals_predict(spark, tiny_bundle, tmp_path):

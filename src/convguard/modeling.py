@@ -15,6 +15,7 @@ and, in the ``turns`` view, ``push`` and ``refusal`` (1 logit each, read per tur
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,8 +328,20 @@ def _roberta_top(model, base):
 
 def _distilbert_top(model, base):
     # DistilBertForSequenceClassification: first token, pre_classifier, ReLU, dropout, classifier
+    blocks = base.transformer.layer
+    # transformers 4.x (the declared floor, 4.56): the blocks take ``attn_mask`` in the form their
+    # attention class reads -- SDPA an additive mask, eager the 1/0 one; 5.x: ``attention_mask``, as BERT's
+    legacy = len(blocks) > 0 and "attn_mask" in inspect.signature(blocks[0].forward).parameters
+
     def top(hidden, attention_mask, layer):
-        h = _run_layers(base.transformer.layer[layer:], hidden, attention_mask)
+        if not legacy:
+            h = _run_layers(blocks[layer:], hidden, attention_mask)
+        else:
+            sdpa = getattr(model.config, "_attn_implementation", None) == "sdpa"
+            mask = _additive_mask(attention_mask, hidden.dtype) if sdpa else attention_mask
+            h = hidden
+            for blk in blocks[layer:]:
+                h = blk(h, mask)[-1]
         return model.classifier(model.dropout(torch.relu(model.pre_classifier(h[:, 0]))))
     return top
 
