@@ -89,8 +89,8 @@ def test_parity_report_at_export_time(exported):
     assert fp32["max_abs_diff"] < 1e-4 and fp32["decision_agreement"] == 1.0
     assert int8["decision_agreement"] >= 0.995 and int8["max_abs_diff"] < 0.05
     assert set(fp32["max_abs_diff_per_score"]) == {"terminate", "crisis", "harm_category", "persistence",
-                                                   "refused_push_top", "last_refused_push", "crisis_response_max",
-                                                   "harmful_max"}
+                                                   "refused_push_top", "last_refused_push", "refused_ask_top",
+                                                   "last_refused_ask", "crisis_response_max", "harmful_max"}
     # the cascade margin comes from the measured int8 logit error
     assert int8["fallback_margin"] >= 1.5 * max(int8["max_abs_logit_diff"].values()) - 1e-6
     assert casc["decision_agreement"] >= int8["decision_agreement"] and 0.0 <= casc["fallback_fraction"] <= 1.0

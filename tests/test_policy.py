@@ -220,6 +220,45 @@ def test_an_end_answers_a_push_the_latest_user_turn_must_be_a_refused_push():
     assert apply_policy(bare, th, Rules()).actions.tolist() == ["end_conversation"] * 2
 
 
+def test_harmful_ask_after_a_refusal_counts_as_a_push_only_under_the_rule():
+    """A user who re-aims the ask after a refusal (push head low, harmful head high) persists on
+    the harmful line: counted with rules.harmful_ask_is_push, not without; a benign turn after a
+    refusal (both low) never counts, and no refusal means no evidence whatever the user says."""
+    import numpy as np
+
+    from convguard.guard import decision_evidence, turn_evidence
+    from convguard.policy import apply_policy, explain, refused_push_pairs
+
+    # conv 0: ask, refusal, re-aimed ask (push 0.2, harmful 0.9), refusal, re-aimed ask
+    # conv 1: ask, refusal, "ok nvm" (push 0.2, harmful 0.1), refusal, "thanks anyway"
+    # conv 2: ask, answer, re-aimed ask, answer, re-aimed ask (no refusal)
+    owner = [0] * 5 + [1] * 5 + [2] * 5
+    where = [(i, "user" if i % 2 == 0 else "assistant") for i in range(5)] * 3
+    refusal = [0, 0.9, 0, 0.9, 0] * 2 + [0, 0.1, 0, 0.1, 0]
+    push = [0.1, 0, 0.2, 0, 0.2] + [0.1, 0, 0.2, 0, 0.2] + [0.1, 0, 0.2, 0, 0.2]
+    harmful = [0.9, 0, 0.9, 0, 0.9] + [0.9, 0, 0.1, 0, 0.1] + [0.9, 0, 0.9, 0, 0.9]
+    ev = turn_evidence(3, owner, where, {"refusal": np.array(refusal), "push": np.array(push),
+                                         "crisis": np.full(15, 0.01), "harmful": np.array(harmful)})
+    assert ev["refused_ask_top"][0, :2].tolist() == pytest.approx([0.9, 0.9])
+    assert ev["refused_push_top"][0, :2].tolist() == pytest.approx([0.2, 0.2])
+    assert ev["last_refused_ask"].tolist() == pytest.approx([0.9, 0.2, 0.1])
+    system = {"terminate": np.full(3, 0.9), "crisis": np.full(3, 0.01), **ev}
+    th = Thresholds(terminate=0.5, crisis=0.5, evidence=0.5)
+    rules = Rules(harm_score="turn", harmful_ask_is_push=True)
+    res = apply_policy(system, th, rules)
+    assert res.actions.tolist() == ["end_conversation", "continue", "continue"]
+    assert res.refused_pushes.tolist() == [2, 0, 0]
+    assert apply_policy(system, th, Rules(harm_score="turn")).actions.tolist() == ["continue"] * 3
+    # the evidence a Decision reports is what the policy counted
+    assert decision_evidence(ev["turns"][0], 0.5, "end", 2, True)["refused_pushes"] == [2, 4]
+    assert decision_evidence(ev["turns"][0], 0.5, "too_few_refused_pushes", 0)["refused_pushes"] == []
+    assert refused_push_pairs(ev["turns"][1], True) == pytest.approx({2: 0.2, 4: 0.2})
+    assert "2 refused pushes" in explain(res, 0, system, th, rules)
+    # a turn detector without the harmful head: the push head alone (never more ends)
+    bare = {k: v for k, v in system.items() if k not in ("refused_ask_top", "last_refused_ask")}
+    assert apply_policy(bare, th, rules).actions.tolist() == ["continue"] * 3
+
+
 def test_harm_score_turn_is_the_most_harmful_user_turn_and_needs_the_head():
     import numpy as np
 
@@ -319,7 +358,8 @@ STRINGS = ["", "   ", "{", "}", "{0}", "{category!z}", "{category.__class__}", "
 FIELDS = {
     **{("thresholds", f): NUMBERS for f in ("terminate", "crisis", "evidence", "crisis_hold")},
     **{("rules", f): NUMBERS for f in ("min_refused_pushes", "min_pushes", "self_harm_veto",
-                                       "crisis_backup_threshold", "crisis_response_hold", "end_on_push")},
+                                       "crisis_backup_threshold", "crisis_response_hold", "end_on_push",
+                                       "harmful_ask_is_push")},
     ("rules", "harm_score"): NUMBERS + ["harmful", "turn", "terminate", "both", ""],
     ("messages", "end_conversation"): STRINGS,
     ("messages", "crisis_support"): [{}, {"en": ""}, {"en": " "}, {"en": None}, {"en": 3}, {"": "help"},

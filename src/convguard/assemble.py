@@ -39,7 +39,8 @@ def policy_rules(cfg: PolicyRulesConfig) -> Rules:
     """The policy's rules from their config (``crisis_backup`` is resolved during selection)."""
     return Rules(min_refused_pushes=cfg.min_refused_pushes, min_pushes=cfg.min_pushes,
                  self_harm_veto=cfg.self_harm_veto, crisis_response_hold=cfg.crisis_response_hold,
-                 harm_score=cfg.harm_score, end_on_push=cfg.end_on_push)
+                 harm_score=cfg.harm_score, end_on_push=cfg.end_on_push,
+                 harmful_ask_is_push=cfg.harmful_ask_is_push)
 
 
 def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir: str | Path,

@@ -280,6 +280,11 @@ class PolicyRulesConfig:
     crisis_response_hold: bool = True
     #: an end needs the latest user turn to be a refused push itself (convguard.policy.Rules.end_on_push)
     end_on_push: bool = True
+    #: a harmful ask right after a refusal counts as a push (convguard.policy.Rules.harmful_ask_is_push).
+    #: Measured on the quickstart's detectors, thresholds chosen on validation (docs/BENCHMARKS.md):
+    #: validation recall at the 1% budget 0.938 -> 0.957, generated test F1 0.944 -> 0.953, the
+    #: hand-written challenge set 0.811 -> 0.825, benign-edgy ended unchanged
+    harmful_ask_is_push: bool = True
     #: the score compared with thresholds.terminate (convguard.policy.Rules.harm_score): "turn"
     #: (the turn detector's most harmful user turn), "harmful" (harm detector: 1 - P(harm_category
     #: none)) or "terminate" (its termination head).  "turn", measured with the same detectors and

@@ -75,7 +75,7 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
         }
         if "turns" in sysd:
             r["evidence"] = decision_evidence(sysd["turns"][i], thresholds.evidence, str(pol.codes[i]),
-                                              int(pol.refused_pushes[i]))
+                                              int(pol.refused_pushes[i]), rules.harmful_ask_is_push)
         if "harm_category" in sysd:
             k = int(np.argmax(sysd["harm_category"][i]))
             r["predicted_harm_category"] = HARM_CATEGORIES[k]

@@ -496,14 +496,15 @@ def complete_policies(policies: dict[str, tuple[Thresholds, Rules]], systems: Se
 
 
 def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], convs: Sequence[Conversation],
-                         threshold: float) -> dict[str, Any] | None:
+                         threshold: float, harmful_asks: bool = False) -> dict[str, Any] | None:
     """The turn detector measured on labelled turns (``meta.refusal_turns`` / ``meta.push_turns``;
     conversations without them are left out), at the evidence ``threshold``: precision / recall /
     F1, PR-AUC and per subtype the share of units read right, for
 
     * ``refusal``: the refusal head over assistant turns;
     * ``refused_push``: the unit the policy counts -- every user turn right after an assistant turn,
-      scored ``min(p_refusal(reply), p_push(turn))`` -- against ``push_turns``.  (The push head
+      scored ``min(p_refusal(reply), p_push(turn))`` (``harmful_asks``, the policy's
+      ``rules.harmful_ask_is_push``: ``max(p_push, p_harmful)`` on the user side) -- against ``push_turns``.  (The push head
       alone is not measured against ``push_turns``: it learns pressing the request again, which a
       re-ask after a non-refusal also does; see :func:`convguard.train.evidence_labels`.)
 
@@ -516,7 +517,7 @@ def turn_detector_report(turns: Sequence[Mapping[str, Mapping[int, float]]], con
         sub = c.labels.subtype or "unknown"
         refusals, pushes = set(c.meta["refusal_turns"]), set(c.meta["push_turns"])
         rows["refusal"] += [(int(i in refusals), float(p), sub) for i, p in t["refusal"].items()]
-        rows["refused_push"] += [(int(i in pushes), float(p), sub) for i, p in refused_push_pairs(t).items()]
+        rows["refused_push"] += [(int(i in pushes), float(p), sub) for i, p in refused_push_pairs(t, harmful_asks).items()]
     if not rows["refusal"] and not rows["refused_push"]:
         return None
     out: dict[str, Any] = {"threshold": float(threshold)}

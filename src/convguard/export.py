@@ -65,7 +65,7 @@ CASCADE_FACTOR = 1.5
 MIN_CASCADE_MARGIN = 0.05
 DEFAULT_OPSET = 17
 SCORE_KEYS = ("terminate", "crisis", "harm_category", "persistence", "refused_push_top", "last_refused_push",
-              "crisis_response_max", "harmful_max")
+              "refused_ask_top", "last_refused_ask", "crisis_response_max", "harmful_max")
 
 
 class ExportError(RuntimeError):

@@ -41,7 +41,7 @@ import numpy as np
 from .batching import length_batches, pad_ids
 from .bundle import BundleError
 from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
-from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, explain, harm_scores, refused_push_pairs
+from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, evidence_keys, explain, harm_scores, refused_push_pairs
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
 from .text import ConversationEncoder
@@ -81,8 +81,9 @@ class Decision:
 
 
 def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float, trigger: str,
-                      n_refused_pushes: int) -> dict[str, Any]:
-    """The evidence fields of a :class:`Decision` from one conversation's per-turn probabilities."""
+                      n_refused_pushes: int, harmful_asks: bool = False) -> dict[str, Any]:
+    """The evidence fields of a :class:`Decision` from one conversation's per-turn probabilities
+    (``harmful_asks``: ``rules.harmful_ask_is_push``, what counts as a refused push)."""
     ref, push, crisis = turns["refusal"], turns["push"], turns["crisis"]
     worst = max(crisis, key=lambda i: crisis[i]) if crisis else None
     return {
@@ -93,7 +94,9 @@ def decision_evidence(turns: Mapping[str, Mapping[int, float]], threshold: float
         "push_turns": sorted(i for i, p in push.items() if p >= threshold),
         # user turns that ask for harm (empty when the turn detector predates that head)
         "harmful_turns": sorted(i for i, p in turns.get("harmful", {}).items() if p >= threshold),
-        "refused_pushes": sorted(i for i, p in refused_push_pairs(turns).items() if p >= threshold),
+        # the user turns the policy counted: a push (or, with rules.harmful_ask_is_push, a harmful
+        # ask) right after a refusal
+        "refused_pushes": sorted(i for i, p in refused_push_pairs(turns, harmful_asks).items() if p >= threshold),
         "n_refused_pushes": int(n_refused_pushes),
         "crisis_turn": worst,
         "crisis_turn_score": None if worst is None else float(crisis[worst]),
@@ -366,7 +369,9 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
       evidence at any threshold).  The policy counts
       how many reach its evidence threshold (:func:`convguard.policy.refused_push_counts`);
     * ``last_refused_push`` (n,): that strength for the conversation's latest user turn (-1 when
-      no assistant turn comes right before it): ``rules.end_on_push``."""
+      no assistant turn comes right before it): ``rules.end_on_push``;
+    * ``refused_ask_top`` and ``last_refused_ask``, with the harmful head: the same with the user
+      turn's side ``max(p_push, p_harmful)`` (``rules.harmful_ask_is_push``)."""
     has_cr = "crisis_response" in per_unit
     has_harmful = "harmful" in per_unit
     turns = np.empty(n, dtype=object)
@@ -384,15 +389,18 @@ def turn_evidence(n: int, owner: Sequence[int], where: Sequence[tuple[int, str]]
             t["crisis"][i] = float(per_unit["crisis"][j])
             if has_harmful:
                 t["harmful"][i] = float(per_unit["harmful"][j])
-    top = np.full((n, EVIDENCE_TOP_K), -1.0, dtype=np.float64)
-    last = np.full(n, -1.0, dtype=np.float64)
-    for k in range(n):
-        pairs = refused_push_pairs(turns[k])
-        cand = sorted(pairs.values(), reverse=True)[:EVIDENCE_TOP_K]
-        top[k, : len(cand)] = cand
-        if turns[k]["push"]:
-            last[k] = pairs.get(max(turns[k]["push"]), -1.0)
-    out = {"refused_push_top": top, "last_refused_push": last, "turns": turns}
+    out: dict[str, np.ndarray] = {"turns": turns}
+    for harmful_asks, top_key, last_key in ((False, "refused_push_top", "last_refused_push"),
+                                            (True, "refused_ask_top", "last_refused_ask"))[: 1 + has_harmful]:
+        top = np.full((n, EVIDENCE_TOP_K), -1.0, dtype=np.float64)
+        last = np.full(n, -1.0, dtype=np.float64)
+        for k in range(n):
+            pairs = refused_push_pairs(turns[k], harmful_asks)
+            cand = sorted(pairs.values(), reverse=True)[:EVIDENCE_TOP_K]
+            top[k, : len(cand)] = cand
+            if turns[k]["push"]:
+                last[k] = pairs.get(max(turns[k]["push"]), -1.0)
+        out[top_key], out[last_key] = top, last
     if has_cr:
         out["crisis_response_max"] = np.array([max(t["crisis_response"].values(), default=0.0) for t in turns])
     if has_harmful:
@@ -643,8 +651,10 @@ class Guard:
             harm_near = self._near_threshold(hs, "terminate", th.terminate)
         crisis_near = self._near_threshold(cs, "crisis", th.crisis)
         # the turn detector's evidence, each where the policy compares it
-        for key, threshold, used in (("refused_push_top", th.evidence, True),
-                                     ("last_refused_push", th.evidence, rules.end_on_push),
+        top_key, last_key = evidence_keys(cs, rules) if "refused_push_top" in cs else ("refused_push_top",
+                                                                                        "last_refused_push")
+        for key, threshold, used in ((top_key, th.evidence, True),
+                                     (last_key, th.evidence, rules.end_on_push),
                                      ("crisis_response_max", th.evidence, rules.crisis_response_hold),
                                      ("harmful_max", th.terminate, rules.harm_score == "turn")):
             if used and key in cs:
@@ -679,7 +689,7 @@ class Guard:
         action = str(result.actions[i])
         reason = explain(result, i, scores, self.policy.thresholds, self.policy.rules)
         evidence = decision_evidence(scores["turns"][i], self.policy.thresholds.evidence, str(result.codes[i]),
-                                     int(result.refused_pushes[i]))
+                                     int(result.refused_pushes[i]), self.policy.rules.harmful_ask_is_push)
         return Decision(action, s, reason, self.policy.message_for(action, s, locale), evidence)
 
     def check(self, messages: Iterable[Any], *, locale: str | None = None) -> Decision:

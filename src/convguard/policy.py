@@ -118,6 +118,16 @@ class Rules:
     #: thanked, or said they want to die -- continues (or goes to crisis support) instead.  A
     #: system without a turn detector: no effect.
     end_on_push: bool = True
+    #: a harmful ask right after a refusal counts as a push on the line: a user turn after a
+    #: refusal is a refused push when the push head *or* the harmful head (a user turn that itself
+    #: asks for harm) reaches ``thresholds.evidence``.  The push head learns pressing the same
+    #: request again; a user who rephrases, narrows or re-aims the ask ("is there an app that
+    #: mirrors her imessages" after "I can't help you get into her messages") asks for harm again
+    #: without pressing in the push head's sense, and the label policy counts that as persistence.
+    #: Off here, so policy files written before this rule keep their decisions; ``convguard
+    #: bundle`` and the quickstart switch it on (``rules.harmful_ask_is_push`` in their configs).
+    #: A turn detector without a ``harmful`` head reads the push head alone.
+    harmful_ask_is_push: bool = False
 
 
 @dataclass
@@ -158,13 +168,27 @@ class PolicyResult:
     harm_score: np.ndarray | None = None
 
 
+def evidence_keys(system: Mapping[str, Any], rules: Rules) -> tuple[str, str]:
+    """The score keys of the refused-push evidence the policy reads under ``rules``:
+    ``("refused_push_top", "last_refused_push")`` (the push head), or with
+    ``rules.harmful_ask_is_push`` ``("refused_ask_top", "last_refused_ask")`` (push or harmful ask,
+    :func:`refused_push_pairs`).  A system without a turn detector has neither, and a turn
+    detector without the harmful head has only the push keys: those (the stricter reading, never
+    more ends), so the rule can never stop a decision -- least of all crisis support."""
+    if rules.harmful_ask_is_push and system.get("refused_ask_top") is not None:
+        return "refused_ask_top", "last_refused_ask"
+    return "refused_push_top", "last_refused_push"
+
+
 def refused_push_counts(system: Mapping[str, Any], threshold: float,
-                        n_assistant: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+                        n_assistant: np.ndarray | None = None, key: str = "refused_push_top"
+                        ) -> tuple[np.ndarray, str]:
     """Refused pushes per conversation: turns whose refusal-then-push evidence (the smaller of the
     refusal probability of the assistant turn and the push probability of the user turn after it,
-    ``refused_push_top``: the largest few per conversation) reaches ``threshold``.  A system
-    without a turn detector counts its assistant turns (``n_assistant``) instead."""
-    top = system.get("refused_push_top")
+    ``refused_push_top``: the largest few per conversation; ``key`` ``refused_ask_top``: push or
+    harmful ask, see :func:`refused_push_pairs`) reaches ``threshold``.  A system without a turn
+    detector counts its assistant turns (``n_assistant``) instead."""
+    top = system.get(key)
     if top is not None:
         return (np.asarray(top, dtype=float) >= threshold).sum(axis=1), "turn_detector"
     if n_assistant is None:
@@ -172,12 +196,15 @@ def refused_push_counts(system: Mapping[str, Any], threshold: float,
     return np.asarray(n_assistant, dtype=int), "assistant_turns"
 
 
-def refused_push_pairs(turns: Mapping[str, Mapping[int, float]]) -> dict[int, float]:
+def refused_push_pairs(turns: Mapping[str, Mapping[int, float]], harmful_asks: bool = False) -> dict[int, float]:
     """``{user turn index: min(p_refusal(the reply before it), p_push(the turn))}`` for every user
     turn right after an assistant turn, from one conversation's per-turn probabilities: the
-    strength of "the assistant refused and the user pushed on", the unit the policy counts."""
+    strength of "the assistant refused and the user pushed on", the unit the policy counts.
+    ``harmful_asks`` (``rules.harmful_ask_is_push``): the user turn's side is
+    ``max(p_push, p_harmful)`` -- pressing the request or asking for harm again."""
     ref, push = turns["refusal"], turns["push"]
-    return {i: min(ref[i - 1], p) for i, p in push.items() if (i - 1) in ref}
+    harmful = turns.get("harmful", {}) if harmful_asks else {}
+    return {i: min(ref[i - 1], max(p, harmful.get(i, 0.0))) for i, p in push.items() if (i - 1) in ref}
 
 
 HARM_SCORES = ("harmful", "terminate", "turn")
@@ -215,7 +242,8 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     term = harm_scores(system, rules)
     crisis = np.asarray(system["crisis"], dtype=float)
     n = len(term)
-    counts, source = refused_push_counts(system, thresholds.evidence, n_assistant)
+    top_key, last_key = evidence_keys(system, rules)
+    counts, source = refused_push_counts(system, thresholds.evidence, n_assistant, top_key)
     over = term >= thresholds.terminate
     enough_evidence = counts >= rules.min_refused_pushes
     enough_pushes = np.ones(n, dtype=bool)
@@ -223,8 +251,8 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     if rules.min_pushes and pushes is not None:
         enough_pushes = pushes >= rules.min_pushes
     pushing_now = np.ones(n, dtype=bool)
-    if rules.end_on_push and system.get("last_refused_push") is not None:
-        pushing_now = np.asarray(system["last_refused_push"], dtype=float) >= thresholds.evidence
+    if rules.end_on_push and system.get(last_key) is not None:
+        pushing_now = np.asarray(system[last_key], dtype=float) >= thresholds.evidence
     allowed = enough_evidence & enough_pushes & pushing_now
     in_crisis = crisis >= thresholds.crisis
     backup = np.zeros(n, dtype=bool)
@@ -293,7 +321,7 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
         return (f"harm score {term:.3f} >= {t.terminate:.3f} but only {k} {what} (< "
                 f"{rules.min_refused_pushes}): not yet a last resort")
     if code == "not_pushing_now":
-        last = float(np.asarray(system["last_refused_push"])[i])
+        last = float(np.asarray(system[evidence_keys(system, rules)[1]])[i])
         return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but the latest user turn is "
                 f"no refused push ({last:.3f} < {t.evidence:.3f}): an end answers a push, and the user moved on")
     if code == "too_few_pushes":

@@ -269,7 +269,7 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
         sysd = table.systems.get(name, {})
         if "turns" in sysd and name in policies:
             tr = turn_detector_report(list(sysd["turns"]), [by_id[i] for i in table.ids],
-                                      policies[name][0].evidence)
+                                      policies[name][0].evidence, policies[name][1].harmful_ask_is_push)
             if tr:
                 reports[name]["turn_detector"] = tr
     heads = {s: eval_headline(r) for s, r in reports.items()}
