@@ -33,9 +33,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from . import metric_names as N
 from . import metrics as M
 from .error_analysis import ERROR_KINDS, error_cases, error_markdown, write_error_pages  # noqa: F401 - re-exported
-from . import metric_names as N
 from .evaluation import (BASELINE, MAIN, ScoreTable, complete_policies, evaluate_table,  # noqa: F401
                          score_bundle, score_table, table_from_scores, turn_detector_report)
 from .evaluation import PAIRED_METRICS, headline
