@@ -91,6 +91,54 @@ def test_evaluate_run_is_tagged_and_linked_to_the_training_run(runs):
     assert {"evaluation/report.md", "evaluation/plots", "evaluation/errors"} <= arts
 
 
+def _in_scheme(key):
+    """A headline name of convguard.metric_names: a fixed one, a bootstrap bound of a termination
+    figure, a split family's F1, the turn detector's or the replay's."""
+    import convguard.metric_names as N
+
+    bounds = {b for n in N.TERMINATION.values() for b in N.interval_names(n)}
+    return (key in N.HEADLINE_NAMES or key in bounds or key.startswith((N.family_f1(""), "turn_refusal_",
+                                                                        "turn_refused_push_", "replay_")))
+
+
+def test_one_naming_scheme_for_mlflow_the_report_and_the_summary(runs):
+    """The keys an evaluation logs to MLflow, the report's comparison CSV and the summary table's
+    columns are the names evaluation.headline (+ replay.headline) gives: convguard.metric_names."""
+    import csv
+    import math
+
+    from convguard.evaluation import headline
+    from convguard.quickstart import SUMMARY_COLUMNS, format_summary
+    from convguard.replay import headline as replay_headline
+    from convguard.tracking import DEFAULT_COMPARE_METRICS, metric_key
+
+    reports, replays = runs["report"]["reports"], runs["report"]["replay"]
+    heads = {s: {**headline(r), **replay_headline(replays[s])} for s, r in reports.items()}
+    main = f"{MAIN}:exp_a"
+    assert {"term_f1", "benign_ftr", "term_f1_low", "crisis_recall", "replay_n_premature"} <= set(heads[main])
+    assert all(_in_scheme(k) for h in heads.values() for k in h), [k for h in heads.values() for k in h
+                                                                   if not _in_scheme(k)]
+    metrics = _client(runs).get_run(runs["runs"]["evaluate"]).data.metrics
+    finite = {s: {k for k, v in h.items() if math.isfinite(v)} for s, h in heads.items()}
+    assert {k for k in metrics if "/" not in k} == finite[main]  # the first bundle's, at the top level
+    for s in reports:
+        assert {k.split("/", 1)[1] for k in metrics if k.startswith(f"{metric_key(s)}/")} == finite[s]
+        assert metrics[f"{metric_key(s)}/term_f1"] == pytest.approx(reports[s]["termination"]["f1"]["value"])
+    others = [s for s in reports if s != main]
+    assert {k.rsplit("/", 1)[1] for k in metrics if k.startswith("paired/")} == {
+        "delta_term_f1", "delta_term_recall", "delta_benign_ftr", "delta_term_pr_auc", "p_not_better"}
+    assert len(others) == len({k.split("/")[1] for k in metrics if k.startswith("paired/")})
+    # the report's comparison.csv: one row per system, the same names as columns
+    with open(runs["root"] / "eval" / "comparison.csv", newline="") as f:
+        cols = set(next(csv.reader(f))) - {"system"}
+    assert cols == set().union(*heads.values())
+    # the summary table reads headline names; its numbers are the report's
+    assert all(_in_scheme(k) for k, _ in SUMMARY_COLUMNS)
+    summary = format_summary(reports, {})
+    assert f"{heads[main]['term_f1']:.3f}" in summary and f"{heads[main]['benign_ftr']:.3f}" in summary
+    assert all(_in_scheme(k) or k.startswith("chosen_") for k in DEFAULT_COMPARE_METRICS)
+
+
 # ------------------------------------------------------------------------------------------
 # sweep
 # ------------------------------------------------------------------------------------------
@@ -130,6 +178,11 @@ def test_sweep_write_updates_policy_and_keeps_the_bundle_valid(runs):
     assert r.data.tags["convguard.job"] == "sweep" and r.data.params["strategy"] == "max_f1"
     assert r.data.metrics["threshold_terminate"] == pytest.approx(pol.thresholds.terminate)
     assert r.data.tags["mlflow.parentRunId"] == runs["quickstart_run"]
+    # the chosen termination threshold's figures under the headline names (convguard.metric_names)
+    sel_achieved = sel["terminate"]["achieved"]
+    assert r.data.metrics["chosen_term_f1"] == pytest.approx(sel_achieved["f1"])
+    assert r.data.metrics["chosen_benign_ftr"] == pytest.approx(sel_achieved["fpr"])
+    assert "chosen_fpr" not in r.data.metrics and "chosen_f1" not in r.data.metrics
 
 
 # ------------------------------------------------------------------------------------------
@@ -166,9 +219,37 @@ def test_compare_lists_the_runs(runs):
         assert rid[:8] in out
     assert runs["quickstart_run"][:8] not in out  # only evaluation jobs by default
     assert "threshold_terminate" in out and "term_f1" in out
-    only = _compare(runs, runs["runs"]["evaluate"], runs["runs"]["sweep"][:10], "--metrics", "term_f1,chosen_f1")
+    only = _compare(runs, runs["runs"]["evaluate"], runs["runs"]["sweep"][:10], "--metrics", "term_f1,chosen_term_f1")
     assert runs["runs"]["evaluate"][:8] in only and runs["runs"]["sweep"][:8] in only
-    assert runs["runs"]["replay"][:8] not in only and "chosen_f1" in only and "benign_ftr" not in only
+    assert runs["runs"]["replay"][:8] not in only and "chosen_term_f1" in only and "benign_ftr" not in only
+    # a name an older version logged reads as the current one
+    assert _compare(runs, runs["runs"]["sweep"], "--metrics", "chosen_f1") == _compare(
+        runs, runs["runs"]["sweep"], "--metrics", "chosen_term_f1")
+
+
+def test_compare_reads_runs_logged_under_the_old_names(tmp_path):
+    """A sweep / evaluate run made before the names were unified (chosen_fpr, fig_crisis_false_alarm)
+    shows its figures under the current names."""
+    import mlflow
+
+    from convguard.tracking import compare_runs
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    client = mlflow.MlflowClient(tracking_uri=uri)
+    exp = client.create_experiment("convguard", artifact_location=str(tmp_path / "artifacts"))
+    old = client.create_run(exp, tags={"convguard.job": "sweep"})
+    for k, v in {"chosen_fpr": 0.25, "chosen_recall": 0.5, "fig_crisis_false_alarm": 0.125}.items():
+        client.log_metric(old.info.run_id, k, v)
+    new = client.create_run(exp, tags={"convguard.job": "sweep"})
+    client.log_metric(new.info.run_id, "chosen_benign_ftr", 0.75)
+    df = compare_runs(uri, "convguard")
+    assert {"chosen_benign_ftr", "chosen_term_recall"} <= set(df.columns) and "chosen_fpr" not in df.columns
+    by_run = df.set_index("run_id")
+    assert by_run.loc[old.info.run_id, "chosen_benign_ftr"] == 0.25
+    assert by_run.loc[new.info.run_id, "chosen_benign_ftr"] == 0.75
+    df = compare_runs(uri, "convguard", metrics=["figurative_crisis_false_alarm", "fig_crisis_false_alarm"])
+    assert df.columns[-1] == "figurative_crisis_false_alarm" and "fig_crisis_false_alarm" not in df.columns
+    assert df.set_index("run_id").loc[old.info.run_id, "figurative_crisis_false_alarm"] == 0.125
 
 
 # ------------------------------------------------------------------------------------------

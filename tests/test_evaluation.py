@@ -437,3 +437,41 @@ def test_evidence_candidates_are_validated():
 
     with pytest.raises(ConfigError, match="evidence_candidates"):
         load_config(None, ["thresholds.evidence_candidates=[0.3, 1.5]"], kind="quickstart")
+
+
+def test_old_metric_names_read_as_the_current_ones():
+    from convguard.metric_names import canonical_metrics, canonical_name
+
+    assert canonical_name("f1") == "term_f1" and canonical_name("fpr") == "benign_ftr"
+    assert canonical_name("test_fpr") == "test_benign_ftr" and canonical_name("challenge_in_family_f1") == \
+        "challenge_term_f1_in_family"
+    assert canonical_name("chosen_fpr") == "chosen_benign_ftr" and canonical_name("fig_crisis_false_alarm") == \
+        "figurative_crisis_false_alarm"
+    for current in ("term_f1", "crisis_recall", "test_crisis_recall", "chosen_crisis_fpr", "replay_n_late",
+                    "test_replay_n_late", "train/loss", "chosen_tp"):
+        assert canonical_name(current) == current
+    # an old and a new key for one figure: the new one wins, whatever the order
+    assert canonical_metrics({"term_f1": 0.5, "f1": 0.25}) == {"term_f1": 0.5}
+    assert canonical_metrics({"f1": 0.25, "term_f1": 0.5, "x": 1}) == {"term_f1": 0.5, "x": 1}
+
+
+def test_headline_names_every_figure_of_a_report_once(convs):
+    """evaluation.headline on a full system report: the termination figures with their bounds, the
+    split families, crisis, calibration -- and without bounds when asked."""
+    from convguard import metric_names as N
+    from convguard.evaluation import headline
+
+    table = table_from_scores(convs, {MAIN: scores_for(convs, seed=1)})
+    rep = system_report(table, MAIN, Thresholds(terminate=0.5, crisis=0.5), Rules(), n_boot=20)
+    h = headline(rep)
+    t = rep["termination"]
+    for entry, name in N.TERMINATION.items():
+        low, high = N.interval_names(name)
+        assert (h[name], h[low], h[high]) == (t[entry]["value"], t[entry]["low"], t[entry]["high"])
+    assert rep["termination_by_split_family"]  # (these conversations carry no family: "unknown")
+    for fam, r in rep["termination_by_split_family"].items():
+        assert h[N.family_f1(fam)] == r["f1"]["value"]
+    assert h["crisis_recall"] == rep["crisis"]["recall"]["value"] and h["crisis_ended"] == rep["crisis"]["n_crisis_ended"]
+    assert h["ece_terminate"] == rep["calibration"]["terminate_ece"]
+    plain = headline(rep, intervals=False)
+    assert set(h) - set(plain) == {b for n in N.TERMINATION.values() for b in N.interval_names(n)}

@@ -62,8 +62,21 @@ def bundle(tiny_bundle, tmp_path) -> Path:
     return dst
 
 
+def test_card_reads_a_manifest_written_under_the_old_metric_names(bundle):
+    """Quickstarts before the names were unified recorded test_f1, test_fpr, test_in_family_f1:
+    the card shows them under the current names (convguard.metric_names)."""
+    write_manifest(bundle, metrics={"test_f1": 0.8125, "test_fpr": 0.0625, "test_in_family_f1": 0.5,
+                                    "challenge_pr_auc": 0.25, "test_crisis_recall": 0.75, "test_replay_n_late": 3})
+    card = (bundle / "README.md").read_text()
+    for name, v in (("test_term_f1", "0.812"), ("test_benign_ftr", "0.062"), ("test_term_f1_in_family", "0.500"),
+                    ("challenge_term_pr_auc", "0.250"), ("test_crisis_recall", "0.750")):
+        assert f"| `{name}` | {v} |" in card, name
+    assert "`test_replay_n_late`" in card
+    assert "`test_f1`" not in card and "`test_fpr`" not in card and "`challenge_pr_auc`" not in card
+
+
 def test_write_manifest_writes_cards_that_the_manifest_leaves_out(bundle):
-    manifest = write_manifest(bundle, metrics={"test_f1": 0.8125, "test_crisis_recall": 0.75})
+    manifest = write_manifest(bundle, metrics={"test_term_f1": 0.8125, "test_crisis_recall": 0.75})
     for rel in MODEL_CARDS:
         assert (bundle / rel).is_file(), rel
         assert rel not in manifest["files"]
@@ -71,7 +84,7 @@ def test_write_manifest_writes_cards_that_the_manifest_leaves_out(bundle):
     # labels, policy, recorded metrics, data fingerprint, intended use, limits
     assert "harm_category" in card and "indiscriminate_weapons" in card and "`refusal`" in card
     assert "| `terminate` | 0.500 |" in card and "`min_refused_pushes` | 2 |" in card
-    assert "| `test_f1` | 0.812 |" in card and "`test_crisis_recall`" in card
+    assert "| `test_term_f1` | 0.812 |" in card and "`test_crisis_recall`" in card
     assert manifest["data_fingerprint"]["sha256"] in card
     assert "## Intended use" in card and "## Limitations" in card
     # the part a plain pipeline gets wrong, and the convguard way instead
@@ -103,7 +116,7 @@ def test_a_rewritten_card_keeps_the_signature_valid(bundle):
 
 
 def test_push_bundle_uploads_the_verified_folder_with_its_card(bundle, hub, capsys):
-    write_manifest(bundle, metrics={"test_f1": 0.5})
+    write_manifest(bundle, metrics={"test_term_f1": 0.5})
     assert main(["push", "--bundle", str(bundle), "--repo", "my-org/convguard-guard", "--private",
                  "--commit-message", "first"]) == 0
     out = capsys.readouterr().out
@@ -114,7 +127,7 @@ def test_push_bundle_uploads_the_verified_folder_with_its_card(bundle, hub, caps
     assert upload["folder_path"] == str(bundle) and upload["commit_message"] == "first"
     remote = hub.remote / "my-org" / "convguard-guard"
     card = (remote / "README.md").read_text()
-    assert 'pull("my-org/convguard-guard", "convguard-bundle")' in card and "| `test_f1` | 0.500 |" in card
+    assert 'pull("my-org/convguard-guard", "convguard-bundle")' in card and "| `test_term_f1` | 0.500 |" in card
     assert card == (bundle / "README.md").read_text()  # written into the bundle before the upload
     assert (remote / "harm" / "README.md").exists() and (remote / "manifest.json").exists()
     verify_bundle(remote)

@@ -28,7 +28,7 @@ def _assert_quickstart_outputs(out, mlruns):
     bundle = out / "bundle"
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert {"harm/model.safetensors", "crisis/model.safetensors", "policy.yaml"} <= set(manifest["files"])
-    assert manifest["data_fingerprint"]["n"] > 0 and "test_f1" in manifest["metrics"]
+    assert manifest["data_fingerprint"]["n"] > 0 and "test_term_f1" in manifest["metrics"]
     guard = Guard.load(bundle)
     assert guard.policy.selection["terminate"]["strategy"] == "max_recall_at_fpr"
     assert guard.policy.selection["data"]["split"] == "validation"
@@ -41,7 +41,7 @@ def _assert_quickstart_outputs(out, mlruns):
     assert (out / "eval" / "challenge" / "report.md").exists()
     assert (out / "eval" / "challenge" / "checklist" / "checklist.md").exists()
     assert "hand-written challenge set" in summary and "behavioural tests" in summary and "benign->CS" in summary
-    assert "challenge_f1" in manifest["metrics"] or "challenge_crisis_recall" in manifest["metrics"]
+    assert "challenge_term_f1" in manifest["metrics"] or "challenge_crisis_recall" in manifest["metrics"]
     # crisis threshold under the false-alarm budget, temperatures fitted first
     crisis_sel = guard.policy.selection["crisis"]
     assert crisis_sel["achieved"]["bound"] in ("false_alarm_budget", "recall_target")
@@ -67,7 +67,7 @@ def _assert_quickstart_outputs(out, mlruns):
     evaluations = [r for r in children if r.data.tags.get("convguard.job") == "evaluate"]
     assert {d.dataset.name for r in evaluations for d in client.get_run(r.info.run_id).inputs.dataset_inputs} == {
         "test", "challenge"}
-    assert (bundle / "README.md").exists() and "test_f1" in (bundle / "README.md").read_text()
+    assert (bundle / "README.md").exists() and "test_term_f1" in (bundle / "README.md").read_text()
     return guard
 
 

@@ -426,3 +426,84 @@ def test_bf16_precision_runs_under_autocast_and_is_recorded(tiny_encoder, small_
     assert modeling.use_bf16("auto") is False and modeling.use_bf16("bf16") is True
     monkeypatch.setattr(modeling, "native_bf16", lambda device="cpu": True)
     assert modeling.use_bf16("auto") is True and modeling.use_bf16("fp32") is False
+
+
+def _sklearn_validation_metrics(scores, y, main):
+    """validation_metrics as it was before it used convguard.metrics (scikit-learn), the reference."""
+    from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+    from convguard.dataset import IGNORE
+    from convguard.modeling import EVIDENCE_HEADS
+
+    known = np.isfinite(y[main].astype(float))
+    yt = y[main][known].astype(int)
+    s = scores[main][known]
+    out = {"n": float(len(yt))}
+    if 0 < yt.sum() < len(yt):
+        out["pr_auc"] = float(average_precision_score(yt, s))
+        out["roc_auc"] = float(roc_auc_score(yt, s))
+    else:
+        out["pr_auc"] = out["roc_auc"] = float("nan")
+    out["f1@0.5"] = float(f1_score(yt, s >= 0.5, zero_division=0))
+    eps = 1e-7
+    out["bce"] = float(-np.mean(yt * np.log(s + eps) + (1 - yt) * np.log(1 - s + eps)))
+    out["neg_bce"] = -out["bce"]
+    if "harm_category" in scores and "harm_category" in y:
+        mask = y["harm_category"] != IGNORE
+        if mask.any():
+            out["harm_category_acc"] = float((scores["harm_category"][mask].argmax(1) == y["harm_category"][mask]).mean())
+    for h in EVIDENCE_HEADS:
+        if h in scores and h in y:
+            ok = np.isfinite(y[h])
+            yh = y[h][ok].astype(int)
+            if 0 < yh.sum() < len(yh):
+                out[f"{h}_pr_auc"] = float(average_precision_score(yh, scores[h][ok]))
+                out[f"{h}_acc@0.5"] = float(((scores[h][ok] >= 0.5) == yh).mean())
+    return out
+
+
+def _random_validation(rng, n, *, ties, one_class=False):
+    from convguard.dataset import IGNORE
+
+    y_main = (rng.random(n) < 0.3).astype(np.float32)
+    if one_class:
+        y_main[:] = 0
+    y_main[rng.random(n) < 0.1] = np.nan  # rows without this label
+    s = rng.random(n).astype(np.float32)
+    if ties:  # coarse scores: many ties, some exactly at 0.5
+        s = (np.round(s * 8) / 8).astype(np.float32)
+    y_push = np.where(rng.random(n) < 0.2, np.nan, (rng.random(n) < 0.4).astype(float))
+    harm = rng.integers(0, 5, n)
+    harm[rng.random(n) < 0.3] = IGNORE
+    scores = {"terminate": s, "push": rng.random(n).astype(np.float32), "refusal": rng.random(n),
+              "harm_category": rng.random((n, 5))}
+    y = {"terminate": y_main, "push": y_push, "refusal": (rng.random(n) < 0.5).astype(float), "harm_category": harm}
+    return scores, y
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_validation_metrics_come_from_convguard_metrics_and_equal_sklearn(seed, monkeypatch):
+    """Training's validation metrics (and so the checkpoint select_metric picks) are computed by
+    convguard.metrics, and equal what scikit-learn computed before on random data with ties."""
+    import sys
+
+    from convguard import metrics as M
+    from convguard.train import selection_score, validation_metrics
+
+    rng = np.random.default_rng(seed)
+    evaluations = [_random_validation(rng, int(rng.integers(20, 400)), ties=bool(k % 2), one_class=k == 5)
+                   for k in range(6)]
+    for scores, y in evaluations:
+        new, ref = validation_metrics(scores, y, "terminate"), _sklearn_validation_metrics(scores, y, "terminate")
+        assert set(new) == set(ref)
+        for k in ref:
+            assert new[k] == pytest.approx(ref[k], abs=1e-9, nan_ok=True), k
+    for metric in ("pr_auc", "roc_auc", "f1@0.5", "neg_bce", "push_pr_auc"):
+        pick = [selection_score(validation_metrics(s, y, "terminate"), metric) for s, y in evaluations]
+        ref = [selection_score(_sklearn_validation_metrics(s, y, "terminate"), metric) for s, y in evaluations]
+        assert int(np.argmax(pick)) == int(np.argmax(ref)) and pick == pytest.approx(ref, abs=1e-9)
+    # one implementation: with scikit-learn's metrics unavailable, the numbers are the same
+    monkeypatch.setitem(sys.modules, "sklearn.metrics", None)
+    scores, y = evaluations[0]
+    assert validation_metrics(scores, y, "terminate")["pr_auc"] == M.pr_auc(
+        y["terminate"][np.isfinite(y["terminate"])].astype(int), scores["terminate"][np.isfinite(y["terminate"])])

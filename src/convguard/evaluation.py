@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from . import metric_names as N
 from . import metrics as M
 from .calibration import expected_calibration_error
 from .config import ThresholdConfig
@@ -386,6 +387,11 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     return out
 
 
+#: the termination figures :func:`paired_differences` compares (``delta_<entry>``; in MLflow
+#: ``paired/<other>/delta_<headline name>``, e.g. ``delta_term_f1``)
+PAIRED_METRICS = ("f1", "recall", "fpr", "pr_auc")
+
+
 def paired_differences(table: ScoreTable, policies: Mapping[str, tuple[Thresholds, Rules]], reference: str,
                        n_boot: int = 1000, seed: int = 0, alpha: float = 0.05) -> dict[str, Any]:
     """``reference`` minus each other system on the *same* bootstrap resamples of the termination
@@ -412,7 +418,7 @@ def paired_differences(table: ScoreTable, policies: Mapping[str, tuple[Threshold
         auc = M.pr_auc(yy, score) if 0 < c.n_pos < c.n else float("nan")
         return np.array([prf.f1, prf.recall, fpr, auc])
 
-    names = ("f1", "recall", "fpr", "pr_auc")
+    names = PAIRED_METRICS
     ref_point = stats(ended[reference], eff[reference], y)
     out: dict[str, Any] = {}
     others = [n for n in policies if n != reference]
@@ -449,27 +455,40 @@ def evaluate_table(table: ScoreTable, policies: Mapping[str, tuple[Thresholds, R
     return out
 
 
-def headline(report: Mapping[str, Any]) -> dict[str, float]:
-    """The few numbers a summary table shows for one system."""
-    out: dict[str, float] = {}
+def headline(report: Mapping[str, Any], intervals: bool = True) -> dict[str, float]:
+    """Flat headline numbers of one :func:`system_report`, under the names of
+    :mod:`convguard.metric_names` -- the one scheme MLflow runs, the report's comparison CSV, the
+    quickstart's summary and manifest and ``convguard compare`` use.  ``intervals``: add the
+    bootstrap bounds of the termination figures (``<name>_low`` / ``<name>_high``).  Figures a
+    report does not have (no crisis labels, no turn detector, ...) and non-numbers are left out."""
+    out: dict[str, Any] = {}
     t = report.get("termination")
     if t:
-        for k in ("precision", "recall", "f1", "fpr", "pr_auc"):
-            out[k] = t[k]["value"]
-    fam = report.get("termination_by_split_family") or {}
-    for f, r in fam.items():
-        out[f"{f}_f1"] = r["f1"]["value"]
-    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate", "non_crisis_crisis_rate"):
-        if report.get(k) is not None:
-            out[k] = report[k]
+        for k, name in N.TERMINATION.items():
+            out[name] = t[k]["value"]
+            if intervals:
+                low, high = N.interval_names(name)
+                out[low], out[high] = t[k]["low"], t[k]["high"]
+    for f, r in (report.get("termination_by_split_family") or {}).items():
+        out[N.family_f1(f)] = r["f1"]["value"]
     c = report.get("crisis")
     if c:
-        out["crisis_recall"] = c["recall"]["value"]
-        out["crisis_routed"] = c["crisis_support_rate"]
-        out["crisis_ended"] = c["n_crisis_ended"]
+        for k, name in N.CRISIS_DETECTOR.items():
+            out[name] = c[k]["value"]
+        out[N.OTHER["crisis_support_rate"]] = c["crisis_support_rate"]
+        out[N.OTHER["n_crisis_ended"]] = c["n_crisis_ended"]
         if c.get("figurative"):
-            out["figurative_crisis_false_alarm"] = c["figurative"]["false_alarm_rate"]["value"]
-    return out
+            out[N.OTHER["figurative_false_alarm_rate"]] = c["figurative"]["false_alarm_rate"]["value"]
+    for k in ("ordinary_false_termination_rate", "benign_crisis_rate", "benign_edgy_crisis_rate",
+              "non_crisis_crisis_rate"):
+        out[N.OTHER[k]] = report.get(k)
+    for k, v in (report.get("calibration") or {}).items():
+        out[N.OTHER.get(k, k)] = v
+    for unit, r in (report.get("turn_detector") or {}).items():
+        if isinstance(r, dict):
+            out.update({f"turn_{unit}_{k}": r.get(k) for k in ("precision", "recall", "f1", "pr_auc")})
+    return {k: float(v) for k, v in out.items()
+            if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)}
 
 
 def policies_from(policy: Policy) -> dict[str, tuple[Thresholds, Rules]]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .layout import DETECTORS, MANIFEST, SIGNATURE
+from .metric_names import canonical_metrics
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +272,8 @@ def bundle_card(root: str | Path, manifest: Mapping[str, Any] | None = None, rep
                       + ".", ""]
         else:
             lines += ["The thresholds were set by hand (no selection recorded).", ""]
-    metrics = m.get("metrics") if isinstance(m.get("metrics"), dict) else {}
+    # names: convguard.metric_names (a manifest an older version wrote reads under the current names)
+    metrics = canonical_metrics(m["metrics"]) if isinstance(m.get("metrics"), dict) else {}
     lines += ["## Metrics recorded in the bundle", ""]
     lines += (_table(["metric", "value"], [[f"`{k}`", _num(v)] for k, v in sorted(metrics.items())]) if metrics
               else ["None recorded (`convguard quickstart` records the test and challenge figures; "
@@ -336,7 +338,8 @@ def detector_card(folder: str | Path, *, training: Mapping[str, Any] | None = No
         for split, fp in fps.items():
             lines += _data_lines(fp, f"## Data: {split}")
     if bundle_manifest is not None:
-        metrics = bundle_manifest.get("metrics") if isinstance(bundle_manifest.get("metrics"), dict) else {}
+        metrics = canonical_metrics(bundle_manifest["metrics"]) if isinstance(bundle_manifest.get("metrics"), dict) \
+            else {}
         lines += ["## In its bundle", "",
                   "This folder is one detector of a convguard bundle (`../`, whose card has the policy): the "
                   "bundle's recorded metrics are for the whole system, both detectors and the policy.", ""]

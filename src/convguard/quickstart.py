@@ -24,24 +24,28 @@ import numpy as np
 from .config import QuickstartConfig, save_config, to_dict
 from .dataset import fingerprint, load_challenge, load_splits
 from .evaluation import MAIN, headline
+from .metric_names import family_f1
 from .tracking import Tracker
 
 log = logging.getLogger(__name__)
 
 
+#: the summary table's columns: (headline name, :mod:`convguard.metric_names`; column title)
+SUMMARY_COLUMNS = (("term_precision", "term P"), ("term_recall", "term R"), ("term_f1", "term F1"),
+                   ("benign_ftr", "benign FTR"), ("benign_crisis_rate", "benign->CS"), ("term_pr_auc", "PR-AUC"),
+                   (family_f1("in_family"), "F1 in-fam"), (family_f1("heldout_family"), "F1 held-out"),
+                   ("crisis_recall", "crisis R"), ("crisis_routed", "crisis->CS"), ("crisis_ended", "crisis ended"))
+
+
 def format_summary(reports: dict[str, Any], timings: dict[str, float],
                    replays: dict[str, Any] | None = None, title: str | None = None) -> str:
-    cols = [("precision", "term P"), ("recall", "term R"), ("f1", "term F1"), ("fpr", "benign FTR"),
-            ("benign_crisis_rate", "benign->CS"), ("pr_auc", "PR-AUC"), ("in_family_f1", "F1 in-fam"),
-            ("heldout_family_f1", "F1 held-out"), ("crisis_recall", "crisis R"), ("crisis_routed", "crisis->CS"),
-            ("crisis_ended", "crisis ended")]
-    rows = {name: headline(r) for name, r in reports.items()}
+    rows = {name: headline(r, intervals=False) for name, r in reports.items()}
     w = max(len(n) for n in rows) + 2
     lines = [f"== {title} ==" ] if title else []
-    lines.append("system".ljust(w) + " ".join(h.rjust(12) for _, h in cols))
+    lines.append("system".ljust(w) + " ".join(h.rjust(12) for _, h in SUMMARY_COLUMNS))
     for name, h in rows.items():
         cells = []
-        for k, _ in cols:
+        for k, _ in SUMMARY_COLUMNS:
             v = h.get(k)
             cells.append(("-" if v is None else (f"{int(v)}" if k == "crisis_ended" else f"{v:.3f}")).rjust(12))
         lines.append(name.ljust(w) + " ".join(cells))
@@ -137,9 +141,10 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
             challenge["checklist"] = write_checklist(bundle_dir, convs_ch, out / "eval" / "challenge" / "checklist",
                                                      tracker=tracker, seed=cfg.seed, data_name="challenge")
             timings["evaluate_challenge"] = time.time() - t
-        metrics = {f"test_{k}": v for k, v in headline(reports[MAIN]).items()}
+        # the manifest records the point figures (no bootstrap bounds): test_<name>, challenge_<name>
+        metrics = {f"test_{k}": v for k, v in headline(reports[MAIN], intervals=False).items()}
         if challenge:
-            metrics.update({f"challenge_{k}": v for k, v in headline(challenge["reports"][MAIN]).items()})
+            metrics.update({f"challenge_{k}": v for k, v in headline(challenge["reports"][MAIN], intervals=False).items()})
         metrics.update({f"test_{k}": v for k, v in (ev.get("headline", {}).get(MAIN) or {}).items()
                         if k.startswith("replay_")})
         write_manifest(bundle_dir, metrics=metrics)
@@ -160,9 +165,9 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
             summary += f"\n\nchallenge set: nothing found at {cfg.challenge} (skipped)"
         (out / "summary.txt").write_text(summary + "\n")
         for name, rep in reports.items():
-            tracker.log_metrics({f"test/{name}/{k}": v for k, v in headline(rep).items()})
+            tracker.log_metrics({f"test/{name}/{k}": v for k, v in headline(rep, intervals=False).items()})
         for name, rep in (challenge or {}).get("reports", {}).items():
-            tracker.log_metrics({f"challenge/{name}/{k}": v for k, v in headline(rep).items()})
+            tracker.log_metrics({f"challenge/{name}/{k}": v for k, v in headline(rep, intervals=False).items()})
         tracker.log_metrics({f"time/{k}": v for k, v in timings.items()})
         tracker.log_artifact(out / "test_report.json")
         tracker.log_artifact(out / "summary.txt")

@@ -94,9 +94,8 @@ def run_detector(cfg: RecipeConfig, splits: Splits | None = None, tracker: Track
 
 def run_baseline(cfg: RecipeConfig, splits: Splits | None = None, tracker: Tracker | None = None,
                  parent_run_id: str | None = None) -> dict[str, Any]:
-    from sklearn.metrics import average_precision_score
-
     from .baselines import BaselineModel
+    from .metrics import pr_auc
 
     splits = splits or load_splits(cfg.data, need=("train", "validation"))
     tracker = tracker or Tracker(cfg.tracking)
@@ -118,7 +117,7 @@ def run_baseline(cfg: RecipeConfig, splits: Splits | None = None, tracker: Track
             m.save(folder)
             y = np.array([int(getattr(c.labels, task) or 0) for c in val_ex])
             s = m.score(val_ex)
-            metrics[f"{task}_pr_auc"] = float(average_precision_score(y, s)) if 0 < y.sum() < len(y) else float("nan")
+            metrics[f"{task}_pr_auc"] = pr_auc(y, s) if 0 < y.sum() < len(y) else float("nan")
             models[task] = m
         tracker.log_metrics({f"final/val_{k}": v for k, v in metrics.items()})
         tracker.log_artifact(folder, "baselines")

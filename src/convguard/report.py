@@ -33,10 +33,13 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from . import metric_names as N
 from . import metrics as M
 from .error_analysis import ERROR_KINDS, error_cases, error_markdown, write_error_pages  # noqa: F401 - re-exported
 from .evaluation import (BASELINE, MAIN, ScoreTable, complete_policies, evaluate_table,  # noqa: F401
                          score_bundle, score_table, table_from_scores, turn_detector_report)
+from .evaluation import PAIRED_METRICS, headline
+from .evaluation import headline as eval_headline  # noqa: F401 - the name this module gave it
 from .formatting import (fmt, fmt_auto, fmt_ci, fmt_threshold, format_table, is_number, md_table,  # noqa: F401
                          slug)
 from .io import write_csv, write_json, write_jsonl  # noqa: F401 - re-exported
@@ -67,40 +70,6 @@ def _rel(p: Path, base: Path) -> str:
 # ------------------------------------------------------------------------------------------
 # headline figures and the side-by-side table
 # ------------------------------------------------------------------------------------------
-
-def eval_headline(rep: Mapping[str, Any]) -> dict[str, float]:
-    """Flat headline numbers of one :func:`convguard.evaluation.system_report` under the names
-    MLflow runs and ``convguard compare`` use."""
-    out: dict[str, float] = {}
-    t = rep.get("termination")
-    if t:
-        for k, name in (("precision", "term_precision"), ("recall", "term_recall"), ("f1", "term_f1"),
-                        ("fpr", "benign_ftr"), ("pr_auc", "term_pr_auc"), ("roc_auc", "term_roc_auc")):
-            out[name] = t[k]["value"]
-            out[f"{name}_low"] = t[k]["low"]
-            out[f"{name}_high"] = t[k]["high"]
-    c = rep.get("crisis")
-    if c:
-        out["crisis_recall"] = c["recall"]["value"]
-        out["crisis_precision"] = c["precision"]["value"]
-        out["crisis_ended"] = c["n_crisis_ended"]
-        if c.get("figurative"):
-            out["fig_crisis_false_alarm"] = c["figurative"]["false_alarm_rate"]["value"]
-    for k, v in (rep.get("calibration") or {}).items():
-        out[{"terminate_ece": "ece_terminate", "crisis_ece": "ece_crisis"}.get(k, k)] = v
-    if rep.get("ordinary_false_termination_rate") is not None:
-        out["ordinary_ftr"] = rep["ordinary_false_termination_rate"]
-    # crisis support shown to people who are fine, beside benign chats ended
-    for k in ("benign_crisis_rate", "benign_edgy_crisis_rate", "non_crisis_crisis_rate"):
-        if rep.get(k) is not None:
-            out[k] = rep[k]
-    if c:
-        out["crisis_routed"] = c["crisis_support_rate"]
-    for head, r in (rep.get("turn_detector") or {}).items():
-        if isinstance(r, dict):
-            out.update({f"turn_{head}_{k}": r[k] for k in ("precision", "recall", "f1", "pr_auc") if r.get(k) is not None})
-    return {k: float(v) for k, v in out.items() if is_number(v)}
-
 
 COMPARISON_HEADERS = ("system", "thresholds t / c", "term precision", "term recall", "term F1", "benign FTR",
                       "benign crisis", "PR-AUC", "ROC-AUC", "crisis recall", "crisis precision", "crisis ended",
@@ -272,7 +241,7 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
                                       policies[name][0].evidence, policies[name][1].harmful_ask_is_push)
             if tr:
                 reports[name]["turn_detector"] = tr
-    heads = {s: eval_headline(r) for s, r in reports.items()}
+    heads = {s: headline(r) for s, r in reports.items()}
 
     # -- replay --------------------------------------------------------------------------------
     replay_summaries: dict[str, Any] = {}
@@ -348,8 +317,8 @@ def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequ
             if reports.get(main):
                 r = reports[main]
                 for other, d in (r.get("paired_differences") or {}).items():
-                    tracker.log_metrics({f"paired/{metric_key(other)}/delta_{k}": d[f"delta_{k}"]["value"]
-                                         for k in ("f1", "recall", "fpr", "pr_auc")}
+                    tracker.log_metrics({f"paired/{metric_key(other)}/delta_{N.TERMINATION[k]}": d[f"delta_{k}"]["value"]
+                                         for k in PAIRED_METRICS}
                                         | {f"paired/{metric_key(other)}/p_not_better": d["p_not_better"]})
                 flat = {}
                 if r.get("termination"):

@@ -31,6 +31,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from . import metric_names as N
 from .config import ThresholdConfig
 from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds, score_bundle
 from .formatting import fmt, fmt_threshold, md_table
@@ -319,7 +320,10 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
                                 "data": data_name, "data_sha256": data_info["sha256"], "written": write})
             m = {"threshold_terminate": main.terminate.threshold, "threshold_crisis": main.crisis.threshold,
                  "feasible_terminate": float(main.terminate.feasible), "feasible_crisis": float(main.crisis.feasible)}
-            m.update({f"chosen_{k}": v for k, v in main.terminate.achieved.items() if k != "threshold"})
+            # at the chosen termination threshold on the sweep rows, under the headline names
+            # (chosen_term_f1, chosen_benign_ftr, ...; counts keep their own: chosen_tp, ...)
+            m.update({f"chosen_{N.TERMINATION.get(k, k)}": v for k, v in main.terminate.achieved.items()
+                      if k != "threshold"})
             m.update({f"chosen_crisis_{k}": v for k, v in main.crisis.achieved.items() if k != "threshold"})
             m.update(replay_headline(replays["chosen"].summary))
             for s, r in results.items():

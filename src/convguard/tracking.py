@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from .config import TrackingConfig, flatten
+from .metric_names import canonical_metrics, canonical_name
 from .schema import Conversation
 
 log = logging.getLogger(__name__)
@@ -353,9 +354,10 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
 # comparing runs
 # ------------------------------------------------------------------------------------------
 
+#: the columns ``convguard compare`` shows by default (names: :mod:`convguard.metric_names`)
 DEFAULT_COMPARE_METRICS = ("term_precision", "term_recall", "term_f1", "benign_ftr", "term_pr_auc", "crisis_recall",
-                           "crisis_ended", "chosen_precision", "chosen_recall", "chosen_fpr", "replay_n_premature",
-                           "replay_n_late", "replay_n_missed", "replay_crisis_ended")
+                           "crisis_ended", "chosen_term_precision", "chosen_term_recall", "chosen_benign_ftr",
+                           "replay_n_premature", "replay_n_late", "replay_n_missed", "replay_crisis_ended")
 JOBS = ("evaluate", "sweep", "replay")
 
 
@@ -364,7 +366,9 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
     """A pandas DataFrame with one row per MLflow run: ``run_id``, ``run_name``, ``job``,
     ``start_time``, ``bundle_sha``, ``data``, ``threshold_terminate``, ``threshold_crisis``,
     ``min_refused_pushes``, ``min_pushes``, then the metric columns (``metrics`` or the
-    :data:`DEFAULT_COMPARE_METRICS` that any run has).
+    :data:`DEFAULT_COMPARE_METRICS` that any run has).  Metric names are those of
+    :mod:`convguard.metric_names`; a name an older version used (``chosen_fpr``,
+    ``fig_crisis_false_alarm``), asked for or found in a run, reads as the current one.
 
     ``run_ids`` (full ids or unique prefixes of runs in ``experiment``) picks runs, in that
     order; otherwise the ``last`` most recent runs of ``experiment`` whose ``convguard.job`` tag is
@@ -424,9 +428,9 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
             "threshold_crisis": num(p.get("thresholds.crisis")),
             "min_refused_pushes": num(p.get("rules.min_refused_pushes")),
             "min_pushes": num(p.get("rules.min_pushes")),
-            "_metrics": m,
+            "_metrics": canonical_metrics(m),  # a run made by an older version: its keys renamed
         })
-    names = list(metrics) if metrics else [k for k in DEFAULT_COMPARE_METRICS if any(k in r["_metrics"] for r in rows)]
+    names = list(dict.fromkeys(canonical_name(k) for k in metrics)) if metrics else [k for k in DEFAULT_COMPARE_METRICS if any(k in r["_metrics"] for r in rows)]
     for r in rows:
         m = r.pop("_metrics")
         for k in names:

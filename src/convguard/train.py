@@ -34,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from . import metrics as M
 from .config import RecipeConfig, TrainConfig, save_config, to_dict
 from .dataset import IGNORE, expand_prefixes, subsample, targets
 from .batching import length_batches
@@ -195,18 +196,19 @@ def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor],
 
 
 def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], main: str) -> dict[str, float]:
-    from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
-
+    """Validation figures of the main head (``pr_auc``, ``roc_auc``, ``f1@0.5``, ``bce``; the
+    checkpoint is selected on ``train.select_metric`` of these) and of the other heads, computed by
+    :mod:`convguard.metrics` -- the implementations the evaluation reports use."""
     known = np.isfinite(y[main].astype(float))
     yt = y[main][known].astype(int)
     s = scores[main][known]
     out = {"n": float(len(yt))}
     if 0 < yt.sum() < len(yt):
-        out["pr_auc"] = float(average_precision_score(yt, s))
-        out["roc_auc"] = float(roc_auc_score(yt, s))
+        out["pr_auc"] = M.pr_auc(yt, s)
+        out["roc_auc"] = M.roc_auc(yt, s)
     else:
         out["pr_auc"] = out["roc_auc"] = float("nan")
-    out["f1@0.5"] = float(f1_score(yt, s >= 0.5, zero_division=0))
+    out["f1@0.5"] = M.precision_recall_f1(yt, s, 0.5, zero_division=0.0).f1 if len(yt) else 0.0
     eps = 1e-7
     out["bce"] = float(-np.mean(yt * np.log(s + eps) + (1 - yt) * np.log(1 - s + eps)))
     out["neg_bce"] = -out["bce"]
@@ -219,7 +221,7 @@ def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], 
             ok = np.isfinite(y[h])
             yh = y[h][ok].astype(int)
             if 0 < yh.sum() < len(yh):
-                out[f"{h}_pr_auc"] = float(average_precision_score(yh, scores[h][ok]))
+                out[f"{h}_pr_auc"] = M.pr_auc(yh, scores[h][ok])
                 out[f"{h}_acc@0.5"] = float(((scores[h][ok] >= 0.5) == yh).mean())
     if "persistence" in scores and "persistence" in y:
         mask = y["persistence"] != IGNORE
