@@ -18,7 +18,7 @@ import json
 import logging
 import sys
 
-from .config import ConfigError, ThresholdConfig
+from .config import CATEGORY_MIN_EXAMPLES, ConfigError, ThresholdConfig
 from .schema import ConversationError
 
 log = logging.getLogger("convguard")
@@ -160,8 +160,11 @@ def cmd_predict(a: argparse.Namespace) -> int:
 
     # the input is read and validated before the model loads (seconds): a bad file fails at once,
     # naming every bad line
+    from .bundle import bundle_taxonomy
+
+    # labels in the input (optional) are checked against the bundle's harm categories
     opts = ValidationOptions(require_user_last=not a.allow_any_last, tool_turns=a.tool_turns,
-                             max_line_bytes=a.max_line_bytes)
+                             max_line_bytes=a.max_line_bytes, taxonomy=bundle_taxonomy(a.bundle))
     convs, report = read_conversations(a.input, skip_invalid=True, options=opts)
     if report.n_skipped or report.notes:
         print(report.summary(limit=a.max_errors), file=sys.stderr)
@@ -404,6 +407,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="refusal/push probability at which a turn counts as evidence")
     sw.add_argument("--min-refused-pushes", type=int, default=None, help="refused pushes an end needs (default: the policy's)")
     sw.add_argument("--min-pushes", type=int, default=None, help="predicted pushes an end needs (default: the policy's)")
+    sw.add_argument("--category-min-examples", type=int, default=CATEGORY_MIN_EXAMPLES,
+                    help="a harm category gets its own termination threshold when validation has at least this many "
+                         "termination-worthy and as many other rows the harm head reads as it (0: no per-category "
+                         "thresholds; default %(default)s)")
     sw.add_argument("--write", action="store_true", help="write the chosen thresholds into the bundle")
     sw.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
     sw.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
