@@ -340,3 +340,17 @@ def test_a_detector_without_a_taxonomy_loads_as_the_default(tiny_bundle, tmp_pat
     write_manifest(b)
     with pytest.raises(BundleError, match="harm_category head's labels .* are not the taxonomy's categories"):
         Guard.load(b)
+
+
+def test_data_validate_checks_against_a_configs_taxonomy(tmp_path, capsys):
+    from convguard.cli import main
+    from convguard.io import write_jsonl
+
+    recs = make_records(1, 0)
+    for r in recs:
+        relabel(r)
+    write_jsonl(recs, tmp_path / "d.jsonl")
+    cfg = write_config(tmp_path, CUSTOM.to_dict())
+    assert main(["data", "validate", str(tmp_path / "d.jsonl"), "--taxonomy", str(cfg)]) == 0
+    assert main(["data", "validate", str(tmp_path / "d.jsonl")]) == 2  # the default taxonomy has no 'fraud'
+    assert "unknown harm category 'fraud': not in the default taxonomy" in capsys.readouterr().out

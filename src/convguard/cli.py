@@ -56,9 +56,26 @@ def cmd_data_validate(a: argparse.Namespace) -> int:
     from .io import read_conversations
     from .schema import ValidationOptions
 
+    taxonomy = None
+    if a.taxonomy:
+        from pathlib import Path
+
+        from .config import load_config
+        from .modeling import read_taxonomy
+
+        p = Path(a.taxonomy)
+        if p.is_dir():  # a bundle (its harm/ detector) or a harm detector folder
+            taxonomy = read_taxonomy(p / "harm" if (p / "harm" / "config.json").exists() else p)
+            if taxonomy is None:
+                raise ConfigError(f"{p}: a detector without a harm_category head has no taxonomy")
+        else:
+            cfg = load_config(p)
+            if not hasattr(cfg, "data"):
+                raise ConfigError(f"{p}: not a training or quickstart config (no data section holding a taxonomy)")
+            taxonomy = cfg.data.taxonomy
     opts = ValidationOptions(require_user_last=a.require_user_last, require_labels=a.require_labels,
                              max_message_chars=a.max_message_chars, max_line_bytes=a.max_line_bytes,
-                             tool_turns=a.tool_turns)
+                             tool_turns=a.tool_turns, taxonomy=taxonomy)
     # every record is checked: each bad one is listed (file, line, field), then the exact count
     convs, report = read_conversations(a.file, options=opts, skip_invalid=True)
     print(report.summary(limit=a.max_errors))
@@ -318,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--require-user-last", action="store_true", help="every conversation must end on a user turn")
     v.add_argument("--require-labels", action="store_true", help="training labels must be present")
     v.add_argument("--max-message-chars", type=int, default=32_000, help="longest message (default: %(default)s)")
+    v.add_argument("--taxonomy", default=None, metavar="CONFIG_OR_BUNDLE",
+                   help="check labels.harm_category against this training config's data.taxonomy or this bundle's "
+                        "harm categories (default: the default taxonomy)")
     _add_input_options(v)
     v.set_defaults(func=cmd_data_validate)
     s = dsub.add_parser("stats", help="counts per label/subtype/category, turn and token lengths")
