@@ -12,9 +12,11 @@ import sys
 from typing import Any, Iterator
 
 from convguard import config as C
+from convguard import taxonomy as T
 
+#: the config dataclasses, and those of other modules a config holds (the harm taxonomy)
 _CLASSES = [o for o in vars(C).values()
-            if isinstance(o, type) and dataclasses.is_dataclass(o) and o.__module__ == C.__name__]
+            if isinstance(o, type) and dataclasses.is_dataclass(o) and o.__module__ == C.__name__] + [T.Taxonomy]
 _SKIP = {dataclasses.__file__, copy.__file__, C.__file__}
 
 

@@ -182,9 +182,11 @@ def small_splits(tmp_path) -> dict[str, Path]:
     return paths
 
 
-def build_tiny_bundle(root: Path, *, epochs: int = 2) -> Path:
+def build_tiny_bundle(root: Path, *, epochs: int = 2, extra: tuple[str, ...] = (), relabel=None) -> Path:
     """Train tiny harm and crisis detectors (random-weight encoder, hand-built data, a few
-    steps) and write a bundle with a default policy.  Takes a few seconds."""
+    steps) and write a bundle with a default policy.  Takes a few seconds.  ``extra``: more
+    ``key=value`` overrides for the three training runs (e.g. a ``data.taxonomy``); ``relabel``:
+    called on every record before it is written (e.g. to map its harm category)."""
     from convguard.bundle import write_bundle
     from convguard.config import load_config
     from convguard.dataset import fingerprint, load_splits
@@ -198,9 +200,11 @@ def build_tiny_bundle(root: Path, *, epochs: int = 2) -> Path:
         recs = make_records(8 if split == "train" else 4, seed)
         for r in recs:
             r["id"] = f"{split}-{r['id']}"
+            if relabel is not None:
+                relabel(r)
         write_jsonl(recs, root / f"{split}.jsonl")
     common = [f"data.train={root}/train.jsonl", f"data.validation={root}/validation.jsonl",
-              f"data.test={root}/test.jsonl", "tracking.enabled=false"]
+              f"data.test={root}/test.jsonl", "tracking.enabled=false", *extra]
     detector = [f"model.base={enc}", f"train.epochs={epochs}", "train.batch_size=8", "model.max_length=64",
                 "train.progress=false", "train.lr=1e-3",
                 "train.precision=fp32"]  # a tiny random model's activations differ below bf16's rounding

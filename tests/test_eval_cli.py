@@ -164,7 +164,7 @@ def test_sweep_write_updates_policy_and_keeps_the_bundle_valid(runs):
     assert pol.selection["data"]["rows"] == "every user-turn prefix"
     assert pol.selection["mlflow_run"] == runs["runs"]["sweep"]
     assert pol.selection["previous"]["thresholds"] == {"terminate": 0.5, "crisis": 0.5, "evidence": 0.5,
-                                                       "crisis_hold": None}
+                                                       "crisis_hold": None, "terminate_by_category": {}}
     assert "tfidf_baseline" in pol.selection["baselines"]
     assert Guard.load(b).policy.thresholds == pol.thresholds
     for f in ("sweep.md", "sweep_terminate.csv", "sweep_crisis.csv", "plots/tradeoff_terminate.png",

@@ -12,9 +12,9 @@ import pytest
 from conftest import PUSHES, REFUSALS, make_records
 from convguard import Decision, Guard
 from convguard.guard import Session, SessionEndedError
-from convguard.policy import CATEGORY_PHRASES, DEFAULT_CRISIS_MESSAGES, Policy, Rules, Thresholds
+from convguard.policy import DEFAULT_CRISIS_MESSAGES, Policy, Rules, Thresholds
 from convguard.schema import ConversationError
-from convguard.taxonomy import HARM_CATEGORIES
+from convguard.taxonomy import DEFAULT_TAXONOMY, HARM_CATEGORIES
 
 ACTIONS = {"continue", "end_conversation", "crisis_support"}
 
@@ -117,7 +117,7 @@ def test_end_message_explains_why_and_offers_a_fresh_chat(tiny_bundle):
     assert d.evidence["refusal_turns"] == [1, 3] and d.evidence["refused_pushes"] == [2, 4]
     assert d.evidence["push_turns"] == [0, 2, 4] and d.evidence["n_refused_pushes"] == 2
     assert d.evidence["trigger"] == "end" and "after 2 refused pushes" in d.reason
-    assert CATEGORY_PHRASES[d.scores["harm_category"]] in d.message
+    assert DEFAULT_TAXONOMY.description(d.scores["harm_category"]) in d.message
     assert "new chat" in d.message and "end this conversation" in d.message
 
 
@@ -166,7 +166,7 @@ def test_templates_are_overridable_with_a_policy_file(tiny_bundle, tmp_path):
     p.write_text(yaml.safe_dump(d))
     g = Guard.load(tiny_bundle, policy=p)
     dec = g.check(PUSHED[:3])
-    assert dec.message == f"Chat closed: {CATEGORY_PHRASES[dec.scores['harm_category']]}. Open a new chat any time."
+    assert dec.message == f"Chat closed: {DEFAULT_TAXONOMY.description(dec.scores['harm_category'])}. Open a new chat any time."
     d["thresholds"] = {"terminate": 0.0, "crisis": 0.0}
     p.write_text(yaml.safe_dump(d))
     assert Guard.load(tiny_bundle, policy=p).check([{"role": "user", "content": "x"}], locale="es").message == \

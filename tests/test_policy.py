@@ -361,6 +361,8 @@ FIELDS = {
                                        "crisis_backup_threshold", "crisis_response_hold", "end_on_push",
                                        "harmful_ask_is_push")},
     ("rules", "harm_score"): NUMBERS + ["harmful", "turn", "terminate", "both", ""],
+    ("thresholds", "terminate_by_category"): [{"malicious_code": v} for v in NUMBERS]
+    + [{"malicous_code": 0.5}, {"": 0.5}, {"none": 0.0}, {"suicide_self_harm": 0.0}, None, [], "x", 0, {}],
     ("messages", "end_conversation"): STRINGS,
     ("messages", "crisis_support"): [{}, {"en": ""}, {"en": " "}, {"en": None}, {"en": 3}, {"": "help"},
                                      {"de": "Hilfe"}, {"en": "call 988"}, "call 988", [], None, 0],

@@ -239,6 +239,19 @@ def detector_dir(path: str | Path, key: str = "detector", source: str = "convgua
     return p
 
 
+def bundle_taxonomy(root: str | Path) -> Any:
+    """The harm categories (:class:`~convguard.taxonomy.Taxonomy`) of the bundle at ``root``, read
+    from its harm detector's ``config.json`` as JSON before the bundle is verified or loaded: for
+    checking input labels first (the commands read their data before the models load).  None when
+    that file cannot be read as a taxonomy -- :meth:`convguard.Guard.load` then names the problem."""
+    from .modeling import read_taxonomy
+
+    try:
+        return read_taxonomy(Path(root) / "harm")
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
 def write_bundle(out: str | Path, *, harm_dir: str | Path, crisis_dir: str | Path, policy: Policy,
                  baselines_dir: str | Path | None = None, data_fingerprint: dict | None = None,
                  metrics: dict | None = None, extra: dict | None = None) -> Path:
@@ -250,6 +263,14 @@ def write_bundle(out: str | Path, *, harm_dir: str | Path, crisis_dir: str | Pat
     shutil.copytree(crisis_dir, out / "crisis")
     if baselines_dir and Path(baselines_dir).exists():
         shutil.copytree(baselines_dir, out / "baselines")
+    from .modeling import read_taxonomy
+
+    # per-category thresholds are checked against the categories of the harm detector bundled here
+    tax = read_taxonomy(out / "harm")
+    if tax is not None and tax != policy.taxonomy:
+        import dataclasses
+
+        policy = dataclasses.replace(policy, taxonomy=tax)
     policy.save(out / "policy.yaml")
     write_manifest(out, data_fingerprint=data_fingerprint, metrics=metrics, extra=extra)
     return out

@@ -18,7 +18,7 @@ import json
 import logging
 import sys
 
-from .config import ConfigError, ThresholdConfig
+from .config import CATEGORY_MIN_EXAMPLES, ConfigError, ThresholdConfig
 from .schema import ConversationError
 
 log = logging.getLogger("convguard")
@@ -56,9 +56,26 @@ def cmd_data_validate(a: argparse.Namespace) -> int:
     from .io import read_conversations
     from .schema import ValidationOptions
 
+    taxonomy = None
+    if a.taxonomy:
+        from pathlib import Path
+
+        from .config import load_config
+        from .modeling import read_taxonomy
+
+        p = Path(a.taxonomy)
+        if p.is_dir():  # a bundle (its harm/ detector) or a harm detector folder
+            taxonomy = read_taxonomy(p / "harm" if (p / "harm" / "config.json").exists() else p)
+            if taxonomy is None:
+                raise ConfigError(f"{p}: a detector without a harm_category head has no taxonomy")
+        else:
+            cfg = load_config(p)
+            if not hasattr(cfg, "data"):
+                raise ConfigError(f"{p}: not a training or quickstart config (no data section holding a taxonomy)")
+            taxonomy = cfg.data.taxonomy
     opts = ValidationOptions(require_user_last=a.require_user_last, require_labels=a.require_labels,
                              max_message_chars=a.max_message_chars, max_line_bytes=a.max_line_bytes,
-                             tool_turns=a.tool_turns)
+                             tool_turns=a.tool_turns, taxonomy=taxonomy)
     # every record is checked: each bad one is listed (file, line, field), then the exact count
     convs, report = read_conversations(a.file, options=opts, skip_invalid=True)
     print(report.summary(limit=a.max_errors))
@@ -160,8 +177,11 @@ def cmd_predict(a: argparse.Namespace) -> int:
 
     # the input is read and validated before the model loads (seconds): a bad file fails at once,
     # naming every bad line
+    from .bundle import bundle_taxonomy
+
+    # labels in the input (optional) are checked against the bundle's harm categories
     opts = ValidationOptions(require_user_last=not a.allow_any_last, tool_turns=a.tool_turns,
-                             max_line_bytes=a.max_line_bytes)
+                             max_line_bytes=a.max_line_bytes, taxonomy=bundle_taxonomy(a.bundle))
     convs, report = read_conversations(a.input, skip_invalid=True, options=opts)
     if report.n_skipped or report.notes:
         print(report.summary(limit=a.max_errors), file=sys.stderr)
@@ -315,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--require-user-last", action="store_true", help="every conversation must end on a user turn")
     v.add_argument("--require-labels", action="store_true", help="training labels must be present")
     v.add_argument("--max-message-chars", type=int, default=32_000, help="longest message (default: %(default)s)")
+    v.add_argument("--taxonomy", default=None, metavar="CONFIG_OR_BUNDLE",
+                   help="check labels.harm_category against this training config's data.taxonomy or this bundle's "
+                        "harm categories (default: the default taxonomy)")
     _add_input_options(v)
     v.set_defaults(func=cmd_data_validate)
     s = dsub.add_parser("stats", help="counts per label/subtype/category, turn and token lengths")
@@ -404,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="refusal/push probability at which a turn counts as evidence")
     sw.add_argument("--min-refused-pushes", type=int, default=None, help="refused pushes an end needs (default: the policy's)")
     sw.add_argument("--min-pushes", type=int, default=None, help="predicted pushes an end needs (default: the policy's)")
+    sw.add_argument("--category-min-examples", type=int, default=CATEGORY_MIN_EXAMPLES,
+                    help="a harm category gets its own termination threshold when validation has at least this many "
+                         "termination-worthy and as many other rows the harm head reads as it (0: no per-category "
+                         "thresholds; default %(default)s)")
     sw.add_argument("--write", action="store_true", help="write the chosen thresholds into the bundle")
     sw.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
     sw.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")

@@ -17,6 +17,8 @@ from typing import Any, Literal, Mapping
 
 import yaml
 
+from .taxonomy import Taxonomy
+
 
 class ConfigError(ValueError):
     pass
@@ -45,6 +47,11 @@ class DataSourceConfig:
     #: column map for Parquet/CSV/HF sources (see convguard.io.ColumnMap)
     column_map: dict[str, Any] | None = None
     skip_invalid: bool = False
+    #: the harm categories the data are labelled with (``labels.harm_category`` is checked against
+    #: them) and the harm detector predicts (saved with it; the bundle reads them back): names,
+    #: descriptions, which are termination-worthy, and the self-harm category the self-harm veto
+    #: reads (null: veto off).  Default: the MLCommons-aligned set (convguard.taxonomy)
+    taxonomy: Taxonomy = field(default_factory=Taxonomy)
 
 
 @dataclass
@@ -259,6 +266,14 @@ class ThresholdConfig:
     #: of 148 challenge chats whose refusals were replaced by answers (docs/BENCHMARKS.md, run S):
     #: the selection does not yet weigh what a low evidence threshold does to the structural rule
     evidence_candidates: list[float] = field(default_factory=list)
+
+
+#: the fewest termination-worthy rows -- and the fewest other termination rows (benign-edgy) --
+#: of validation that the harm head must assign to a category before the category gets its own
+#: termination threshold (:func:`convguard.evaluation.choose_category_thresholds`, ``convguard sweep``); with fewer, a per-category pick
+#: would rest on a handful of chats (at 30 rows one more or fewer caught is 3 points of recall),
+#: and the category keeps the global threshold
+CATEGORY_MIN_EXAMPLES = 30
 
 
 @dataclass
@@ -549,6 +564,9 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
         need(obj.min_refused_pushes >= 1, "min_refused_pushes", "must be >= 1 (ending needs refused pushes)")
     if isinstance(obj, DataSourceConfig):
         need(obj.generate.n >= 20, "generate.n", "must be >= 20")
+    if isinstance(obj, Taxonomy):
+        for key, msg in obj.problems():
+            need(False, key, msg)
     if isinstance(obj, RecipeConfig):
         need(obj.model.view not in ("user_turns", "turns") or obj.recipe == "crisis", "model.view",
              f"{obj.model.view!r} scores each turn on its own: only for the crisis recipe "

@@ -15,7 +15,7 @@ from typing import Any
 from .config import DataConfig
 from .io import read_conversations
 from .schema import Conversation, ValidationOptions
-from .taxonomy import HARM_CATEGORIES, persistence_bucket
+from .taxonomy import Taxonomy, persistence_bucket, taxonomy_or_default
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def load_splits(data_cfg: DataConfig, *, need: tuple[str, ...] = SPLITS) -> Spli
         paths = {s: given[s] or generated[s] for s in SPLITS}
     else:
         paths = {s: given[s] for s in SPLITS if given[s]}
-    opts = ValidationOptions(require_labels=True)
+    opts = ValidationOptions(require_labels=True, taxonomy=data_cfg.taxonomy)
     loaded: dict[str, list[Conversation]] = {}
     for s in SPLITS:
         if s not in paths:
@@ -134,13 +134,19 @@ def expand_prefixes(convs: list[Conversation], max_extra: int, seed: int) -> lis
     return out
 
 
-def targets(conv: Conversation, recipe: str) -> dict[str, float | int]:
+def targets(conv: Conversation, recipe: str, taxonomy: Taxonomy | None = None) -> dict[str, float | int]:
+    """A conversation's training targets; ``harm_category`` as an index into ``taxonomy`` (None:
+    the default one)."""
     lab = conv.labels
     if recipe == "crisis":
         return {"crisis": float(lab.crisis or 0)}
+    names = taxonomy_or_default(taxonomy).names
+    if lab.harm_category and lab.harm_category not in names:
+        raise ValueError(f"conversation {conv.id}: labels.harm_category {lab.harm_category!r} is not in the taxonomy "
+                         f"(data.taxonomy: {', '.join(names)})")
     return {
         "terminate": float(lab.terminate or 0),
-        "harm_category": HARM_CATEGORIES.index(lab.harm_category) if lab.harm_category else IGNORE,
+        "harm_category": names.index(lab.harm_category) if lab.harm_category else IGNORE,
         "persistence": persistence_bucket(lab.persistence) if lab.persistence is not None else IGNORE,
     }
 
@@ -178,17 +184,18 @@ def read_folder(path: str | Path, *, options: ValidationOptions | None = None, s
     return convs, report
 
 
-def load_challenge(path: str | None) -> list[Conversation]:
+def load_challenge(path: str | None, taxonomy: Taxonomy | None = None) -> list[Conversation]:
     """The hand-written challenge set for the quickstart: every ``*.jsonl`` in ``path`` (or the
-    file itself), validated strictly -- a bad record is an error naming file, line and field.
-    ``[]`` (with a warning) when ``path`` is empty or does not exist."""
+    file itself), validated strictly (harm categories against ``taxonomy``; None: the default) --
+    a bad record is an error naming file, line and field.  ``[]`` (with a warning) when ``path``
+    is empty or does not exist."""
     if not path:
         return []
     p = Path(path)
     if not p.exists():
         log.warning("challenge set: nothing at %s; skipped", path)
         return []
-    opts = ValidationOptions(require_user_last=True, require_labels=True)
+    opts = ValidationOptions(require_user_last=True, require_labels=True, taxonomy=taxonomy)
     if p.is_dir():
         return read_folder(p, options=opts)[0]
     return read_conversations(str(p), options=opts)[0]

@@ -20,7 +20,7 @@ from .guard import decision_evidence
 from .io import write_jsonl
 from .policy import Rules, Thresholds, apply_policy, explain, harm_scores, predicted_pushes_array
 from .schema import Conversation
-from .taxonomy import HARM_CATEGORIES
+from .taxonomy import taxonomy_or_default
 
 __all__ = ["ERROR_KINDS", "error_cases", "error_markdown", "write_error_pages"]
 
@@ -43,9 +43,9 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     policy's reason, the predicted category/pushes where the system has them, and the messages
     (from ``convs``: id -> Conversation)."""
     sysd = table.systems[system]
-    pol = apply_policy(sysd, thresholds, rules, table.n_assistant)
+    pol = apply_policy(sysd, thresholds, rules, table.n_assistant, table.taxonomy)
     actions, eff = pol.actions, pol.effective
-    raw = harm_scores(sysd, rules)  # the score the policy compares with thresholds.terminate
+    raw = harm_scores(sysd, rules, table.taxonomy)  # the score the policy compares with thresholds.terminate
     crisis = np.asarray(sysd["crisis"], dtype=float)
     g = np.array(table.group, dtype=object)
     ids = np.array(table.ids, dtype=object)
@@ -69,16 +69,16 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
             "crisis_label": int(table.y_crisis[i]),
             "terminate_from_turn": table.terminate_from_turn[i] if table.terminate_from_turn else None,
             "action": str(actions[i]), "terminate_score": float(raw[i]), "effective_score": float(eff[i]),
-            "crisis_score": float(crisis[i]), "terminate_threshold": float(thresholds.terminate),
+            "crisis_score": float(crisis[i]), "terminate_threshold": float(pol.terminate_threshold[i]),
             "crisis_threshold": float(thresholds.crisis), "n_assistant_turns": int(table.n_assistant[i]),
-            "reason": explain(pol, i, sysd, thresholds, rules),
+            "reason": explain(pol, i, sysd, thresholds, rules, table.taxonomy),
         }
         if "turns" in sysd:
             r["evidence"] = decision_evidence(sysd["turns"][i], thresholds.evidence, str(pol.codes[i]),
                                               int(pol.refused_pushes[i]), rules.harmful_ask_is_push)
         if "harm_category" in sysd:
             k = int(np.argmax(sysd["harm_category"][i]))
-            r["predicted_harm_category"] = HARM_CATEGORIES[k]
+            r["predicted_harm_category"] = taxonomy_or_default(table.taxonomy).names[k]
             r["predicted_harm_category_prob"] = float(sysd["harm_category"][i][k])
         if pushes is not None:
             r["predicted_pushes"] = int(pushes[i])

@@ -29,9 +29,14 @@ ADAPTERS = ("xstest", "toxicchat", "sharegpt")
 # shared helpers
 # ------------------------------------------------------------------------------------------
 
-def load_eval_data(spec: str, *, skip_invalid: bool = False) -> tuple[list, str]:
-    """(conversations, short data name) for a ``--data`` value (see the module docstring)."""
+def load_eval_data(spec: str, *, skip_invalid: bool = False, bundle: str | Path | None = None) -> tuple[list, str]:
+    """(conversations, short data name) for a ``--data`` value (see the module docstring); with
+    ``bundle``, harm-category labels are checked against that bundle's taxonomy (else the default)."""
+    from .bundle import bundle_taxonomy
     from .io import ReadReport, read_conversations
+    from .schema import ValidationOptions
+
+    opts = ValidationOptions(taxonomy=bundle_taxonomy(bundle) if bundle is not None else None)
 
     head, sep, rest = spec.partition(":")
     name, _, mode = head.partition("+")
@@ -52,10 +57,10 @@ def load_eval_data(spec: str, *, skip_invalid: bool = False) -> tuple[list, str]
         # a folder of JSONL files (the challenge set): every file, ids unique across them
         from .dataset import read_folder
 
-        convs, report = read_folder(spec, skip_invalid=skip_invalid)
+        convs, report = read_folder(spec, skip_invalid=skip_invalid, options=opts)
         label = _stem(spec)
     else:
-        convs, report = read_conversations(spec, skip_invalid=skip_invalid)
+        convs, report = read_conversations(spec, skip_invalid=skip_invalid, options=opts)
         label = _stem(spec)
     if report.n_skipped:
         print(report.summary(limit=20), file=sys.stderr)
@@ -99,10 +104,10 @@ def evaluate_cli(a: argparse.Namespace) -> int:
     from .quickstart import format_summary
     from .report import write_evaluation
 
-    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid, bundle=a.bundle[0])
     calib = calib_name = None
     if a.calibrate_on:
-        calib, calib_name = load_eval_data(a.calibrate_on, skip_invalid=a.skip_invalid)
+        calib, calib_name = load_eval_data(a.calibrate_on, skip_invalid=a.skip_invalid, bundle=a.bundle[0])
     out = Path(a.out) if a.out else default_out(a.bundle[0], "eval", name)
     tracker = _tracker(a)
     res = write_evaluation(a.bundle, convs, out, n_boot=a.n_boot, tracker=tracker, baselines=not a.no_baselines,
@@ -134,15 +139,17 @@ def sweep_cli(a: argparse.Namespace) -> int:
     from .formatting import format_table
     from .sweeping import write_sweep
 
-    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid, bundle=a.bundle)
     cfg = ThresholdConfig(terminate_strategy=a.strategy, min_precision=a.min_precision, max_fpr=a.max_fpr,
                           crisis_min_recall=a.crisis_min_recall, crisis_max_false_alarm=a.crisis_max_false_alarm,
                           evidence=a.evidence)
+    if a.category_min_examples < 0:
+        raise ValueError(f"--category-min-examples must be >= 0 (0: no per-category thresholds), got {a.category_min_examples}")
     out = Path(a.out) if a.out else default_out(a.bundle, "sweep", name)
     tracker = _tracker(a)
     res = write_sweep(a.bundle, convs, out, cfg=cfg, min_refused_pushes=a.min_refused_pushes,
                       min_pushes=a.min_pushes, write=a.write, tracker=tracker, data_name=name,
-                      progress=sys.stderr.isatty())
+                      progress=sys.stderr.isatty(), category_min_examples=a.category_min_examples)
     rows = []
     for s, r in res["results"].items():
         for head, ch in (("terminate", r.terminate), ("crisis", r.crisis)):
@@ -150,6 +157,14 @@ def sweep_cli(a: argparse.Namespace) -> int:
                          f"{ch.achieved['recall']:.3f}", f"{ch.achieved['fpr']:.3f}",
                          "yes" if ch.feasible else "NO"])
     print(format_table(["system", "head", "strategy", "threshold", "precision", "recall", "FPR", "feasible"], rows))
+    from .evaluation import MAIN
+
+    by_cat = res["results"][MAIN].by_category
+    if by_cat:
+        print(f"\nper-category termination thresholds (a category needs >= {a.category_min_examples} termination-worthy "
+              f"and as many other validation rows read as it; otherwise the global threshold):")
+        for k, v in by_cat.items():
+            print(f"  {k}: {'%.6g' % v['threshold'] if v['threshold'] is not None else 'global'} -- {v['message']}")
     rp = res["replay"]["chosen"]
     t = rp.get("termination") or {}
     print(f"\nreplay at the chosen thresholds: {t.get('n_premature', 0)} premature, {t.get('n_late', 0)} late, "
@@ -165,7 +180,7 @@ def replay_cli(a: argparse.Namespace) -> int:
     from .formatting import format_table
     from .replay import REPLAY_HEADERS, replay_rows, write_replay
 
-    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid, bundle=a.bundle)
     out = Path(a.out) if a.out else default_out(a.bundle, "replay", name)
     tracker = _tracker(a)
     res = write_replay(a.bundle, convs, out, terminate_threshold=a.terminate_threshold,
@@ -211,7 +226,7 @@ def compare_cli(a: argparse.Namespace) -> int:
 def checklist_cli(a: argparse.Namespace) -> int:
     from .checklist import format_checklist, write_checklist
 
-    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid)
+    convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid, bundle=a.bundle)
     out = Path(a.out) if a.out else default_out(a.bundle, "checklist", name)
     rep = write_checklist(a.bundle, convs, out, tracker=None, seed=a.seed, data_name=name)
     print(format_checklist(rep))

@@ -28,10 +28,11 @@ import numpy as np
 from . import metric_names as N
 from . import metrics as M
 from .calibration import expected_calibration_error
-from .config import ThresholdConfig
-from .policy import Policy, Rules, Thresholds, apply_policy, harm_scores, predicted_pushes_array, refused_push_pairs
+from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig
+from .policy import (Policy, Rules, Thresholds, apply_policy, category_probs, harm_scores, predicted_pushes_array,
+                     refused_push_pairs)
 from .schema import Conversation
-from .taxonomy import HARM_CATEGORIES
+from .taxonomy import Taxonomy, taxonomy_or_default
 from .thresholds import ThresholdChoice, select_threshold
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class ScoreTable:
     terminate_from_turn: list[int | None] = field(default_factory=list)
     #: True for a whole conversation, False for a prefix of one (``meta.prefix_of``)
     whole: np.ndarray | None = None
+    #: the harm categories of the main system's ``harm_category`` columns (the bundle's harm
+    #: detector's; None: the default taxonomy)
+    taxonomy: Taxonomy | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -73,7 +77,7 @@ class ScoreTable:
             group=pick(self.group), subtype=pick(self.subtype), harm_category=pick(self.harm_category),
             split_family=pick(self.split_family),
             terminate_from_turn=pick(self.terminate_from_turn) if self.terminate_from_turn else [],
-            whole=None if self.whole is None else self.whole[idx])
+            whole=None if self.whole is None else self.whole[idx], taxonomy=self.taxonomy)
 
     @property
     def whole_mask(self) -> np.ndarray:
@@ -108,6 +112,7 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
         split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
         whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
+        taxonomy=getattr(guard, "taxonomy", None),
     )
 
 
@@ -147,11 +152,12 @@ def score_bundle(bundle: str | Path, conversations: Sequence[Conversation], *, b
     return BundleScores(guard, base, scores, policies, notes)
 
 
-def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mapping[str, np.ndarray]]
-                      ) -> ScoreTable:
+def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mapping[str, np.ndarray]],
+                      taxonomy: Taxonomy | None = None) -> ScoreTable:
     """A :class:`ScoreTable` from scores computed elsewhere (one row per conversation, in order):
-    ``systems`` maps a system name to ``{"terminate": (n,), "crisis": (n,), ...}``.  Labels are
-    read from ``convs`` exactly as :func:`score_table` reads them; no model is run."""
+    ``systems`` maps a system name to ``{"terminate": (n,), "crisis": (n,), ...}`` (``taxonomy``:
+    the categories of ``harm_category``'s columns; None: the default).  Labels are read from
+    ``convs`` exactly as :func:`score_table` reads them; no model is run."""
     n = len(convs)
     out: dict[str, dict[str, np.ndarray]] = {}
     for name, d in systems.items():
@@ -169,6 +175,7 @@ def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mappi
         split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
         whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
+        taxonomy=taxonomy,
     )
 
 
@@ -269,16 +276,11 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     them let ``max_fpr`` allow several times that share of benign-edgy chats ended."""
     sysd = table.systems[system]
     crisis_choice = choose_crisis_threshold(table, cfg, system)
-    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant)
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant, table.taxonomy)
     eff = pol.effective
     rows = _termination_rows(table)
     y = table.y_terminate[rows]
-    params: dict[str, float] = {}
-    if cfg.terminate_strategy == "max_recall_at_precision":
-        params["min_precision"] = cfg.min_precision
-    elif cfg.terminate_strategy == "max_recall_at_fpr":
-        params["max_fpr"] = cfg.max_fpr
-    term_choice = select_threshold(cfg.terminate_strategy, y, eff[rows], **params)
+    term_choice = select_threshold(cfg.terminate_strategy, y, eff[rows], **_strategy_params(cfg))
     if term_choice.threshold <= 0.0:  # 0 would end every chat the rules allow: never a policy
         term_choice = ThresholdChoice(1.0, term_choice.strategy, term_choice.params, term_choice.achieved, False,
                                       "no positive threshold met the constraint; termination disabled (1.0)")
@@ -286,6 +288,59 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
         if warn and not c.feasible:  # (choose_evidence tries several and warns for none of them)
             log.warning("threshold selection (%s): %s", c.strategy, c.message)
     return term_choice, crisis_choice
+
+
+def _strategy_params(cfg: ThresholdConfig) -> dict[str, float]:
+    """The termination strategy's target (``min_precision`` / ``max_fpr``) as keyword arguments."""
+    if cfg.terminate_strategy == "max_recall_at_precision":
+        return {"min_precision": cfg.min_precision}
+    if cfg.terminate_strategy == "max_recall_at_fpr":
+        return {"max_fpr": cfg.max_fpr}
+    return {}
+
+
+
+
+def choose_category_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, crisis_choice: ThresholdChoice,
+                               terminate: float, system: str = MAIN, min_examples: int = CATEGORY_MIN_EXAMPLES
+                               ) -> dict[str, dict[str, Any]]:
+    """Per-category termination thresholds (``thresholds.terminate_by_category``): for each
+    termination-worthy category of the table's taxonomy, the configured termination strategy
+    (the same target as the global threshold) on the termination rows (:func:`_termination_rows`)
+    whose *predicted* category (the harm head's most likely, the one the policy reads) it is --
+    when there are at least ``min_examples`` termination-worthy and ``min_examples`` other such
+    rows and the strategy finds a feasible threshold.  Otherwise the category keeps the global
+    ``terminate`` and its entry says why.
+
+    Returns ``{category: {"threshold": float | None (None: the global one), "n_positive",
+    "n_negative", "message", ...the choice's record}}``; empty for a system without a harm head
+    or with ``min_examples`` 0 (per-category selection off)."""
+    sysd = table.systems[system]
+    tax = taxonomy_or_default(table.taxonomy)
+    cat = category_probs(sysd, tax)
+    if cat is None or not min_examples:
+        return {}
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant, table.taxonomy)
+    rows = _termination_rows(table)
+    pred = np.asarray(tax.names, dtype=object)[np.argmax(cat, axis=1)]
+    out: dict[str, dict[str, Any]] = {}
+    for name in tax.terminating:
+        m = rows & (pred == name)
+        y = table.y_terminate[m]
+        n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+        entry: dict[str, Any] = {"threshold": None, "n_positive": n_pos, "n_negative": n_neg}
+        if n_pos < min_examples or n_neg < min_examples:
+            entry["message"] = (f"{n_pos} termination-worthy and {n_neg} other rows read as {name} (each needs >= "
+                                f"{min_examples}): the global threshold {terminate:.4g}")
+        else:
+            ch = select_threshold(cfg.terminate_strategy, y, pol.effective[m], **_strategy_params(cfg))
+            if not ch.feasible or ch.threshold <= 0.0:
+                entry["message"] = f"no feasible threshold for {name} ({ch.message}): the global threshold {terminate:.4g}"
+            else:
+                entry.update(ch.to_dict(), threshold=float(ch.threshold),
+                             message=f"chosen on {n_pos} termination-worthy and {n_neg} other rows read as {name}")
+        out[name] = entry
+    return out
 
 
 def choose_evidence(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
@@ -327,7 +382,7 @@ def _termination_rows(table: ScoreTable) -> np.ndarray:
 def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules: Rules, n_boot: int = 1000,
                   seed: int = 0) -> dict[str, Any]:
     sysd = table.systems[system]
-    pol = apply_policy(sysd, thresholds, rules, table.n_assistant)
+    pol = apply_policy(sysd, thresholds, rules, table.n_assistant, table.taxonomy)
     actions, eff = pol.actions, pol.effective
     rows = _termination_rows(table)
     y = table.y_terminate[rows]
@@ -337,7 +392,7 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     if rows.any() and 0 < y.sum() < len(y):
         rep = M.termination_report(y, eff[rows], thresholds.terminate, groups=groups, n_boot=n_boot, seed=seed)
         # ranking metrics of the raw score, beside those of the policy's effective score
-        raw = harm_scores(sysd, rules)  # the score the policy compares with thresholds.terminate
+        raw = harm_scores(sysd, rules, table.taxonomy)  # the score the policy compares with thresholds.terminate
         rep["raw_pr_auc"] = M.pr_auc(y, raw[rows])
         rep["raw_roc_auc"] = M.roc_auc(y, raw[rows])
         out["termination"] = rep
@@ -380,9 +435,10 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     out["calibration"] = calib
     out["actions"] = {a: int((actions == a).sum()) for a in ("continue", "end_conversation", "crisis_support")}
     if "harm_category" in sysd:
-        hm = (table.y_terminate == 1) & np.array([h in HARM_CATEGORIES for h in table.harm_category])
+        names = taxonomy_or_default(table.taxonomy).names
+        hm = (table.y_terminate == 1) & np.array([h in names for h in table.harm_category])
         if hm.any():
-            pred = np.array(HARM_CATEGORIES)[np.argmax(sysd["harm_category"][hm], axis=1)]
+            pred = np.array(names)[np.argmax(sysd["harm_category"][hm], axis=1)]
             out["harm_category_accuracy_on_terminate"] = float((pred == np.array(table.harm_category)[hm]).mean())
     return out
 
@@ -406,7 +462,7 @@ def paired_differences(table: ScoreTable, policies: Mapping[str, tuple[Threshold
         return {}
     ended, eff = {}, {}
     for name, (th, rules) in policies.items():
-        pol = apply_policy(table.systems[name], th, rules, table.n_assistant)
+        pol = apply_policy(table.systems[name], th, rules, table.n_assistant, table.taxonomy)
         a, e = pol.actions, pol.effective
         ended[name] = (a[rows] == "end_conversation")
         eff[name] = e[rows]

@@ -40,10 +40,11 @@ import numpy as np
 
 from .batching import length_batches, pad_ids
 from .bundle import BundleError
-from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows
-from .policy import EVIDENCE_TOP_K, Policy, PolicyResult, evidence_keys, explain, harm_scores, refused_push_pairs
+from .modeling import EVIDENCE_HEADS, FORMAT_VERSION, encode_spec_of, heads_of, logits_to_scores, pool_rows, taxonomy_of
+from .policy import (EVIDENCE_TOP_K, Policy, PolicyResult, evidence_keys, harm_scores, refused_push_pairs,
+                     terminate_thresholds)
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
-from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
+from .taxonomy import PERSISTENCE_VALUES, Taxonomy
 from .text import ConversationEncoder
 
 log = logging.getLogger(__name__)
@@ -240,6 +241,8 @@ class Detector:
         #: a more exact backend (ONNX fp32 beside int8) for scores too close to a threshold to trust
         self.fallback = fallback
         self.heads = heads_of(backend.config)
+        #: the harm categories of the harm_category head (None: a detector without it)
+        self.taxonomy = taxonomy_of(backend.config, str(folder / "config.json"))
         self.spec = encode_spec_of(backend.config)
         self.encoder = ConversationEncoder(backend.tokenizer, self.spec)
         self._lock = threading.Lock()  # the token cache is shared by every caller of this detector
@@ -441,6 +444,11 @@ def _check_detector_config(name: str, folder: Path) -> None:
                     "evidence the policy needs before it ends a chat; retrain it (convguard quickstart, or "
                     "convguard train configs/crisis_minilm.yaml)")
         raise BundleError(f"{p}: the {name} detector lacks head(s) {lacking} (heads: {sorted(heads)}); {hint}")
+    if name == "harm":
+        try:
+            taxonomy_of(cfg, str(p))
+        except ValueError as e:
+            raise BundleError(str(e)) from None
 
 
 # ------------------------------------------------------------------------------------------
@@ -455,6 +463,13 @@ class Guard:
                  fallback_margin: float | None = None):
         self.harm = harm
         self.crisis = crisis
+        #: the harm categories the bundle predicts (its harm detector's; the policy reads the same)
+        self.taxonomy: Taxonomy = harm.taxonomy
+        if policy.taxonomy != self.taxonomy:
+            terminate_thresholds(0, policy.thresholds, self.taxonomy)  # per-category thresholds must name its categories
+            import dataclasses
+
+            policy = dataclasses.replace(policy, taxonomy=self.taxonomy)
         self.policy = policy
         self.bundle_dir = bundle_dir
         self.manifest = manifest or {}
@@ -552,12 +567,13 @@ class Guard:
         if backend == "onnx":
             _warn_failed_parity(root, onnx_variant, cascade=bool(margin))
         try:
+            tax = dets["harm"].taxonomy
             if policy is None:
-                pol = Policy.load(root / "policy.yaml")
+                pol = Policy.load(root / "policy.yaml", taxonomy=tax)
             elif isinstance(policy, Policy):
                 pol = policy
             else:
-                pol = Policy.load(policy)
+                pol = Policy.load(policy, taxonomy=tax)
         except FileNotFoundError as e:
             raise BundleError(f"policy file missing: {e}") from None
         except ValueError as e:
@@ -641,25 +657,39 @@ class Guard:
 
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th, rules = self.policy.thresholds, self.policy.rules
+        # every termination threshold a row may be compared with (per-category ones included)
+        term_ths = sorted({float(th.terminate), *(float(v) for v in (th.terminate_by_category or {}).values())})
+
+        def near_any(scores: Mapping[str, np.ndarray], head: str) -> np.ndarray:
+            out = np.zeros(len(convs), dtype=bool)
+            for t in term_ths:
+                k = self._near_threshold(scores, head, t)
+                out |= k.any(axis=1) if k.ndim == 2 else k
+            return out
+
         if rules.harm_score == "turn":
             # the harm score is the turn detector's (below): no harm-detector score meets a threshold
             harm_near = np.zeros(len(convs), dtype=bool)
         elif rules.harm_score == "harmful" and "harm_category" in hs:
             # the score the policy compares: P(harmful) from the category head (no temperature)
-            harm_near = self._near_threshold({"harmful": harm_scores(hs, rules)}, "harmful", th.terminate)
+            harm_near = near_any({"harmful": harm_scores(hs, rules, self.taxonomy)}, "harmful")
         else:
-            harm_near = self._near_threshold(hs, "terminate", th.terminate)
+            harm_near = near_any(hs, "terminate")
+        if th.terminate_by_category and "harm_category" in hs:
+            # the predicted category picks the threshold: re-score rows whose top two categories are close
+            top2 = np.sort(np.log(np.clip(hs["harm_category"], 1e-7, 1.0)), axis=1)[:, -2:]
+            harm_near = harm_near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)
         crisis_near = self._near_threshold(cs, "crisis", th.crisis)
         # the turn detector's evidence, each where the policy compares it
-        top_key, last_key = evidence_keys(cs, rules) if "refused_push_top" in cs else ("refused_push_top",
-                                                                                        "last_refused_push")
+        top_key, last_key = evidence_keys(cs, rules)
         for key, threshold, used in ((top_key, th.evidence, True),
                                      (last_key, th.evidence, rules.end_on_push),
-                                     ("crisis_response_max", th.evidence, rules.crisis_response_hold),
-                                     ("harmful_max", th.terminate, rules.harm_score == "turn")):
+                                     ("crisis_response_max", th.evidence, rules.crisis_response_hold)):
             if used and key in cs:
                 near_k = self._near_threshold(cs, key, threshold)
                 crisis_near |= near_k.any(axis=1) if near_k.ndim == 2 else near_k
+        if rules.harm_score == "turn" and "harmful_max" in cs:
+            crisis_near |= near_any(cs, "harmful_max")
         for det, scores, near in ((self.harm, hs, harm_near), (self.crisis, cs, crisis_near)):
             if det.fallback is None:
                 continue
@@ -680,14 +710,14 @@ class Guard:
         pers = scores["persistence"][i]
         expected_pushes = float(sum(p * v for p, v in zip(pers, PERSISTENCE_VALUES)))
         s = {"terminate": float(scores["terminate"][i]), "crisis": float(scores["crisis"][i]),
-             "harm_category": HARM_CATEGORIES[k], "harm_category_prob": float(cat_p[k]),
+             "harm_category": self.taxonomy.names[k], "harm_category_prob": float(cat_p[k]),
              "persistence": expected_pushes,
              # what the policy compared with thresholds.terminate (rules.harm_score)
              "harm_score": float(result.harm_score[i])}
         if "crisis_backup" in scores:
             s["crisis_backup"] = float(scores["crisis_backup"][i])
         action = str(result.actions[i])
-        reason = explain(result, i, scores, self.policy.thresholds, self.policy.rules)
+        reason = self.policy.explain(result, i, scores)
         evidence = decision_evidence(scores["turns"][i], self.policy.thresholds.evidence, str(result.codes[i]),
                                      int(result.refused_pushes[i]), self.policy.rules.harmful_ask_is_push)
         return Decision(action, s, reason, self.policy.message_for(action, s, locale), evidence)

@@ -9,7 +9,8 @@ head layout and the input encoding (max length, view, truncation), so labels and
 preprocessing travel with the model.
 
 Harm detector heads: ``terminate`` (1 logit, sigmoid), ``harm_category`` (softmax over the
-taxonomy), ``persistence`` (softmax over 0/1/2/3+).  Crisis (turn) detector: ``crisis`` (1 logit)
+taxonomy: ``data.taxonomy``, saved whole in ``config.json`` as ``convguard.taxonomy``; a folder
+without it predates configurable taxonomies and has the default one), ``persistence`` (softmax over 0/1/2/3+).  Crisis (turn) detector: ``crisis`` (1 logit)
 and, in the ``turns`` view, ``push`` and ``refusal`` (1 logit each, read per turn).
 """
 
@@ -24,7 +25,7 @@ from typing import Any, Callable
 import torch
 
 from .batching import length_batches, pad_ids, padded_length
-from .taxonomy import HARM_CATEGORIES, PERSISTENCE_BUCKETS
+from .taxonomy import DEFAULT_TAXONOMY, HARM_CATEGORIES, PERSISTENCE_BUCKETS, Taxonomy
 from .text import EncodeSpec
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,14 @@ EVIDENCE_HEADS = {"push": "user", "refusal": "assistant", "crisis_response": "as
 HEADS_BY_RECIPE = {"harm": HARM_HEADS, "crisis": CRISIS_HEADS}
 
 
-def heads_for(recipe: str, view: str = "full") -> tuple[Head, ...]:
-    """The heads a recipe trains: the crisis recipe in the ``turns`` view adds the evidence heads."""
+def heads_for(recipe: str, view: str = "full", taxonomy: Taxonomy | None = None) -> tuple[Head, ...]:
+    """The heads a recipe trains: the crisis recipe in the ``turns`` view adds the evidence heads;
+    the harm recipe's ``harm_category`` head has one class per category of ``taxonomy`` (None:
+    the default)."""
     if recipe == "crisis" and view == "turns":
         return TURN_HEADS
+    if recipe == "harm" and taxonomy is not None:
+        return tuple(Head(h.name, h.kind, taxonomy.names) if h.name == "harm_category" else h for h in HARM_HEADS)
     return HEADS_BY_RECIPE[recipe]
 
 
@@ -106,8 +111,10 @@ def resolve_base(base: str) -> str:
     return base
 
 
-def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: float | None = None):
-    """A fresh detector on top of encoder ``base`` plus its tokenizer."""
+def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: float | None = None,
+                taxonomy: Taxonomy | None = None):
+    """A fresh detector on top of encoder ``base`` plus its tokenizer; a harm detector records
+    ``taxonomy`` (None: the default) in its config (:func:`taxonomy_of` reads it back)."""
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
     path = resolve_base(base)
@@ -130,6 +137,11 @@ def build_model(base: str, heads, *, spec: EncodeSpec, recipe: str, dropout: flo
         "encoding": spec.to_dict(),
         "base_model": base,
     }
+    if any(h.name == "harm_category" for h in heads):
+        tax = taxonomy or DEFAULT_TAXONOMY
+        if tuple(next(h for h in heads if h.name == "harm_category").labels) != tax.names:
+            raise ValueError("the harm_category head's labels are not the taxonomy's categories")
+        cfg.convguard["taxonomy"] = tax.to_dict()
     # fp32 master weights whatever the checkpoint's storage dtype (bf16 autocast does the rest)
     model = AutoModelForSequenceClassification.from_pretrained(path, config=cfg, dtype=torch.float32,
                                                                trust_remote_code=False)
@@ -158,6 +170,34 @@ def heads_of(model_config) -> tuple[Head, ...]:
     if not meta:
         raise ValueError("this model has no 'convguard' section in its config.json: not a convguard detector")
     return tuple(Head.from_dict(h) for h in meta["heads"])
+
+
+def taxonomy_of(model_config, source: str = "config.json") -> Taxonomy | None:
+    """The harm taxonomy a detector predicts (its ``convguard.taxonomy``; the default one for a
+    harm detector saved before taxonomies were configurable), checked against its
+    ``harm_category`` head's labels; None for a detector without that head (the turn detector).
+    ``model_config``: a transformers config or the ``config.json`` dict."""
+    meta = model_config.get("convguard") if isinstance(model_config, dict) else getattr(model_config, "convguard", None)
+    if not isinstance(meta, dict):
+        raise ValueError(f"{source}: no 'convguard' section: not a convguard detector")
+    head = next((h for h in meta.get("heads", []) if isinstance(h, dict) and h.get("name") == "harm_category"), None)
+    if head is None:
+        return None
+    raw = meta.get("taxonomy")
+    tax = DEFAULT_TAXONOMY if raw is None else Taxonomy.from_dict(raw, f"{source}: convguard.taxonomy")
+    labels = tuple(head.get("labels", ()))
+    if labels != tax.names:
+        raise ValueError(f"{source}: the harm_category head's labels ({', '.join(map(str, labels))}) are not the "
+                         f"taxonomy's categories ({', '.join(tax.names)})")
+    return tax
+
+
+def read_taxonomy(folder: str | Path) -> Taxonomy | None:
+    """:func:`taxonomy_of` a detector folder, read from its ``config.json`` (JSON only, no model)."""
+    import json
+
+    p = Path(folder) / "config.json"
+    return taxonomy_of(json.loads(p.read_text(encoding="utf-8")), str(p))
 
 
 def encode_spec_of(model_config) -> EncodeSpec:
@@ -220,6 +260,7 @@ def load_detector(folder: str | Path, device: str = "cpu"):
     model.to(device).eval()
     tokenizer = AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
     heads_of(model.config)  # validates the convguard section
+    taxonomy_of(model.config, str(folder / "config.json"))
     return model, tokenizer
 
 

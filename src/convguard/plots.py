@@ -261,7 +261,7 @@ def evaluation_plots(table: ScoreTable, policies: Mapping[str, tuple[Thresholds,
     for n in names:
         th, rules = policies[n]
         sysd = table.systems[n]
-        pol = apply_policy(sysd, th, rules, table.n_assistant)
+        pol = apply_policy(sysd, th, rules, table.n_assistant, table.taxonomy)
         actions, eff = pol.actions, pol.effective
         s = slug(n)
         if _both(y):

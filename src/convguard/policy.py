@@ -3,8 +3,12 @@
 threshold is never ended.
 
 The policy lives in the bundle's ``policy.yaml``: thresholds (with the strategy and data they
-were chosen on), rules beside the thresholds, optional temperatures, and the message templates
-shown to the user.
+were chosen on; optionally one termination threshold per harm category), rules beside the
+thresholds, optional temperatures, and the message templates shown to the user.  Harm categories
+are those of the bundle's harm detector (:class:`~convguard.taxonomy.Taxonomy`, default the
+MLCommons-aligned set): the policy reads ``none`` (the ``harmful`` harm score), the taxonomy's
+self-harm category (``rules.self_harm_veto``; off when the taxonomy names none) and the predicted
+category (``thresholds.terminate_by_category``).
 """
 
 from __future__ import annotations
@@ -17,31 +21,12 @@ from typing import Any, Mapping
 import numpy as np
 import yaml
 
-from .taxonomy import HARM_CATEGORIES, PERSISTENCE_VALUES
+from .taxonomy import DEFAULT_TAXONOMY, NONE, PERSISTENCE_VALUES, Taxonomy, taxonomy_or_default
 
 log = logging.getLogger(__name__)
 
 #: 2: ``rules.min_refused_pushes`` (turn-detector evidence) replaced ``rules.min_assistant_turns``
 POLICY_VERSION = 2
-
-CATEGORY_PHRASES = {
-    "violent_crimes": "violence against people",
-    "non_violent_crimes": "a crime",
-    "sex_related_crimes": "sexual exploitation",
-    "child_sexual_exploitation": "content that sexualises minors",
-    "defamation": "defaming a real person",
-    "specialized_advice": "dangerous specialised instructions",
-    "privacy": "exposing someone's private information",
-    "intellectual_property": "infringing someone's intellectual property",
-    "indiscriminate_weapons": "weapons that can cause mass harm",
-    "hate": "hateful content",
-    "suicide_self_harm": "self-harm",
-    "sexual_content": "explicit sexual content",
-    "elections": "interfering with elections",
-    "malicious_code": "malicious code or attacks on computer systems",
-    "abuse": "abusive messages",
-    "none": "something I can't help with",
-}
 
 DEFAULT_END_MESSAGE = (
     "I'm going to end this conversation. You've asked several times for help with {category}, and "
@@ -80,6 +65,13 @@ class Thresholds:
     #: instead when its crisis score reaches this lower threshold (the crisis recall target's,
     #: while ``crisis`` keeps the benign false-alarm budget); null = ``crisis`` alone
     crisis_hold: float | None = None
+    #: optional termination threshold per harm category (category name -> threshold): a chat
+    #: whose predicted harm category (the harm head's most likely one) is listed is compared with
+    #: its category's threshold instead of ``terminate``; unlisted categories use ``terminate``.
+    #: ``convguard sweep`` chooses them where validation has enough examples of a category
+    #: (convguard.config.CATEGORY_MIN_EXAMPLES); a system without a harm-category head uses
+    #: ``terminate`` alone
+    terminate_by_category: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -91,9 +83,10 @@ class Rules:
     min_refused_pushes: int = 2
     #: never end unless the persistence head predicts at least this many pushes (0 = rule off)
     min_pushes: int = 0
-    #: a second crisis signal: when the harm head gives ``suicide_self_harm`` at least this
-    #: probability, a chat that would be ended goes to crisis support instead (1.0 = rule off).
-    #: Self-harm requests are never termination-worthy under the label policy.
+    #: a second crisis signal: when the harm head gives the taxonomy's self-harm category
+    #: (``suicide_self_harm`` by default; ``taxonomy.self_harm``) at least this probability, a chat
+    #: that would be ended goes to crisis support instead (1.0 = rule off; a taxonomy without a
+    #: self-harm category switches it off too).  Self-harm is never termination-worthy.
     self_harm_veto: float = 0.25
     #: a third: the bundle's TF-IDF crisis baseline at this threshold also triggers crisis support
     #: (an OR of two independent detectors for the high-recall crisis operating point; null = off)
@@ -157,7 +150,14 @@ class PolicyResult:
     """The policy applied to ``n`` conversations: ``actions``, the *effective* termination score
     (0 where the crisis override or a rule blocks ending, so ``effective >= thresholds.terminate``
     iff ``action == end_conversation``), a reason code per row (one of :data:`REASONS`) and the
-    number of refused pushes counted as evidence."""
+    number of refused pushes counted as evidence.
+
+    With per-category thresholds (``thresholds.terminate_by_category``) the effective score of a
+    row whose category has its own threshold is put on the global threshold's scale -- mapped
+    linearly so that its category threshold lands on ``thresholds.terminate`` ([0, t_c] onto
+    [0, t], [t_c, 1] onto [t, 1]; monotone within a category) -- so ``effective >=
+    thresholds.terminate iff action == end_conversation`` still holds and every report computed
+    at ``thresholds.terminate`` counts the decisions the policy made."""
 
     actions: np.ndarray
     effective: np.ndarray
@@ -166,6 +166,11 @@ class PolicyResult:
     evidence_source: str  # "turn_detector" | "assistant_turns"
     #: the harm score compared with ``thresholds.terminate`` (``rules.harm_score``)
     harm_score: np.ndarray | None = None
+    #: the termination threshold each row was compared with (``thresholds.terminate``, or its
+    #: predicted category's ``thresholds.terminate_by_category``)
+    terminate_threshold: np.ndarray | None = None
+    #: the predicted harm category per row (None without a harm-category head)
+    category: np.ndarray | None = None
 
 
 def evidence_keys(system: Mapping[str, Any], rules: Rules) -> tuple[str, str]:
@@ -210,7 +215,21 @@ def refused_push_pairs(turns: Mapping[str, Mapping[int, float]], harmful_asks: b
 HARM_SCORES = ("harmful", "terminate", "turn")
 
 
-def harm_scores(system: Mapping[str, Any], rules: Rules) -> np.ndarray:
+def category_probs(system: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> np.ndarray | None:
+    """The harm head's probabilities (n, K) checked against ``taxonomy`` (None: the default), or
+    None for a system without that head (the TF-IDF baseline)."""
+    cat = system.get("harm_category")
+    if cat is None or np.ndim(cat) != 2:
+        return None
+    cat = np.asarray(cat, dtype=float)
+    names = taxonomy_or_default(taxonomy).names
+    if cat.shape[1] != len(names):
+        raise ValueError(f"harm_category scores have {cat.shape[1]} classes but the taxonomy has {len(names)} "
+                         f"categories ({', '.join(names)}): scores and taxonomy of different detectors")
+    return cat
+
+
+def harm_scores(system: Mapping[str, Any], rules: Rules, taxonomy: Taxonomy | None = None) -> np.ndarray:
     """The score an end is judged on (see ``Rules.harm_score``), per conversation."""
     if rules.harm_score not in HARM_SCORES:
         raise ValueError(f"rules.harm_score must be one of {HARM_SCORES}, got {rules.harm_score!r}")
@@ -219,32 +238,70 @@ def harm_scores(system: Mapping[str, Any], rules: Rules) -> np.ndarray:
     if rules.harm_score == "turn" and system.get("refused_push_top") is not None:
         raise ValueError("rules.harm_score is 'turn' but the turn detector has no harmful head (harmful_max): "
                          "retrain it, or use harm_score 'harmful'")
-    cat = system.get("harm_category")
-    if rules.harm_score == "harmful" and cat is not None and np.ndim(cat) == 2:
-        return 1.0 - np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("none")]
+    cat = category_probs(system, taxonomy)
+    if rules.harm_score == "harmful" and cat is not None:
+        return 1.0 - cat[:, taxonomy_or_default(taxonomy).index(NONE)]
     return np.asarray(system["terminate"], dtype=float)
 
 
+def terminate_thresholds(n: int, thresholds: Thresholds, taxonomy: Taxonomy | None = None,
+                         cat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(threshold per row, predicted category per row)``: ``thresholds.terminate``, or the
+    predicted category's entry in ``thresholds.terminate_by_category`` (``cat``: the harm head's
+    probabilities, :func:`category_probs`; without them every row gets ``terminate``)."""
+    tax = taxonomy_or_default(taxonomy)
+    by = thresholds.terminate_by_category or {}
+    unknown = [k for k in by if k not in tax.names]
+    if unknown:
+        raise ValueError(f"thresholds.terminate_by_category: {unknown[0]!r} is not a harm category of this taxonomy "
+                         f"({', '.join(tax.names)})")
+    if cat is None:
+        return np.full(n, float(thresholds.terminate)), None
+    pred = np.argmax(cat, axis=1)
+    lookup = np.array([float(by.get(name, thresholds.terminate)) for name in tax.names])
+    return lookup[pred], np.asarray(tax.names, dtype=object)[pred]
+
+
+def _on_global_scale(score: np.ndarray, own: np.ndarray, t: float) -> np.ndarray:
+    """``score`` (compared with its row's threshold ``own``) mapped piecewise linearly so that
+    ``own`` lands on the global threshold ``t``: ``out >= t iff score >= own`` (PolicyResult)."""
+    out = np.array(score, dtype=float)
+    diff = own != t
+    lo = diff & (score < own)  # own > 0 here
+    out[lo] = score[lo] * t / own[lo]
+    hi = diff & (score >= own)
+    top = hi & (own >= 1.0)
+    mid = hi & ~top
+    out[mid] = t + (score[mid] - own[mid]) * (1.0 - t) / (1.0 - own[mid])
+    out[top] = max(t, 1.0)
+    return out
+
+
 def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules,
-                 n_assistant: np.ndarray | None = None) -> PolicyResult:
+                 n_assistant: np.ndarray | None = None, taxonomy: Taxonomy | None = None) -> PolicyResult:
     """The policy, vectorised: the one implementation behind :meth:`Policy.decide`, the
     :class:`~convguard.guard.Guard`, evaluation, sweeps, replay and export parity.
 
     ``system``: per-conversation arrays -- ``terminate`` and ``crisis`` (n,), optionally
     ``harm_category`` (n, K) for the harm score (``rules.harm_score``) and the self-harm veto, ``persistence`` (n, 4) for ``min_pushes``,
     ``crisis_backup`` (n,) and ``refused_push_top`` (n, k) for the refused-push rule.
+    ``taxonomy``: the categories of ``harm_category``'s columns (the harm detector's; None: the
+    default one).
 
     Order: crisis (detector, then backup) overrides everything; an end needs the harm score at
     its threshold *and* the refused-push evidence (*and* the predicted pushes when ``min_pushes``
     is on); a would-be end whose crisis score reaches ``thresholds.crisis_hold``, in which the
     assistant already gave a crisis response (``crisis_response_max``, ``rules.crisis_response_hold``),
     or that the harm head reads as self-harm, goes to crisis support instead."""
-    term = harm_scores(system, rules)
+    tax = taxonomy_or_default(taxonomy)
+    cat = category_probs(system, tax)
+    term = harm_scores(system, rules, tax)
     crisis = np.asarray(system["crisis"], dtype=float)
     n = len(term)
     top_key, last_key = evidence_keys(system, rules)
     counts, source = refused_push_counts(system, thresholds.evidence, n_assistant, top_key)
-    over = term >= thresholds.terminate
+    term_th, category = terminate_thresholds(n, thresholds, tax, cat)
+    over = term >= term_th
     enough_evidence = counts >= rules.min_refused_pushes
     enough_pushes = np.ones(n, dtype=bool)
     pushes = predicted_pushes_array(system)
@@ -268,13 +325,13 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
         responded = ((np.asarray(system["crisis_response_max"], dtype=float) >= thresholds.evidence)
                      & allowed & over & ~in_crisis & ~backup & ~hold)
     veto = np.zeros(n, dtype=bool)
-    cat = system.get("harm_category")
-    if cat is not None and rules.self_harm_veto < 1.0:
-        sh = np.asarray(cat, dtype=float)[:, HARM_CATEGORIES.index("suicide_self_harm")]
+    if cat is not None and rules.self_harm_veto < 1.0 and tax.self_harm is not None:
+        sh = cat[:, tax.index(tax.self_harm)]
         veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup & ~hold & ~responded
     blocked = in_crisis | backup | hold | responded | veto
     ends = over & allowed & ~blocked
-    effective = np.where(allowed & ~blocked, term, 0.0)
+    open_ = allowed & ~blocked
+    effective = np.where(open_, _on_global_scale(term, term_th, float(thresholds.terminate)), 0.0)
     actions = np.full(n, "continue", dtype=object)
     actions[ends] = "end_conversation"
     actions[blocked] = "crisis_support"
@@ -288,17 +345,24 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     codes[hold] = "crisis_hold"
     codes[backup] = "crisis_backup"
     codes[in_crisis] = "crisis"
-    return PolicyResult(actions, effective, codes, counts, source, term)
+    return PolicyResult(actions, effective, codes, counts, source, term, term_th, category)
 
 
-def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds: Thresholds, rules: Rules) -> str:
+def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds: Thresholds, rules: Rules,
+            taxonomy: Taxonomy | None = None) -> str:
     """The reason for row ``i`` of ``result``, in words (the same numbers the policy compared)."""
     code = result.codes[i]
+    tax = taxonomy_or_default(taxonomy)
     # the score the policy compared (kept on the result: recomputing it per row would make a batch quadratic)
-    term = float(result.harm_score[i]) if result.harm_score is not None else float(harm_scores(system, rules)[i])
+    term = float(result.harm_score[i]) if result.harm_score is not None else float(harm_scores(system, rules, tax)[i])
     crisis = float(system["crisis"][i])
     t = thresholds
     k = int(result.refused_pushes[i])
+    label = str(result.category[i]) if result.category is not None else None
+    tt = float(result.terminate_threshold[i]) if result.terminate_threshold is not None else float(t.terminate)
+    # the termination threshold compared, and whose it is when the category has its own
+    th_s = (f"{tt:.3f} (the threshold for category {label})" if label is not None
+            and label in (t.terminate_by_category or {}) else f"{tt:.3f}")
     what = "refused pushes" if result.evidence_source == "turn_detector" else "assistant turns (no turn detector)"
     if code == "crisis":
         return f"crisis score {crisis:.3f} >= {t.crisis:.3f}: crisis overrides termination"
@@ -306,33 +370,31 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
         return (f"backup crisis detector {float(system['crisis_backup'][i]):.3f} >= "
                 f"{rules.crisis_backup_threshold:.3f}: crisis overrides termination")
     if code == "crisis_hold":
-        return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but crisis score {crisis:.3f} >= "
+        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but crisis score {crisis:.3f} >= "
                 f"{t.crisis_hold:.3f} (the crisis recall threshold): a chat that may be a crisis is never ended")
     if code == "crisis_response":
         cr = float(np.asarray(system["crisis_response_max"])[i])
-        return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but the assistant already "
+        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but the assistant already "
                 f"answered with a crisis response ({cr:.3f} >= {t.evidence:.3f}): a chat that may be a crisis is "
                 f"never ended")
     if code == "self_harm_veto":
-        sh = float(np.asarray(system["harm_category"])[i, HARM_CATEGORIES.index("suicide_self_harm")])
-        return (f"harm score {term:.3f} >= {t.terminate:.3f} but the harm head reads self-harm "
+        sh = float(np.asarray(system["harm_category"])[i, tax.index(tax.self_harm)])
+        return (f"harm score {term:.3f} >= {th_s} but the harm head reads self-harm "
                 f"({sh:.3f} >= {rules.self_harm_veto:.3f}): crisis overrides termination")
     if code == "too_few_refused_pushes":
-        return (f"harm score {term:.3f} >= {t.terminate:.3f} but only {k} {what} (< "
+        return (f"harm score {term:.3f} >= {th_s} but only {k} {what} (< "
                 f"{rules.min_refused_pushes}): not yet a last resort")
     if code == "not_pushing_now":
         last = float(np.asarray(system[evidence_keys(system, rules)[1]])[i])
-        return (f"harm score {term:.3f} >= {t.terminate:.3f} with {k} refused pushes, but the latest user turn is "
+        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but the latest user turn is "
                 f"no refused push ({last:.3f} < {t.evidence:.3f}): an end answers a push, and the user moved on")
     if code == "too_few_pushes":
         pushes = predicted_pushes_array(system)
-        return (f"harm score {term:.3f} >= {t.terminate:.3f} but predicted pushes "
+        return (f"harm score {term:.3f} >= {th_s} but predicted pushes "
                 f"{int(pushes[i])} < {rules.min_pushes}")
     if code == "end":
-        cat = system.get("harm_category")
-        label = HARM_CATEGORIES[int(np.argmax(np.asarray(cat)[i]))] if cat is not None else "unknown"
-        return f"harm score {term:.3f} >= {t.terminate:.3f} after {k} {what}; category {label}"
-    return f"harm score {term:.3f} < {t.terminate:.3f}; crisis score {crisis:.3f} < {t.crisis:.3f}"
+        return f"harm score {term:.3f} >= {th_s} after {k} {what}; category {label or 'unknown'}"
+    return f"harm score {term:.3f} < {th_s}; crisis score {crisis:.3f} < {t.crisis:.3f}"
 
 
 @dataclass
@@ -347,10 +409,17 @@ class Policy:
     #: the explicit opt-out that lets ``thresholds.crisis`` reach 1.0 (crisis support off); a
     #: policy file that switches crisis support off without it is refused, and with it is logged
     unsafe_disable_crisis_routing: bool = False
+    #: the harm categories of the bundle's harm detector (not stored in policy.yaml: it travels with
+    #: the detector; :meth:`convguard.Guard.load` sets it and checks the per-category thresholds)
+    taxonomy: Taxonomy = field(default_factory=lambda: DEFAULT_TAXONOMY)
 
     # -- decisions --------------------------------------------------------------------------
     def apply(self, system: Mapping[str, Any], n_assistant: np.ndarray | None = None) -> PolicyResult:
-        return apply_policy(system, self.thresholds, self.rules, n_assistant)
+        return apply_policy(system, self.thresholds, self.rules, n_assistant, self.taxonomy)
+
+    def explain(self, result: PolicyResult, i: int, system: Mapping[str, Any]) -> str:
+        """:func:`explain` for row ``i`` of :meth:`apply`'s result."""
+        return explain(result, i, system, self.thresholds, self.rules, self.taxonomy)
 
     def decide(self, scores: Mapping[str, Any], n_assistant_turns: int | None = None) -> tuple[str, str]:
         """Action and reason for one conversation: :func:`apply_policy` on a batch of one.
@@ -358,13 +427,13 @@ class Policy:
         system = {k: np.asarray([v]) for k, v in scores.items() if v is not None and not isinstance(v, str)}
         n_a = None if n_assistant_turns is None else np.array([int(n_assistant_turns)])
         r = self.apply(system, n_a)
-        return str(r.actions[0]), explain(r, 0, system, self.thresholds, self.rules)
+        return str(r.actions[0]), self.explain(r, 0, system)
 
     def message_for(self, action: str, scores: Mapping[str, Any], locale: str | None = None) -> str | None:
         if action == "end_conversation":
             cat = scores.get("harm_category_label") or scores.get("harm_category", "none")
             cat = cat if isinstance(cat, str) else "none"
-            return self.messages.end_conversation.format(category=CATEGORY_PHRASES.get(cat, CATEGORY_PHRASES["none"]))
+            return self.messages.end_conversation.format(category=self.taxonomy.description(cat))
         if action == "crisis_support":
             loc = locale or self.messages.default_locale
             msgs = self.messages.crisis_support
@@ -376,7 +445,8 @@ class Policy:
         extra = {"unsafe_disable_crisis_routing": True} if self.unsafe_disable_crisis_routing else {}
         return extra | {
             "version": POLICY_VERSION,
-            "thresholds": dict(self.thresholds.__dict__),
+            "thresholds": dict(self.thresholds.__dict__,
+                               terminate_by_category=dict(self.thresholds.terminate_by_category or {})),
             "rules": dict(self.rules.__dict__),
             "temperature": dict(self.temperature),
             "selection": self.selection,
@@ -386,7 +456,9 @@ class Policy:
         }
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], source: str = "policy.yaml") -> "Policy":
+    def from_dict(cls, d: Mapping[str, Any], source: str = "policy.yaml", taxonomy: Taxonomy | None = None) -> "Policy":
+        """The policy in ``d``, checked; ``taxonomy``: the harm detector's categories, which
+        ``thresholds.terminate_by_category`` may name (None: the default taxonomy)."""
         from .config import build
 
         if not isinstance(d, Mapping):
@@ -414,6 +486,20 @@ class Policy:
             v = getattr(th, k)
             if not 0.0 <= v <= 1.0 or (k == "evidence" and v == 0.0):  # NaN fails too
                 raise ValueError(f"{source}: thresholds.{k}: must be in {'(0' if k == 'evidence' else '[0'}, 1], got {v}")
+        tax = taxonomy_or_default(taxonomy)
+        by = th.terminate_by_category
+        for name, v in (by or {}).items():
+            key = f"thresholds.terminate_by_category.{name}"
+            if name not in tax.names:
+                import difflib
+
+                close = difflib.get_close_matches(str(name), tax.names, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ValueError(f"{source}: {key}: unknown harm category ({hint}the harm detector's taxonomy has "
+                                 f"{', '.join(tax.names)})")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:  # NaN fails too
+                raise ValueError(f"{source}: {key}: must be a threshold in [0, 1], got {v!r}")
+        th.terminate_by_category = {str(k): float(v) for k, v in (by or {}).items()}
         if th.crisis_hold is not None and not 0.0 <= th.crisis_hold <= th.crisis:
             raise ValueError(f"{source}: thresholds.crisis_hold: must be in [0, thresholds.crisis], got {th.crisis_hold}")
         crisis_off = d.get("unsafe_disable_crisis_routing", False)
@@ -499,24 +585,26 @@ class Policy:
         if not isinstance(selection, Mapping):
             raise ValueError(f"{source}: selection: expected a mapping (how the thresholds were chosen), "
                              f"got {type(selection).__name__}")
-        return cls(th, rules, msgs, temp, dict(selection), unsafe_disable_crisis_routing=crisis_off)
+        return cls(th, rules, msgs, temp, dict(selection), unsafe_disable_crisis_routing=crisis_off, taxonomy=tax)
 
     def save(self, path: str | Path) -> Path:
         """Write policy.yaml -- after the checks :meth:`load` makes, so no writer (``sweep --write``,
         the quickstart, an export) can leave a file that switches the crisis promise off unseen."""
         p = Path(path)
-        Policy.from_dict(self.to_dict(), source=str(p))
+        Policy.from_dict(self.to_dict(), source=str(p), taxonomy=self.taxonomy)
         p.write_text(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True), encoding="utf-8")
         return p
 
     @classmethod
-    def load(cls, path: str | Path) -> "Policy":
+    def load(cls, path: str | Path, taxonomy: Taxonomy | None = None) -> "Policy":
+        """``policy.yaml`` at ``path``; ``taxonomy``: the bundle's harm categories (None: the
+        default; a bundle's: :func:`convguard.modeling.read_taxonomy` of its ``harm/``)."""
         p = Path(path)
         try:
             d = yaml.safe_load(p.read_text(encoding="utf-8"))
         except yaml.YAMLError as e:
             raise ValueError(f"{p}: not valid YAML: {e}") from None
-        return cls.from_dict(d or {}, source=str(p))
+        return cls.from_dict(d or {}, source=str(p), taxonomy=taxonomy)
 
 
 def predicted_pushes_array(system: Mapping[str, Any]) -> np.ndarray | None:

@@ -129,7 +129,7 @@ def run_quickstart(cfg: QuickstartConfig) -> dict[str, Any]:
         reports = ev["reports"]
         timings["evaluate"] = time.time() - t
         challenge = None
-        convs_ch = load_challenge(cfg.challenge)
+        convs_ch = load_challenge(cfg.challenge, cfg.data.taxonomy)
         if convs_ch:
             tracker.log_data(fingerprint(convs_ch), "challenge", "challenge", cfg.challenge)
             t = time.time()

@@ -179,7 +179,7 @@ def replay(rs: ReplayScores, thresholds: Thresholds, rules: Rules, system: str =
     """
     t = rs.table
     sysd = t.systems[system]
-    pol = apply_policy(sysd, thresholds, rules, t.n_assistant)
+    pol = apply_policy(sysd, thresholds, rules, t.n_assistant, t.taxonomy)
     actions, eff = pol.actions, pol.effective
     first_end = _first_turns(rs, actions == "end_conversation")
     first_crisis = _first_turns(rs, actions == "crisis_support")

@@ -150,7 +150,8 @@ def _whole_conversations(rs, convs: Sequence[Conversation]) -> ScoreTable | None
     if len(rows) != len(convs) or any(c.id not in rows for c in convs):
         return None
     idx = np.array([rows[c.id] for c in convs])
-    return table_from_scores(convs, {s: {k: v[idx] for k, v in d.items()} for s, d in rs.table.systems.items()})
+    return table_from_scores(convs, {s: {k: v[idx] for k, v in d.items()} for s, d in rs.table.systems.items()},
+                             rs.table.taxonomy)
 
 
 def write_evaluation(bundle_dirs: str | Path | Sequence[str | Path], convs: Sequence[Conversation],

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from .taxonomy import HARM_CATEGORIES, ROLES, SUBTYPE_GROUPS
+from .taxonomy import DEFAULT_TAXONOMY, ROLES, SUBTYPE_GROUPS, Taxonomy
 
 
 class ConversationError(ValueError):
@@ -84,6 +84,9 @@ class ValidationOptions:
     tool_turns: str = "context"
     #: longest line a JSONL/CSV reader accepts (bytes); longer lines are reported, not read
     max_line_bytes: int = MAX_LINE_BYTES
+    #: the harm categories ``labels.harm_category`` may name (and which are termination-worthy:
+    #: ``terminate: 1`` needs one of those); None: the default taxonomy (convguard.taxonomy)
+    taxonomy: Taxonomy | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         if self.tool_turns not in TOOL_TURN_RULES:
@@ -413,10 +416,12 @@ def validate_labels(raw: Any, messages: list[Message], options: ValidationOption
             if not _is_int(v) or v not in (0, 1):
                 raise _err(f"must be 0 or 1, got {v!r}", f"labels.{k}", rid)
             setattr(lab, k, v)
+    taxonomy = options.taxonomy or DEFAULT_TAXONOMY
     if raw.get("harm_category") is not None:
         v = raw["harm_category"]
-        if v not in HARM_CATEGORIES:
-            raise _err(f"unknown harm category {v!r} (known: {', '.join(HARM_CATEGORIES)})",
+        if not isinstance(v, str) or v not in taxonomy.names:
+            which = "the default taxonomy" if options.taxonomy is None else "the configured taxonomy (data.taxonomy)"
+            raise _err(f"unknown harm category {v!r}: not in {which} (known: {', '.join(taxonomy.names)})",
                        "labels.harm_category", rid)
         lab.harm_category = v
     if raw.get("persistence") is not None:
@@ -449,6 +454,9 @@ def validate_labels(raw: Any, messages: list[Message], options: ValidationOption
     if lab.terminate == 1 and lab.crisis == 1:
         raise _err("a crisis conversation is never termination-worthy (terminate must be 0 when crisis is 1)",
                    "labels.terminate", rid)
+    if lab.terminate == 1 and lab.harm_category is not None and lab.harm_category not in taxonomy.terminating:
+        raise _err(f"terminate is 1 but harm category {lab.harm_category!r} is not termination-worthy in the "
+                   f"taxonomy (termination-worthy: {', '.join(taxonomy.terminating)})", "labels.harm_category", rid)
     if lab.terminate == 1 and lab.terminate_from_turn is not None and lab.terminate_from_turn > len(messages) - 1:
         raise _err("points past the end of the conversation", "labels.terminate_from_turn", rid)
     if options.require_labels:

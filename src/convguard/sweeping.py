@@ -32,8 +32,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import metric_names as N
-from .config import ThresholdConfig
-from .evaluation import MAIN, ScoreTable, choose_thresholds, policy_thresholds, score_bundle
+from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig
+from .evaluation import (MAIN, ScoreTable, choose_category_thresholds, choose_thresholds,
+                         policy_thresholds, score_bundle)
 from .formatting import fmt, fmt_threshold, md_table
 from .io import write_csv, write_json
 from .policy import Policy, Rules, Thresholds, apply_policy
@@ -59,7 +60,10 @@ class SweepResult:
     threshold and the rules), ``fpr`` over all non-crisis negatives; ``benign_table`` the same
     thresholds with ``fpr`` over benign-edgy rows only (None without benign-edgy rows);
     ``crisis_table``: crisis threshold on the raw crisis score.  ``terminate``/``crisis`` are the
-    configured strategies' choices; ``alternatives`` what every termination strategy would pick."""
+    configured strategies' choices; ``alternatives`` what every termination strategy would pick;
+    ``by_category`` the per-category termination thresholds
+    (:func:`convguard.evaluation.choose_category_thresholds`: category -> record, ``threshold``
+    None where the category keeps the global one)."""
 
     system: str
     rules: Rules
@@ -70,23 +74,30 @@ class SweepResult:
     crisis_table: SweepTable
     alternatives: dict[str, ThresholdChoice] = field(default_factory=dict)
     cfg: ThresholdConfig = field(default_factory=ThresholdConfig)
+    by_category: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def thresholds(self) -> Thresholds:
-        return policy_thresholds(self.terminate.threshold, self.crisis, self.cfg)
+        th = policy_thresholds(self.terminate.threshold, self.crisis, self.cfg)
+        th.terminate_by_category = {k: float(v["threshold"]) for k, v in self.by_category.items()
+                                    if v.get("threshold") is not None}
+        return th
 
 
 def _cfg_for(cfg: ThresholdConfig, strategy: str) -> ThresholdConfig:
     return dataclasses.replace(cfg, terminate_strategy=strategy)
 
 
-def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN) -> SweepResult:
-    """Choose thresholds for ``system`` with ``cfg`` and compute the full sweep tables."""
+def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN, *,
+                 category_min_examples: int = CATEGORY_MIN_EXAMPLES) -> SweepResult:
+    """Choose thresholds for ``system`` with ``cfg`` (per harm category too, where a category has
+    ``category_min_examples`` termination-worthy and other rows; 0: off) and compute the full
+    sweep tables (of the global threshold)."""
     sysd = table.systems[system]
     tc, cc = choose_thresholds(table, cfg, rules, system)
     known_c = table.y_crisis >= 0
     crisis_table = sweep(table.y_crisis[known_c], np.asarray(sysd["crisis"], dtype=float)[known_c])
-    pol = apply_policy(sysd, policy_thresholds(1.0, cc, cfg), rules, table.n_assistant)
+    pol = apply_policy(sysd, policy_thresholds(1.0, cc, cfg), rules, table.n_assistant, table.taxonomy)
     eff = pol.effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y = table.y_terminate[rows]
@@ -98,7 +109,8 @@ def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: 
     for strat in TERMINATE_STRATEGIES:
         alternatives[strat] = tc if strat == cfg.terminate_strategy else \
             choose_thresholds(table, _cfg_for(cfg, strat), rules, system)[0]
-    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives, cfg)
+    by_category = choose_category_thresholds(table, cfg, rules, cc, tc.threshold, system, category_min_examples)
+    return SweepResult(system, rules, tc, cc, term_table, benign_table, crisis_table, alternatives, cfg, by_category)
 
 
 def sweep_records(res: SweepResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -147,6 +159,18 @@ def sweep_markdown(results: Mapping[str, Any], replays: Mapping[str, Any], selec
                        fmt(c.achieved["precision"]), fmt(c.achieved["recall"]), fmt(c.achieved["f1"]),
                        fmt(c.achieved["fpr"]), "yes" if c.feasible else "no"]
                       for k, c in main.alternatives.items()]), ""]
+    if main.by_category:
+        mn = (selection.get("terminate_by_category") or {}).get("min_examples", CATEGORY_MIN_EXAMPLES)
+        out += ["## Per-category termination thresholds (" + MAIN + ")", "",
+                f"A category gets its own threshold when the harm head reads at least {mn} termination-worthy and "
+                f"{mn} other validation rows as it and the strategy finds a feasible threshold there; otherwise "
+                f"it keeps the global threshold {fmt_threshold(main.terminate.threshold)}.", "",
+                md_table(["category", "threshold", "termination-worthy rows", "other rows", "precision", "recall",
+                          "FPR", "note"],
+                         [[k, fmt_threshold(v["threshold"]) if v["threshold"] is not None else "global",
+                           v["n_positive"], v["n_negative"], fmt((v.get("achieved") or {}).get("precision")),
+                           fmt((v.get("achieved") or {}).get("recall")), fmt((v.get("achieved") or {}).get("fpr")),
+                           v["message"]] for k, v in main.by_category.items()]), ""]
     old = old_policy.thresholds
     out += ["## Replay: current policy vs chosen", "",
             f"Current: terminate {old.terminate:.4f}, crisis {old.crisis:.4f}, rules "
@@ -203,9 +227,10 @@ def write_thresholds(bundle_dir: str | Path, thresholds: Thresholds, rules: Rule
     selection (and its ``baselines`` unless ``selection`` has new ones) -- then re-hash the
     manifest so :func:`convguard.bundle.verify_bundle` still passes.  Returns the new policy."""
     from .bundle import write_manifest
+    from .modeling import read_taxonomy
 
     root = Path(bundle_dir)
-    pol = Policy.load(root / "policy.yaml")
+    pol = Policy.load(root / "policy.yaml", taxonomy=read_taxonomy(root / "harm"))
     old = dict(pol.selection or {})
     new = dict(selection)
     for k in keep:
@@ -220,7 +245,9 @@ def write_thresholds(bundle_dir: str | Path, thresholds: Thresholds, rules: Rule
         if not 0.0 <= v <= 1.0:
             raise ValueError(f"threshold {k}={v} outside [0, 1]")
     pol.thresholds = Thresholds(terminate=float(thresholds.terminate), crisis=float(thresholds.crisis),
-                                evidence=float(thresholds.evidence), crisis_hold=thresholds.crisis_hold)
+                                evidence=float(thresholds.evidence), crisis_hold=thresholds.crisis_hold,
+                                terminate_by_category={str(k): float(v) for k, v in
+                                                       (thresholds.terminate_by_category or {}).items()})
     pol.rules = dataclasses.replace(rules, min_refused_pushes=int(rules.min_refused_pushes),
                                     min_pushes=int(rules.min_pushes))
     pol.selection = _plain(new)
@@ -239,7 +266,8 @@ def _now() -> str:
 def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: str | Path, *,
                 cfg: ThresholdConfig | None = None, min_refused_pushes: int | None = None,
                 min_pushes: int | None = None, write: bool = False, tracker=None, baselines: bool = True,
-                data_name: str = "data", batch_size: int = 32, progress: bool = False) -> dict[str, Any]:
+                data_name: str = "data", batch_size: int = 32, progress: bool = False,
+                category_min_examples: int = CATEGORY_MIN_EXAMPLES) -> dict[str, Any]:
     """The ``convguard sweep`` job.
 
     Scores every user-turn prefix of ``convs`` once (the bundle's detectors and baselines),
@@ -248,6 +276,10 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
     <= 0.02, crisis recall >= 0.98) under the bundle's rules, with ``min_refused_pushes`` /
     ``min_pushes`` overriding them.  The chosen policy is also replayed turn by turn beside the
     bundle's current one (premature / late / missed ends, crisis conversations ended).
+    Per harm category, a termination threshold of its own is chosen where validation has at least
+    ``category_min_examples`` termination-worthy and as many other rows the harm head reads as
+    that category (:func:`convguard.evaluation.choose_category_thresholds`; 0: off); the others
+    keep the global threshold, and ``selection.terminate_by_category`` says which and why.
 
     Writes to ``out_dir``: ``sweep.md``, ``sweep_terminate.csv``, ``sweep_crisis.csv`` (the full
     tables of the bundle's detectors), ``selection.json``, ``plots/tradeoff_terminate.png``,
@@ -274,12 +306,15 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
         raise ValueError(f"{data_name}: a sweep needs labelled data with termination-worthy and other conversations "
                          f"and crisis conversations (terminate=1: {int((t.y_terminate == 1).sum())}, terminate=0: "
                          f"{int((t.y_terminate == 0).sum())}, crisis=1: {int((t.y_crisis == 1).sum())} prefixes)")
-    results = {s: sweep_system(rs.table, cfg, rules, s) for s in rs.systems}
+    results = {s: sweep_system(rs.table, cfg, rules, s, category_min_examples=category_min_examples)
+               for s in rs.systems}
     main = results[MAIN]
     data_info = {"source": data_name, "rows": "every user-turn prefix", "n_rows": len(rs.table),
                  "n_conversations": len(rs.convs), "sha256": fingerprint(list(convs))["sha256"]}
     selection: dict[str, Any] = {"chosen_by": "convguard sweep", "chosen_at": _now(), "data": data_info,
                                  "terminate": main.terminate.to_dict(), "crisis": main.crisis.to_dict()}
+    if main.by_category:
+        selection["terminate_by_category"] = {"min_examples": category_min_examples, "categories": main.by_category}
     for s, r in results.items():
         if s != MAIN:
             selection.setdefault("baselines", {})[s] = {
@@ -427,6 +462,9 @@ def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation]
                 continue  # the termination threshold applies to P(harmful), which no temperature changes
             if head in out:
                 th[head] = rescale_threshold(th[head], out[head]["previous"], out[head]["temperature"])
+                if head == "terminate" and th.get("terminate_by_category"):
+                    th["terminate_by_category"] = {k: rescale_threshold(v, out[head]["previous"], out[head]["temperature"])
+                                                   for k, v in th["terminate_by_category"].items()}
                 if head == "crisis" and th.get("crisis_hold") is not None:
                     th["crisis_hold"] = rescale_threshold(th["crisis_hold"], out[head]["previous"],
                                                           out[head]["temperature"])

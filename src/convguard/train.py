@@ -43,6 +43,7 @@ from .modeling import (EVIDENCE_HEADS, TURN_HEADS, build_model, forward_from_lay
                        pool_rows, predict_logits, split_forward_refusal, split_logits, supports_split_forward,
                        use_bf16)
 from .schema import Conversation
+from .taxonomy import Taxonomy
 from .text import ConversationEncoder, EncodeSpec, previous_user_turn
 from .tracking import Tracker
 
@@ -72,6 +73,8 @@ def config_hash(cfg: RecipeConfig) -> str:
     import hashlib
 
     d = to_dict(cfg)
+    if cfg.data.taxonomy.is_default():  # an unchanged taxonomy hashes as before: earlier checkpoints resume
+        d["data"].pop("taxonomy", None)
     d.pop("resume", None)
     d.pop("tracking", None)
     d["train"].pop("progress", None)
@@ -291,8 +294,9 @@ class Examples:
 
 
 def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], recipe: str, progress: bool,
-                    desc: str) -> Examples:
-    """One example per conversation (or prefix), labelled as of its last message."""
+                    desc: str, taxonomy: Taxonomy | None = None) -> Examples:
+    """One example per conversation (or prefix), labelled as of its last message (harm
+    categories as indices into ``taxonomy``; None: the default)."""
     from tqdm.auto import tqdm
 
     units: list[list[int]] = []
@@ -303,7 +307,7 @@ def encode_examples(encoder: ConversationEncoder, convs: list[Conversation], rec
             raise ValueError(f"conversation {c.id}: no user turn to score")
         bags.append(list(range(len(units), len(units) + len(u))))
         units += u
-    ys = [targets(c, recipe) for c in convs]
+    ys = [targets(c, recipe, taxonomy) for c in convs]
     return Examples(units, bags, {k: np.array([t[k] for t in ys]) for k in ys[0]} if ys else {})
 
 
@@ -711,7 +715,7 @@ def fit_examples(cfg: RecipeConfig, encoder: ConversationEncoder, train_convs: l
         train_ex = expand_prefixes(train_convs, cfg.data.max_prefixes_per_conversation, cfg.seed) \
             if cfg.data.prefixes else list(train_convs)
         train_ex = subsample(train_ex, cfg.data.max_train_examples, cfg.seed)
-        tr = encode_examples(encoder, train_ex, recipe, progress, "encoding train")
+        tr = encode_examples(encoder, train_ex, recipe, progress, "encoding train", cfg.data.taxonomy)
     val_ex = expand_prefixes(val_convs, cfg.data.max_prefixes_per_conversation, cfg.seed + 1) \
         if cfg.data.prefixes else list(val_convs)
     val_ex = subsample(val_ex, cfg.data.max_eval_examples, cfg.seed + 1)
@@ -720,7 +724,7 @@ def fit_examples(cfg: RecipeConfig, encoder: ConversationEncoder, train_convs: l
         va = va.select(subsample(list(range(len(va))), cfg.data.max_eval_examples and 4 * cfg.data.max_eval_examples,
                                  cfg.seed + 1))
     else:
-        va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation")
+        va = encode_examples(encoder, val_ex, recipe, progress, "encoding validation", cfg.data.taxonomy)
     if not len(tr) or not len(va):
         raise ValueError("no training or validation examples")
     return tr, va, val_ex
@@ -892,7 +896,7 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
 
     t_start = time.time()
     recipe, tc = cfg.recipe, cfg.train
-    heads = heads_for(recipe, cfg.model.view)
+    heads = heads_for(recipe, cfg.model.view, cfg.data.taxonomy)
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     save_config(cfg, out / "config.yaml")
@@ -907,7 +911,8 @@ def fit(cfg: RecipeConfig, train_convs: list[Conversation], val_convs: list[Conv
 
     # model, examples (encoded once) and the forward path
     spec = EncodeSpec.from_config(cfg.model)
-    model, tokenizer = build_model(cfg.model.base, heads, spec=spec, recipe=recipe, dropout=cfg.model.dropout)
+    model, tokenizer = build_model(cfg.model.base, heads, spec=spec, recipe=recipe, dropout=cfg.model.dropout,
+                                   taxonomy=cfg.data.taxonomy)
     frozen = freeze_lower_layers(model, cfg.model.freeze_layers)
     model.to(device)
     encoder = ConversationEncoder(tokenizer, spec)
