@@ -289,6 +289,28 @@ def test_server_answers_decisions_over_http(server, served_bundle, model_dir):
 
 
 @pytest.mark.slow
+def test_server_answers_openai_and_hf_format_logs_like_the_guard(server, served_bundle):
+    """Chat logs as they come (issue 12): OpenAI-format records with tool / function / developer
+    turns, ``tool_calls``, ``name`` and content as a list of parts (an image part among them), and
+    Hugging Face chat records, served over HTTP: 200 with the Guard's decisions, never a 400."""
+    base, _ = server
+    fixtures = Path(__file__).parent / "fixtures" / "chat_formats"
+    for name in ("openai_chat.jsonl", "hf_chat.jsonl"):
+        records = [json.loads(line) for line in (fixtures / name).read_text().splitlines() if line.strip()]
+        convs = [r["messages"] for r in records]
+        shapes = {k for c in convs for m in c for k in ("parts", "tool_calls", "tool_role")
+                  if (k == "parts" and isinstance(m.get("content"), list)) or (k == "tool_calls" and m.get("tool_calls"))
+                  or (k == "tool_role" and m.get("role") == "tool")}
+        assert shapes == {"parts", "tool_calls", "tool_role"}, (name, shapes)  # the fixture has every shape
+        status, out = post(base, {"dataframe_records": [{"messages": c} for c in convs]})
+        assert status == 200, (name, out)
+        want = Guard.load(served_bundle, backend="onnx").check_many(convs)
+        assert [p["action"] for p in out["predictions"]] == [d.action for d in want], name
+        assert [p["terminate"] for p in out["predictions"]] == pytest.approx([d.scores["terminate"] for d in want],
+                                                                             abs=1e-6)
+
+
+@pytest.mark.slow
 def test_server_takes_locale_per_row_and_in_params(server):
     base, _ = server
     conv = [{"role": "user", "content": "hello there"}]
