@@ -18,7 +18,9 @@ import json
 import logging
 import sys
 
-from .config import CATEGORY_MIN_EXAMPLES, ConfigError, ThresholdConfig
+from .config import ConfigError
+from .eval_cli import StoreFlags, add_eval_parsers
+from .flags import FlagGroup
 from .schema import ConversationError
 
 log = logging.getLogger("convguard")
@@ -219,38 +221,9 @@ def cmd_predict(a: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------------------------------
-# evaluation and export (implemented in convguard.eval_cli / convguard.export)
+# export, serve, push (implemented in convguard.export / .serve / .hub; the evaluation
+# subcommands' parsers and functions are convguard.eval_cli's)
 # ------------------------------------------------------------------------------------------
-
-def cmd_evaluate(a: argparse.Namespace) -> int:
-    from .eval_cli import evaluate_cli
-
-    return evaluate_cli(a)
-
-
-def cmd_sweep(a: argparse.Namespace) -> int:
-    from .eval_cli import sweep_cli
-
-    return sweep_cli(a)
-
-
-def cmd_replay(a: argparse.Namespace) -> int:
-    from .eval_cli import replay_cli
-
-    return replay_cli(a)
-
-
-def cmd_checklist(a: argparse.Namespace) -> int:
-    from .eval_cli import checklist_cli
-
-    return checklist_cli(a)
-
-
-def cmd_compare(a: argparse.Namespace) -> int:
-    from .eval_cli import compare_cli
-
-    return compare_cli(a)
-
 
 def cmd_serve(a: argparse.Namespace) -> int:
     from .serve import serve_cli
@@ -292,12 +265,6 @@ def cmd_push(a: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------
 # parser
 # ------------------------------------------------------------------------------------------
-
-def _add_data_source(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", required=True, help="conversations to evaluate on (JSONL/Parquet/CSV, a saved "
-                   "datasets folder, or hf://owner/name[:split])")
-    p.add_argument("--skip-invalid", action="store_true", help="skip (and report) invalid records")
-
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
     """How ``data validate`` and ``predict`` read chat logs (schema.ValidationOptions)."""
@@ -397,72 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(pr)
     pr.set_defaults(func=cmd_predict)
 
-    # evaluation
-    ev = sub.add_parser("evaluate", help="precision/recall on termination-worthy vs benign-edgy, crisis, "
-                        "calibration, error analysis")
-    ev.add_argument("--bundle", action="append", required=True, help="bundle to evaluate (repeat to compare)")
-    _add_data_source(ev)
-    ev.add_argument("--out", default=None, help="report folder (default: eval/<data name> beside the bundle)")
-    ev.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the 95%% CIs")
-    ev.add_argument("--no-baselines", action="store_true", help="leave the TF-IDF baselines out of the comparison")
-    ev.add_argument("--calibrate-on", default=None, help="fit temperature scaling on this data and store it "
-                    "in the (first) bundle's policy")
-    ev.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
-    ev.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
-    ev.add_argument("--experiment", default="convguard", help="MLflow experiment")
-    ev.add_argument("--errors", type=int, default=25, help="worst errors to write out")
-    ev.set_defaults(func=cmd_evaluate)
-    sw = sub.add_parser("sweep", help="threshold sweep and selection; optionally write into policy.yaml")
-    sw.add_argument("--bundle", required=True, help="bundle whose thresholds are swept")
-    _add_data_source(sw)
-    sw.add_argument("--strategy", default=ThresholdConfig.terminate_strategy,
-                    choices=("max_f1", "max_recall_at_precision", "max_recall_at_fpr"),
-                    help="how the terminate threshold is chosen")
-    sw.add_argument("--min-precision", type=float, default=ThresholdConfig.min_precision, help="precision target of max_recall_at_precision")
-    sw.add_argument("--max-fpr", type=float, default=ThresholdConfig.max_fpr, help="benign false-termination budget of max_recall_at_fpr")
-    sw.add_argument("--crisis-min-recall", type=float, default=ThresholdConfig.crisis_min_recall, help="crisis recall target")
-    sw.add_argument("--crisis-max-false-alarm", type=float, default=ThresholdConfig.crisis_max_false_alarm,
-                    help="benign false-alarm budget of the crisis threshold (share of non-crisis conversations)")
-    sw.add_argument("--evidence", type=float, default=0.5,
-                    help="refusal/push probability at which a turn counts as evidence")
-    sw.add_argument("--min-refused-pushes", type=int, default=None, help="refused pushes an end needs (default: the policy's)")
-    sw.add_argument("--min-pushes", type=int, default=None, help="predicted pushes an end needs (default: the policy's)")
-    sw.add_argument("--category-min-examples", type=int, default=CATEGORY_MIN_EXAMPLES,
-                    help="a harm category gets its own termination threshold when validation has at least this many "
-                         "termination-worthy and as many other rows the harm head reads as it (0: no per-category "
-                         "thresholds; default %(default)s)")
-    sw.add_argument("--write", action="store_true", help="write the chosen thresholds into the bundle")
-    sw.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
-    sw.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
-    sw.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
-    sw.add_argument("--experiment", default="convguard", help="MLflow experiment")
-    sw.set_defaults(func=cmd_sweep)
-    rp = sub.add_parser("replay", help="turn-by-turn replay: when would the policy end each chat?")
-    rp.add_argument("--bundle", required=True, help="bundle to replay")
-    _add_data_source(rp)
-    rp.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
-    rp.add_argument("--terminate-threshold", type=float, default=None, help="override the policy's terminate threshold")
-    rp.add_argument("--crisis-threshold", type=float, default=None, help="override the policy's crisis threshold")
-    rp.add_argument("--min-refused-pushes", type=int, default=None, help="refused pushes an end needs (default: the policy's)")
-    rp.add_argument("--min-pushes", type=int, default=None, help="predicted pushes an end needs (default: the policy's)")
-    rp.add_argument("--tracking", default="on", choices=("on", "off"), help="log the run to MLflow")
-    rp.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
-    rp.add_argument("--experiment", default="convguard", help="MLflow experiment")
-    rp.set_defaults(func=cmd_replay)
-    ck = sub.add_parser("checklist", help="behavioural tests (minimum functionality, invariance, directional) on "
-                        "labelled conversations, e.g. the challenge set")
-    ck.add_argument("--bundle", required=True, help="bundle to test")
-    _add_data_source(ck)
-    ck.add_argument("--out", default=None, help="report folder (default: beside the bundle)")
-    ck.add_argument("--seed", type=int, default=0, help="seed of the perturbations (default: 0)")
-    ck.set_defaults(func=cmd_checklist)
-    cp = sub.add_parser("compare", help="table across MLflow runs (evaluation runs, thresholds)")
-    cp.add_argument("runs", nargs="*", help="run ids (default: the latest evaluation runs)")
-    cp.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
-    cp.add_argument("--experiment", default="convguard", help="MLflow experiment")
-    cp.add_argument("--last", type=int, default=10, help="how many of the latest runs (without run ids)")
-    cp.add_argument("--metrics", default=None, help="comma-separated metric names")
-    cp.set_defaults(func=cmd_compare)
+    # evaluation: evaluate, sweep, replay, checklist, compare (flags generated from typed fields)
+    add_eval_parsers(sub)
 
     ex = sub.add_parser("export", help="export a bundle: ONNX (fp32, int8) or an MLflow pyfunc model")
     ex.add_argument("--bundle", required=True, help="bundle to export (the ONNX files are written into it)")
@@ -473,8 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--strict-parity", action="store_true", help="exit 3 when int8 parity fails")
     ex.add_argument("--out", default=None, help="for mlflow: also save the model to this folder")
     ex.add_argument("--register-as", default="convguard-guard", help="MLflow registered-model name of the pyfunc")
-    ex.add_argument("--mlruns-dir", default="mlruns", help="local MLflow store (unless MLFLOW_TRACKING_URI is set)")
-    ex.add_argument("--experiment", default="convguard", help="MLflow experiment")
+    FlagGroup(StoreFlags).add_to(ex)
     ex.add_argument("--sign-key", default=None, metavar="PEM", help="sign the bundle with this Ed25519 private key "
                     "after the ONNX export re-hashes it (and before MLflow packages it)")
     ex.set_defaults(func=cmd_export)

@@ -228,11 +228,17 @@ RECIPE_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: how the termination threshold is chosen on validation (convguard.thresholds); the one list of
+#: them: the config's type, ``convguard sweep --strategy``'s choices and the sweep's alternatives
+TerminateStrategy = Literal["max_f1", "max_recall_at_precision", "max_recall_at_fpr"]
+TERMINATE_STRATEGIES: tuple[str, ...] = typing.get_args(TerminateStrategy)
+
+
 @dataclass
 class ThresholdConfig:
     """How the policy's thresholds are picked on validation (see convguard.thresholds)."""
 
-    terminate_strategy: Literal["max_f1", "max_recall_at_precision", "max_recall_at_fpr"] = "max_recall_at_fpr"
+    terminate_strategy: TerminateStrategy = "max_recall_at_fpr"
     #: target for max_recall_at_precision
     min_precision: float = 0.9
     #: target benign false-termination rate for max_recall_at_fpr, on validation's

@@ -10,6 +10,10 @@ saved ``datasets`` folder, ``hf://owner/name[:split]``) or a benchmark through a
 Default output folders sit beside the bundle, never inside it (a bundle must hold only the
 files its manifest lists): ``<bundle's parent>/eval/<data name>``, ``.../sweep/<data name>``,
 ``.../replay/<data name>``.
+
+Each subcommand's flags are typed dataclass fields (:mod:`convguard.flags`): their types, defaults,
+choices and help are declared once, here or on the config they fill (``ThresholdConfig``,
+``TrackingConfig``), and :func:`add_eval_parsers` generates the parsers from them (:data:`EVAL_JOBS`).
 """
 
 from __future__ import annotations
@@ -17,12 +21,107 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Literal
+
+from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig, TrackingConfig
+from .flags import FlagGroup, flag
 
 log = logging.getLogger(__name__)
 
 ADAPTERS = ("xstest", "toxicchat", "sharegpt")
+
+
+# ------------------------------------------------------------------------------------------
+# flags: one typed source per subcommand
+# ------------------------------------------------------------------------------------------
+
+@dataclass
+class DataFlags:
+    data: str = flag("conversations to evaluate on (JSONL/Parquet/CSV, a saved datasets folder, or "
+                     "hf://owner/name[:split])", required=True)
+    skip_invalid: bool = flag("skip (and report) invalid records", False)
+
+
+@dataclass
+class StoreFlags:
+    """Where MLflow runs are read and written (``convguard compare``, ``convguard export`` too)."""
+
+    mlruns_dir: str = flag("local MLflow store (unless MLFLOW_TRACKING_URI is set)", TrackingConfig.mlruns_dir)
+    experiment: str = flag("MLflow experiment", TrackingConfig.experiment)
+
+
+@dataclass
+class TrackingFlags(StoreFlags):
+    tracking: Literal["on", "off"] = flag("log the run to MLflow", "on" if TrackingConfig.enabled else "off")
+
+    def config(self, run_name: str | None = None) -> TrackingConfig:
+        return TrackingConfig(enabled=self.tracking == "on", mlruns_dir=self.mlruns_dir, experiment=self.experiment,
+                              run_name=run_name)
+
+
+@dataclass
+class RuleFlags:
+    """Overrides of the bundle's policy rules (None: the policy's own)."""
+
+    min_refused_pushes: int | None = flag("refused pushes an end needs (default: the policy's)")
+    min_pushes: int | None = flag("predicted pushes an end needs (default: the policy's)")
+
+
+#: the ThresholdConfig fields ``convguard sweep`` sets from flags (type, default and choices: the config's)
+SWEEP_THRESHOLDS = FlagGroup(ThresholdConfig, title="thresholds", names={"terminate_strategy": "strategy"}, helps={
+    "terminate_strategy": "how the terminate threshold is chosen",
+    "min_precision": "precision target of max_recall_at_precision",
+    "max_fpr": "benign false-termination budget of max_recall_at_fpr",
+    "crisis_min_recall": "crisis recall target",
+    "crisis_max_false_alarm": "benign false-alarm budget of the crisis threshold (share of non-crisis conversations)",
+    "evidence": "refusal/push probability at which a turn counts as evidence",
+})
+
+
+@dataclass
+class EvaluateFlags:
+    bundle: list[str] = flag("bundle to evaluate (repeat to compare)", required=True)
+    out: str | None = flag("report folder (default: eval/<data name> beside the bundle)")
+    n_boot: int = flag("bootstrap resamples for the 95%% CIs", 1000)
+    no_baselines: bool = flag("leave the TF-IDF baselines out of the comparison", False)
+    calibrate_on: str | None = flag("fit temperature scaling on this data and store it in the (first) bundle's "
+                                    "policy")
+    errors: int = flag("worst errors to write out", 25)
+
+
+@dataclass
+class SweepFlags:
+    bundle: str = flag("bundle whose thresholds are swept", required=True)
+    category_min_examples: int = flag(
+        "a harm category gets its own termination threshold when validation has at least this many "
+        "termination-worthy and as many other rows the harm head reads as it (0: no per-category "
+        "thresholds; default %(default)s)", CATEGORY_MIN_EXAMPLES)
+    write: bool = flag("write the chosen thresholds into the bundle", False)
+    out: str | None = flag("report folder (default: beside the bundle)")
+
+
+@dataclass
+class ReplayFlags:
+    bundle: str = flag("bundle to replay", required=True)
+    out: str | None = flag("report folder (default: beside the bundle)")
+    terminate_threshold: float | None = flag("override the policy's terminate threshold")
+    crisis_threshold: float | None = flag("override the policy's crisis threshold")
+
+
+@dataclass
+class ChecklistFlags:
+    bundle: str = flag("bundle to test", required=True)
+    out: str | None = flag("report folder (default: beside the bundle)")
+    seed: int = flag("seed of the perturbations (default: 0)", 0)
+
+
+@dataclass
+class CompareFlags:
+    runs: list[str] = flag("run ids (default: the latest evaluation runs)", [], positional=True)
+    last: int = flag("how many of the latest runs (without run ids)", 10)
+    metrics: str | None = flag("comma-separated metric names")
 
 
 # ------------------------------------------------------------------------------------------
@@ -79,11 +178,9 @@ def _stem(spec: str) -> str:
 
 
 def _tracker(a: argparse.Namespace, run_name: str | None = None):
-    from .config import TrackingConfig
     from .tracking import Tracker
 
-    return Tracker(TrackingConfig(enabled=getattr(a, "tracking", "on") == "on", mlruns_dir=a.mlruns_dir,
-                                  experiment=a.experiment, run_name=run_name))
+    return Tracker(FlagGroup(TrackingFlags).values(a).config(run_name))
 
 
 def default_out(bundle: str | Path, job: str, data_name: str) -> Path:
@@ -135,14 +232,11 @@ def evaluate_cli(a: argparse.Namespace) -> int:
 
 
 def sweep_cli(a: argparse.Namespace) -> int:
-    from .config import ThresholdConfig
     from .formatting import format_table
     from .sweeping import write_sweep
 
     convs, name = load_eval_data(a.data, skip_invalid=a.skip_invalid, bundle=a.bundle)
-    cfg = ThresholdConfig(terminate_strategy=a.strategy, min_precision=a.min_precision, max_fpr=a.max_fpr,
-                          crisis_min_recall=a.crisis_min_recall, crisis_max_false_alarm=a.crisis_max_false_alarm,
-                          evidence=a.evidence)
+    cfg = SWEEP_THRESHOLDS.values(a)
     if a.category_min_examples < 0:
         raise ValueError(f"--category-min-examples must be >= 0 (0: no per-category thresholds), got {a.category_min_examples}")
     out = Path(a.out) if a.out else default_out(a.bundle, "sweep", name)
@@ -185,9 +279,7 @@ def replay_cli(a: argparse.Namespace) -> int:
     tracker = _tracker(a)
     res = write_replay(a.bundle, convs, out, terminate_threshold=a.terminate_threshold,
                        crisis_threshold=a.crisis_threshold, tracker=tracker, data_name=name,
-                       # rule overrides, used once the parser has --min-refused-pushes/--min-pushes for replay
-                       min_refused_pushes=getattr(a, "min_refused_pushes", None),
-                       min_pushes=getattr(a, "min_pushes", None),
+                       min_refused_pushes=a.min_refused_pushes, min_pushes=a.min_pushes,
                        progress=sys.stderr.isatty())
     print(format_table(REPLAY_HEADERS, replay_rows(res["summaries"])))
     for s, summ in res["summaries"].items():
@@ -199,7 +291,6 @@ def replay_cli(a: argparse.Namespace) -> int:
 
 
 def compare_cli(a: argparse.Namespace) -> int:
-    from .config import TrackingConfig
     from .formatting import format_table
     from .tracking import compare_runs, resolve_uri
 
@@ -232,3 +323,42 @@ def checklist_cli(a: argparse.Namespace) -> int:
     print(format_checklist(rep))
     print(f"report: {rep['report']}")
     return 0
+
+
+# ------------------------------------------------------------------------------------------
+# the subcommands' parsers
+# ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvalJob:
+    help: str
+    flags: tuple[FlagGroup, ...]
+    run: Callable[[argparse.Namespace], int]
+
+
+_TRACKING = FlagGroup(TrackingFlags, title="tracking")
+_RULES = FlagGroup(RuleFlags, title="policy rules")
+
+#: subcommand -> what it does, its flags (in --help order), the function it runs
+EVAL_JOBS: dict[str, EvalJob] = {
+    "evaluate": EvalJob("precision/recall on termination-worthy vs benign-edgy, crisis, calibration, error analysis",
+                        (FlagGroup(EvaluateFlags), FlagGroup(DataFlags), _TRACKING), evaluate_cli),
+    "sweep": EvalJob("threshold sweep and selection; optionally write into policy.yaml",
+                     (FlagGroup(SweepFlags), FlagGroup(DataFlags), SWEEP_THRESHOLDS, _RULES, _TRACKING), sweep_cli),
+    "replay": EvalJob("turn-by-turn replay: when would the policy end each chat?",
+                      (FlagGroup(ReplayFlags), FlagGroup(DataFlags), _RULES, _TRACKING), replay_cli),
+    "checklist": EvalJob("behavioural tests (minimum functionality, invariance, directional) on labelled "
+                         "conversations, e.g. the challenge set", (FlagGroup(ChecklistFlags), FlagGroup(DataFlags)),
+                         checklist_cli),
+    "compare": EvalJob("table across MLflow runs (evaluation runs, thresholds)",
+                       (FlagGroup(CompareFlags), FlagGroup(StoreFlags)), compare_cli),
+}
+
+
+def add_eval_parsers(sub: argparse._SubParsersAction) -> None:
+    """One subparser per :data:`EVAL_JOBS` entry, its flags generated from the job's dataclasses."""
+    for name, job in EVAL_JOBS.items():
+        p = sub.add_parser(name, help=job.help)
+        for group in job.flags:
+            group.add_to(p)
+        p.set_defaults(func=job.run)

@@ -33,7 +33,7 @@ from .policy import (Policy, Rules, Thresholds, apply_policy, category_probs, ha
                      refused_push_pairs)
 from .schema import Conversation
 from .taxonomy import Taxonomy, taxonomy_or_default
-from .thresholds import ThresholdChoice, select_threshold
+from .thresholds import STRATEGY_PARAMS, ThresholdChoice, select_threshold
 
 log = logging.getLogger(__name__)
 
@@ -292,11 +292,7 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
 
 def _strategy_params(cfg: ThresholdConfig) -> dict[str, float]:
     """The termination strategy's target (``min_precision`` / ``max_fpr``) as keyword arguments."""
-    if cfg.terminate_strategy == "max_recall_at_precision":
-        return {"min_precision": cfg.min_precision}
-    if cfg.terminate_strategy == "max_recall_at_fpr":
-        return {"max_fpr": cfg.max_fpr}
-    return {}
+    return {p: getattr(cfg, p) for p in STRATEGY_PARAMS[cfg.terminate_strategy]}
 
 
 

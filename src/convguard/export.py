@@ -46,6 +46,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .bundle import BundleError, sha256_file, verify_bundle, write_manifest
+from .config import TrackingConfig
 from .schema import Conversation
 
 log = logging.getLogger(__name__)
@@ -554,7 +555,8 @@ def pyfunc_model(bundle_dir: str | Path, *, backend: str = "auto", onnx_variant:
 
 
 def export_mlflow(bundle_dir: str | Path, *, out: str | Path | None = None, register_as: str | None = "convguard-guard",
-                  mlruns_dir: str | Path = "mlruns", experiment: str = "convguard", tracking: bool = True,
+                  mlruns_dir: str | Path = TrackingConfig.mlruns_dir, experiment: str = TrackingConfig.experiment,
+                  tracking: bool = True,
                   backend: str = "auto", onnx_variant: str = "fp32") -> dict[str, Any]:
     """Save (``out``) and/or log + register the pyfunc model.  Returns where it went."""
     import os
@@ -576,7 +578,6 @@ def export_mlflow(bundle_dir: str | Path, *, out: str | Path | None = None, regi
             mlflow.pyfunc.save_model(path=str(out), **common)
         result["saved_to"] = str(out)
     if tracking:
-        from .config import TrackingConfig
         from .tracking import Tracker
 
         tracker = Tracker(TrackingConfig(enabled=True, mlruns_dir=str(mlruns_dir), experiment=experiment))
@@ -615,8 +616,7 @@ def export_cli(args) -> int:
             rc = 3
     if "mlflow" in formats:
         res = export_mlflow(bundle, out=getattr(args, "out", None), register_as=getattr(args, "register_as", None),
-                            mlruns_dir=getattr(args, "mlruns_dir", "mlruns"),
-                            experiment=getattr(args, "experiment", "convguard"))
+                            mlruns_dir=args.mlruns_dir, experiment=args.experiment)
         cfg = res["model_config"]
         print(f"MLflow pyfunc model (backend {cfg['backend']}"
               + (f" {cfg['onnx_variant']}" if cfg["backend"] == "onnx" else "") + ")")

@@ -32,7 +32,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import metric_names as N
-from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig
+from .config import CATEGORY_MIN_EXAMPLES, TERMINATE_STRATEGIES, ThresholdConfig
 from .evaluation import (MAIN, ScoreTable, choose_category_thresholds, choose_thresholds,
                          policy_thresholds, score_bundle)
 from .formatting import fmt, fmt_threshold, md_table
@@ -48,8 +48,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SweepResult", "sweep_system", "sweep_records", "sweep_markdown", "write_thresholds", "write_sweep",
            "fit_bundle_temperature", "TERMINATE_STRATEGIES"]
-
-TERMINATE_STRATEGIES = ("max_f1", "max_recall_at_precision", "max_recall_at_fpr")
 
 
 @dataclass
