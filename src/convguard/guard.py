@@ -40,14 +40,11 @@ import numpy as np
 from .bundle import BundleError
 # the backends and the per-detector machinery live in convguard.detectors; re-exported here, their
 # historical home (tests, benchmarks, docs and model cards import them from convguard.guard)
-from .detectors import (REQUIRED_HEADS, Detector, OnnxBackend, TorchBackend, _check_detector_config,
+from .detectors import (REQUIRED_HEADS, Detector, OnnxBackend, TorchBackend, _check_detector_config,  # noqa: F401
                         _resolve_precision, decision_evidence, turn_evidence)
 from .policy import Policy, PolicyResult, evidence_keys, harm_scores, terminate_thresholds
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import PERSISTENCE_VALUES, Taxonomy
-
-__all__ = ["BACKENDS", "ONNX_VARIANTS", "REQUIRED_HEADS", "Decision", "Detector", "Guard", "OnnxBackend",
-           "Session", "SessionEndedError", "TorchBackend", "decision_evidence", "turn_evidence"]
 
 log = logging.getLogger(__name__)
 
