@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .evaluation import ScoreTable
-from .guard import decision_evidence
+from .detectors import decision_evidence
 from .io import write_jsonl
 from .policy import Rules, Thresholds, apply_policy, explain, harm_scores, predicted_pushes_array
 from .schema import Conversation

@@ -315,7 +315,8 @@ def parity_check(bundle_dir: str | Path, rows: list, onnx_files: dict[str, dict[
     (``onnx_files[variant][detector] = path``) and compare.  For int8 it also measures the
     largest logit error of the decision heads, sets the cascade margin from it (1.5 x, see
     :meth:`convguard.Guard.load`'s ``fallback_margin``) and evaluates that cascade."""
-    from .guard import Detector, Guard, OnnxBackend
+    from .detectors import Detector, OnnxBackend
+    from .guard import Guard
 
     root = Path(bundle_dir)
     gates = {**MIN_AGREEMENT, **(min_agreement or {})}
