@@ -29,8 +29,7 @@ from . import metric_names as N
 from . import metrics as M
 from .calibration import expected_calibration_error
 from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig
-from .policy import (Policy, Rules, Thresholds, apply_policy, category_probs, harm_scores, predicted_pushes_array,
-                     refused_push_pairs)
+from .policy import Policy, Rules, Thresholds, apply_policy, category_probs, harm_scores, refused_push_pairs
 from .schema import Conversation
 from .taxonomy import Taxonomy, taxonomy_or_default
 from .thresholds import STRATEGY_PARAMS, ThresholdChoice, select_threshold
@@ -293,8 +292,6 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
 def _strategy_params(cfg: ThresholdConfig) -> dict[str, float]:
     """The termination strategy's target (``min_precision`` / ``max_fpr``) as keyword arguments."""
     return {p: getattr(cfg, p) for p in STRATEGY_PARAMS[cfg.terminate_strategy]}
-
-
 
 
 def choose_category_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, crisis_choice: ThresholdChoice,

@@ -20,6 +20,7 @@ speed bookkeeping is a :class:`Throughput`, its running loss a :class:`RunningLo
 
 from __future__ import annotations
 
+import abc
 import json
 import logging
 import math
@@ -285,7 +286,7 @@ class Batch:
     tokens: int
 
 
-class Forward:
+class Forward(abc.ABC):
     """How the training examples reach the model: the epoch's batches, a batch's logits and the
     validation score.  :class:`FullForward` runs the whole model on token ids,
     :class:`CachedForward` (``train.cache_frozen``) the top layers on the hidden states cached after
@@ -306,17 +307,17 @@ class Forward:
             length_grouped_batches(self.lengths, tc.batch_size, self.seed, epoch) if tc.length_grouping
             else plain_batches(len(self.tr), tc.batch_size, self.seed, epoch), self.dist)
 
+    @abc.abstractmethod
     def batch(self, b: list[int]) -> Batch:
         """The examples ``b`` as a :class:`Batch` on the device."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def logits(self, batch: Batch) -> torch.Tensor:
         """One logit row per example of ``batch`` (with gradients; bf16 autocast where configured)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def validation_logits(self) -> torch.Tensor:
         """Logits of every validation unit (on the CPU; the model in eval mode)."""
-        raise NotImplementedError
 
     def evaluate(self) -> tuple[dict[str, float], torch.Tensor]:
         """Validation metrics (:func:`validation_metrics`) and the per-example logits."""
