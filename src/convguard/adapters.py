@@ -60,12 +60,13 @@ from __future__ import annotations
 
 import random
 import warnings
-from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from .io import ColumnMap, ReadReport, _csv_rows, _validated, read_parquet_rows
-from .safeio import check_input_path, jsonl_lines, loads, open_input
+# reading rows (table_rows) and their cells (cells) live beside this module
+from .cells import _MISSING, _columns, _is_missing, _label_value, _lookup_label, _plain
+from .io import ColumnMap, ReadReport, _validated
 from .schema import Conversation, ConversationError, ValidationOptions, validate_record
+from .table_rows import Row, read_rows
 from .taxonomy import HARM_CATEGORIES, SUBTYPE_GROUPS
 
 __all__ = [
@@ -133,182 +134,6 @@ XSTEST_DEFAULT_UNSAFE_CATEGORY = "violent_crimes"
 
 #: placeholder category of toxic ToxicChat prompts (ToxicChat labels toxicity, not categories)
 TOXICCHAT_DEFAULT_CATEGORY = "abuse"
-
-_MISSING = object()
-
-
-# ------------------------------------------------------------------------------------------
-# reading rows of any table
-# ------------------------------------------------------------------------------------------
-
-Row = Mapping[str, Any]
-
-
-def read_rows(rows_or_path: Any, *, split: str = "train") -> tuple[str, list[tuple[int, Row | ConversationError]]]:
-    """``(source, [(line, row), ...])`` for a path, ``hf://`` id, list of dicts, ``datasets.Dataset``
-    / ``DatasetDict`` or pandas ``DataFrame``.  ``line`` is the file line for CSV (header = line 1)
-    and JSONL, the 1-based row otherwise.  A row that cannot be read (malformed JSON, bytes that are
-    not UTF-8, not an object) comes back as a :class:`ConversationError` in its place."""
-    if isinstance(rows_or_path, (str, Path)):
-        return _path_rows(rows_or_path, split)
-    try:
-        import datasets
-    except ImportError:  # pragma: no cover - datasets is a dependency
-        datasets = None
-    if datasets is not None and isinstance(rows_or_path, datasets.DatasetDict):
-        if split not in rows_or_path:
-            raise ValueError(f"<DatasetDict>: split {split!r} not found (splits: {', '.join(rows_or_path)})")
-        rows_or_path = rows_or_path[split]
-    if datasets is not None and isinstance(rows_or_path, datasets.Dataset):
-        return "<Dataset>", _numbered(rows_or_path, 1)
-    if type(rows_or_path).__name__ == "DataFrame" and hasattr(rows_or_path, "to_dict"):
-        return "<DataFrame>", _numbered(rows_or_path.to_dict("records"), 1)
-    if isinstance(rows_or_path, Mapping):
-        raise TypeError("expected rows (a list of dicts), a path or a dataset, got a single mapping")
-    if not isinstance(rows_or_path, Iterable):
-        raise TypeError(f"expected rows, a path or a dataset, got {type(rows_or_path).__name__}")
-    return "<rows>", _numbered(rows_or_path, 1)
-
-
-def _numbered(rows: Iterable[Any], first: int) -> list[tuple[int, Row | ConversationError]]:
-    out: list[tuple[int, Row | ConversationError]] = []
-    for i, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            row = ConversationError(f"a row must be an object, got {type(row).__name__}", field="<row>")
-        out.append((i + first, row))
-    return out
-
-
-def _path_rows(path: str | Path, split: str) -> tuple[str, list[tuple[int, Row | ConversationError]]]:
-    spath = str(path)
-    if spath.startswith("hf://"):
-        import datasets
-
-        name = spath[len("hf://"):]
-        if ":" in name:
-            name, split = name.split(":", 1)
-        return spath, _numbered(datasets.load_dataset(name, split=split), 1)
-    p = check_input_path(path)
-    if p.is_dir():
-        import datasets
-
-        ds = datasets.load_from_disk(str(p))
-        if isinstance(ds, datasets.DatasetDict):
-            if split not in ds:
-                raise ValueError(f"{p}: split {split!r} not found (splits: {', '.join(ds)})")
-            ds = ds[split]
-        return spath, _numbered(ds, 1)
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        return spath, _csv_rows(p)
-    if suffix == ".parquet":
-        return spath, _numbered(read_parquet_rows(p), 1)
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        if suffix == ".json":
-            with open_input(p, "rb") as f:
-                head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-            if head == b"[":
-                with open_input(p, "rb") as f:
-                    raw = f.read()
-                try:
-                    data = loads(raw.decode("utf-8-sig"), field="<file>")
-                except UnicodeDecodeError as e:
-                    raise ConversationError(f"not a valid JSON array: {e}", source=spath, field="<file>") from None
-                except ConversationError as e:
-                    raise e.located(source=spath) from None
-                return spath, _numbered(data, 1)
-        return spath, _jsonl_rows(p)
-    raise ValueError(f"{p}: unsupported file type {suffix!r} (use .csv, .jsonl, .json, .parquet, a saved "
-                     f"datasets directory, or hf://owner/name)")
-
-
-def _jsonl_rows(path: Path) -> list[tuple[int, Row | ConversationError]]:
-    out: list[tuple[int, Row | ConversationError]] = []
-    for lineno, obj in jsonl_lines(path):
-        if not isinstance(obj, (Mapping, ConversationError)):
-            obj = ConversationError(f"a row must be a JSON object, got {type(obj).__name__}", field="<line>")
-        out.append((lineno, obj))
-    return out
-
-
-# ------------------------------------------------------------------------------------------
-# cell helpers
-# ------------------------------------------------------------------------------------------
-
-def _plain(v: Any) -> Any:
-    """A JSON-friendly copy of a cell (numpy scalars -> Python, NaN -> None)."""
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)) and getattr(v, "ndim", 0) == 0:
-        v = v.item()
-    if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
-        v = v.tolist()
-    if isinstance(v, float) and v != v:
-        return None
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    if isinstance(v, Mapping):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    return str(v)
-
-
-def _is_missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-
-
-def _columns(row: Row) -> str:
-    return ", ".join(map(str, row)) or "none"
-
-
-def _label_candidates(v: Any) -> list[Any]:
-    """Spellings of a label value to look up in a label map: as is, stripped, lower-case, and as an
-    integer when it is one (CSV gives ``"1"``, pandas gives ``1.0``, JSON gives ``true``)."""
-    v = _plain(v)
-    cands: list[Any] = [v]
-    if isinstance(v, str):
-        t = v.strip()
-        cands += [t, t.lower()]
-        try:
-            f = float(t)
-        except ValueError:
-            f = None
-        if f is not None and f.is_integer():
-            cands.append(int(f))
-        if t.lower() in ("true", "false"):
-            cands.append(int(t.lower() == "true"))
-    elif isinstance(v, bool):
-        cands.append(int(v))
-    elif isinstance(v, float) and v.is_integer():
-        cands.append(int(v))
-    if any(isinstance(c, int) and not isinstance(c, bool) for c in cands):
-        cands += [str(c) for c in cands if isinstance(c, int) and not isinstance(c, bool)]
-    return cands
-
-
-def _label_value(v: Any) -> Any:
-    """An original label for ``meta.source_labels``, the same whatever the input form: integers and
-    booleans written as text (CSV) become ``int`` / ``bool``, integral floats ``int``."""
-    v = _plain(v)
-    if isinstance(v, str):
-        t = v.strip()
-        if t.lstrip("-").isdigit():
-            return int(t)
-        if t.lower() in ("true", "false"):
-            return t.lower() == "true"
-        return t
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
-
-
-def _lookup_label(v: Any, label_map: Mapping[Any, str]) -> Any:
-    for c in _label_candidates(v):
-        try:
-            if c in label_map:
-                return label_map[c]
-        except TypeError:  # unhashable cell
-            break
-    return _MISSING
 
 
 # ------------------------------------------------------------------------------------------
