@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import string
 from pathlib import Path
 
@@ -226,3 +227,42 @@ def build_tiny_bundle(root: Path, *, epochs: int = 2, extra: tuple[str, ...] = (
 def tiny_bundle(tmp_path_factory) -> Path:
     """A complete (tiny, random-encoder) bundle; treat as read-only (copy it to modify)."""
     return build_tiny_bundle(tmp_path_factory.mktemp("tiny_bundle"))
+
+
+# ------------------------------------------------------------------------------------------
+# datasets.load_dataset without a network (test_io, test_adapters)
+# ------------------------------------------------------------------------------------------
+
+class FakeHub(dict):
+    """Local datasets keyed by ``(name, split)``; records the ``load_dataset`` calls."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls: list[tuple[str, str]] = []
+
+    def load_dataset(self, name, split=None, **kwargs):
+        self.calls.append((name, split))
+        try:
+            return self[(name, split)]
+        except KeyError:
+            raise FileNotFoundError(f"dataset {name!r} split {split!r} not in the fake hub") from None
+
+
+@pytest.fixture
+def fake_hub(monkeypatch):
+    """``datasets.load_dataset`` answering from local datasets (no network)."""
+    hub = FakeHub()
+    monkeypatch.setattr("datasets.load_dataset", hub.load_dataset)
+    return hub
+
+
+def exported_copy(tiny_bundle: Path, root: Path, parity_n: int) -> Path:
+    """A copy of ``tiny_bundle`` (with its test split beside it) under ``root``, exported to ONNX
+    with a parity check on ``parity_n`` conversations."""
+    from convguard.export import export_onnx
+
+    b = root / "bundle"
+    shutil.copytree(tiny_bundle, b)
+    shutil.copy(tiny_bundle.parent / "test.jsonl", root / "test.jsonl")
+    export_onnx(b, parity_n=parity_n)
+    return b

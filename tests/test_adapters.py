@@ -186,23 +186,6 @@ def test_unknown_mode():
 # input forms
 # ------------------------------------------------------------------------------------------
 
-class FakeHub(dict):
-    def __init__(self):
-        super().__init__()
-        self.calls: list[tuple[str, str]] = []
-
-    def load_dataset(self, name, split=None, **kwargs):
-        self.calls.append((name, split))
-        return self[(name, split)]
-
-
-@pytest.fixture
-def fake_hub(monkeypatch):
-    hub = FakeHub()
-    monkeypatch.setattr(datasets, "load_dataset", hub.load_dataset)
-    return hub
-
-
 @pytest.mark.parametrize("mode", ["single", "persistent"])
 def test_every_input_form_gives_the_same_conversations(tmp_path, fake_hub, mode):
     rows = _csv_dicts(XSTEST_CSV)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from convguard.export import MIN_AGREEMENT, export_onnx
+from conftest import exported_copy
+from convguard.export import MIN_AGREEMENT
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_latency.py"
 
@@ -28,11 +28,7 @@ def bench():
 @pytest.fixture(scope="module")
 def exported_bundle(tiny_bundle, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("bench")
-    b = root / "bundle"
-    shutil.copytree(tiny_bundle, b)
-    shutil.copy(tiny_bundle.parent / "test.jsonl", root / "test.jsonl")
-    export_onnx(b, parity_n=8)
-    return b
+    return exported_copy(tiny_bundle, root, parity_n=8)
 
 
 def run(bench, bundle: Path, tmp_path: Path, *extra: str) -> tuple[int, dict]:

@@ -305,29 +305,6 @@ def test_saved_dataset_dict_split(tmp_path, convs):
         load_conversations(tmp_path / "dd", split="dev")
 
 
-class FakeHub(dict):
-    """Local datasets keyed by ``(name, split)``; records the ``load_dataset`` calls."""
-
-    def __init__(self):
-        super().__init__()
-        self.calls: list[tuple[str, str]] = []
-
-    def load_dataset(self, name, split=None, **kwargs):
-        self.calls.append((name, split))
-        try:
-            return self[(name, split)]
-        except KeyError:
-            raise FileNotFoundError(f"dataset {name!r} split {split!r} not in the fake hub") from None
-
-
-@pytest.fixture
-def fake_hub(monkeypatch):
-    """``datasets.load_dataset`` answering from local datasets (no network)."""
-    hub = FakeHub()
-    monkeypatch.setattr(datasets, "load_dataset", hub.load_dataset)
-    return hub
-
-
 def test_hub_id_with_column_map(fake_hub):
     fake_hub[("someone/chats", "train")] = datasets.Dataset.from_list([
         {"uid": 10, "dialog": [{"speaker": "human", "text": "Hello"}, {"speaker": "bot", "text": "Hi"},

@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import make_records
+from conftest import exported_copy, make_records
 from convguard import Guard
-from convguard.export import export_mlflow, export_onnx
+from convguard.export import export_mlflow
 
 SERVER_START_TIMEOUT = 180  # seconds; the server imports torch + transformers and verifies the bundle
 MAX_ROWS = 40  # the served test model's --max-rows
@@ -37,11 +37,7 @@ pytestmark = pytest.mark.timeout(600)
 @pytest.fixture(scope="module")
 def served_bundle(tiny_bundle, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("serve")
-    b = root / "bundle"
-    shutil.copytree(tiny_bundle, b)
-    shutil.copy(tiny_bundle.parent / "test.jsonl", root / "test.jsonl")
-    export_onnx(b, parity_n=10)  # the model is served through ONNX Runtime
-    return b
+    return exported_copy(tiny_bundle, root, parity_n=10)  # the model is served through ONNX Runtime
 
 
 @pytest.fixture(scope="module")
