@@ -738,13 +738,19 @@ def benign_chat(ctx: Ctx, *, long: bool = False) -> Dialog:
     return d
 
 
-def overrefusal(ctx: Ctx) -> Dialog:
+def opening_ask(ctx: Ctx) -> tuple[Dialog, Intent, int]:
+    """A new dialog with its opening and a first ask of one of the family's intents:
+    ``(dialog, intent, the ask's turn)``."""
     d = Dialog(ctx)
-    fam, rng = ctx.family, ctx.rng
     opening(d)
-    intent = fam.cluster.intent(rng)
+    intent = ctx.family.cluster.intent(ctx.rng)
     d.intent = intent.vp
-    d.user(first_ask(ctx, intent))
+    return d, intent, d.user(first_ask(ctx, intent))
+
+
+def overrefusal(ctx: Ctx) -> Dialog:
+    rng = ctx.rng
+    d, intent, _ = opening_ask(ctx)
     d.refuse(overrefusal_reply(ctx, 0, intent=intent))
     n = draw_pushes(rng)
     tactics = choose_tactics(rng, n, OVERREFUSAL_TACTIC_WEIGHTS)
@@ -762,7 +768,7 @@ def overrefusal(ctx: Ctx) -> Dialog:
         if i < n - 1:
             d.refuse(overrefusal_reply(ctx, i + 1, t, intent=intent))
     if concede:
-        d.assistant(ctx.pick(BD.OVERREFUSAL_CONCEDE) + " " + answer(ctx, fam.cluster))
+        d.assistant(ctx.pick(BD.OVERREFUSAL_CONCEDE) + " " + answer(ctx, ctx.family.cluster))
         d.user(ctx.pick(BD.THANKS))
         d.variant = "conceded"
     else:
@@ -872,12 +878,9 @@ def crisis_statement(ctx: Ctx) -> Dialog:
 
 
 def crisis_method(ctx: Ctx) -> Dialog:
-    d = Dialog(ctx)
-    fam, rng = ctx.family, ctx.rng
-    opening(d)
-    intent = fam.cluster.intent(rng)
-    d.intent = intent.vp
-    d.crisis_from = d.harm_from = d.user(first_ask(ctx, intent))
+    rng = ctx.rng
+    d, intent, ask = opening_ask(ctx)
+    d.crisis_from = d.harm_from = ask
     d.refuse(join_sentences([ctx.pick(BC.CRISIS_REFUSE_METHOD), crisis_response(ctx)]))
     n = draw_pushes(rng)
     for i, t in enumerate(choose_tactics(rng, n, CRISIS_TACTIC_WEIGHTS)):
