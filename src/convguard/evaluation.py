@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 
 from .eval_reports import (FIGURATIVE_SUBTYPES, PAIRED_METRICS, evaluate_table, headline,  # noqa: F401
                            paired_differences, system_report, turn_detector_report)
-from .policy import Policy, Rules, Thresholds
+from .policy import Policy, Rules, Thresholds, apply_policy  # noqa: F401 - the one policy implementation
 from .schema import Conversation
 from .scoring import (BASELINE, MAIN, ScoreTable, _label, _termination_rows, score_table,  # noqa: F401
                       table_from_scores)
