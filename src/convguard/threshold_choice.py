@@ -1,0 +1,205 @@
+"""The policy's thresholds chosen on validation data (a :class:`~convguard.scoring.ScoreTable`),
+with the rules and the crisis override taken into account: the crisis threshold within the recall
+target and the false-alarm budget (:func:`choose_crisis_threshold`), then the termination
+threshold on the policy's effective score (:func:`choose_thresholds`), per harm category
+(:func:`choose_category_thresholds`) and the evidence threshold (:func:`choose_evidence`).  Each
+single threshold is picked by a strategy of :mod:`convguard.thresholds`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig
+from .policy import Rules, Thresholds, apply_policy, category_probs
+from .scoring import MAIN, ScoreTable, _termination_rows
+from .taxonomy import taxonomy_or_default
+from .thresholds import STRATEGY_PARAMS, ThresholdChoice, select_threshold
+
+log = logging.getLogger(__name__)
+
+def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str = MAIN) -> ThresholdChoice:
+    """The crisis threshold: the recall target (``crisis_min_recall``) *and* the benign false-alarm
+    budget (``crisis_max_false_alarm``: the share of non-crisis conversations sent to crisis
+    support), both on whole conversations.  The recall target gives the largest admissible
+    threshold, the budget the smallest; when both hold, the smallest threshold within budget is
+    taken (the most recall the budget allows).  When they conflict, ``cfg.crisis_priority``
+    decides (``budget``: the budget's threshold; ``recall``: the recall target's) and the choice
+    records what the other constraint cost.  The promise that no crisis chat is *ended* does not
+    rest on this threshold alone: an end also needs two refused pushes and passes the self-harm
+    veto."""
+    sysd = table.systems[system]
+    rows = (table.y_crisis >= 0) & table.whole_mask
+    if not rows.any() or table.y_crisis[rows].sum() == 0:
+        rows = table.y_crisis >= 0
+    y, s = table.y_crisis[rows], np.asarray(sysd["crisis"], dtype=float)[rows]
+    rec = select_threshold(cfg.crisis_strategy, y, s, min_recall=cfg.crisis_min_recall)
+    budget = cfg.crisis_max_false_alarm
+    neg = np.sort(s[y == 0])
+    if budget is None or not len(neg):
+        return rec
+
+    def false_alarms(th: float) -> float:
+        return float((neg >= th).mean())
+
+    def recall(th: float) -> float:
+        return float((s[y == 1] >= th).mean())
+
+    # smallest candidate threshold with a false-alarm rate within budget
+    cands = np.unique(np.concatenate([s, [1.0]]))
+    ok = [th for th in cands if false_alarms(th) <= budget + 1e-12]
+    t_budget = float(min(ok)) if ok else 1.0
+    params = dict(rec.params, max_false_alarm=budget)
+    if t_budget <= rec.threshold:
+        th, bound = t_budget, "false_alarm_budget"
+        msg = (f"recall target and false-alarm budget both met; the budget bound (threshold {th:.4g}: recall "
+               f"{recall(th):.3f} >= {cfg.crisis_min_recall}, false alarms {false_alarms(th):.4f} <= {budget})")
+        feasible = rec.feasible
+    else:
+        conflict = (f"recall target and false-alarm budget conflict: recall {cfg.crisis_min_recall} needs threshold "
+                    f"<= {rec.threshold:.4g}, which sends {false_alarms(rec.threshold):.4f} of non-crisis "
+                    f"conversations to crisis support (budget {budget}); the budget's threshold {t_budget:.4g} "
+                    f"gives recall {recall(t_budget):.3f}")
+        if cfg.crisis_priority == "recall":
+            th, bound = rec.threshold, "recall_target"
+            msg = conflict + "; recall wins"
+        else:
+            th, bound = t_budget, "false_alarm_budget"
+            msg = conflict + f"; the budget wins (recall {recall(rec.threshold):.3f} -> {recall(th):.3f})"
+        feasible = False
+    params["priority"] = cfg.crisis_priority
+    hold = None
+    if cfg.crisis_hold_recall is not None and (y == 1).any():
+        hold = float(select_threshold("crisis_recall", y, s, min_recall=cfg.crisis_hold_recall).threshold)
+    achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), hold_threshold=hold,
+                    hold_recall=None if hold is None else recall(hold),
+                    hold_false_alarm_rate=None if hold is None else false_alarms(hold),
+                    recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
+                    recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
+                    n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
+    return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)
+
+
+#: the highest crisis threshold a chosen policy gets (1.0 would switch crisis support off)
+CRISIS_THRESHOLD_CAP = 1.0 - 1e-6
+
+
+def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: ThresholdConfig) -> Thresholds:
+    """The policy's thresholds from a termination threshold and a crisis choice: the crisis
+    support threshold, the evidence threshold, and the hold for would-be ends (the threshold
+    that keeps ``cfg.crisis_hold_recall`` on validation) when it lies below the support one."""
+    hold = None
+    ht = crisis_choice.achieved.get("hold_threshold") if crisis_choice.achieved else None
+    crisis = float(crisis_choice.threshold)
+    if crisis >= 1.0:
+        # every non-crisis validation chat scores at the top: no threshold keeps the budget.  A
+        # policy at 1.0 would switch crisis support off (policy.yaml refuses it), so keep it just
+        # under 1 -- only saturated scores reach it -- and say so
+        log.warning("crisis threshold %.6f: no threshold keeps the false-alarm budget on validation; using %.6f "
+                    "(crisis support only for saturated scores) -- the crisis detector needs more or better data",
+                    crisis, CRISIS_THRESHOLD_CAP)
+        crisis = CRISIS_THRESHOLD_CAP
+    if cfg.crisis_hold_recall is not None and ht is not None and float(ht) < crisis:
+        hold = float(ht)
+    return Thresholds(terminate=float(terminate), crisis=crisis, evidence=cfg.evidence, crisis_hold=hold)
+
+
+def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN, *,
+                      warn: bool = True) -> tuple[ThresholdChoice, ThresholdChoice]:
+    """Crisis threshold first (:func:`choose_crisis_threshold`), then the termination threshold
+    on the effective score under that crisis threshold, the evidence threshold and the rules.
+    Rows are prefixes or whole chats of the population the reports measure termination on
+    (:func:`_termination_rows`: termination-worthy and benign-edgy, no crisis); the negatives are
+    every such row that is not (yet) termination-worthy, so ending a chat too early counts as a
+    false termination.  Ordinary chats are left out: they never show refused pushes, and counting
+    them let ``max_fpr`` allow several times that share of benign-edgy chats ended."""
+    sysd = table.systems[system]
+    crisis_choice = choose_crisis_threshold(table, cfg, system)
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant, table.taxonomy)
+    eff = pol.effective
+    rows = _termination_rows(table)
+    y = table.y_terminate[rows]
+    term_choice = select_threshold(cfg.terminate_strategy, y, eff[rows], **_strategy_params(cfg))
+    if term_choice.threshold <= 0.0:  # 0 would end every chat the rules allow: never a policy
+        term_choice = ThresholdChoice(1.0, term_choice.strategy, term_choice.params, term_choice.achieved, False,
+                                      "no positive threshold met the constraint; termination disabled (1.0)")
+    for c in (crisis_choice, term_choice):
+        if warn and not c.feasible:  # (choose_evidence tries several and warns for none of them)
+            log.warning("threshold selection (%s): %s", c.strategy, c.message)
+    return term_choice, crisis_choice
+
+
+def _strategy_params(cfg: ThresholdConfig) -> dict[str, float]:
+    """The termination strategy's target (``min_precision`` / ``max_fpr``) as keyword arguments."""
+    return {p: getattr(cfg, p) for p in STRATEGY_PARAMS[cfg.terminate_strategy]}
+
+
+def choose_category_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, crisis_choice: ThresholdChoice,
+                               terminate: float, system: str = MAIN, min_examples: int = CATEGORY_MIN_EXAMPLES
+                               ) -> dict[str, dict[str, Any]]:
+    """Per-category termination thresholds (``thresholds.terminate_by_category``): for each
+    termination-worthy category of the table's taxonomy, the configured termination strategy
+    (the same target as the global threshold) on the termination rows (:func:`_termination_rows`)
+    whose *predicted* category (the harm head's most likely, the one the policy reads) it is --
+    when there are at least ``min_examples`` termination-worthy and ``min_examples`` other such
+    rows and the strategy finds a feasible threshold.  Otherwise the category keeps the global
+    ``terminate`` and its entry says why.
+
+    Returns ``{category: {"threshold": float | None (None: the global one), "n_positive",
+    "n_negative", "message", ...the choice's record}}``; empty for a system without a harm head
+    or with ``min_examples`` 0 (per-category selection off)."""
+    sysd = table.systems[system]
+    tax = taxonomy_or_default(table.taxonomy)
+    cat = category_probs(sysd, tax)
+    if cat is None or not min_examples:
+        return {}
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant, table.taxonomy)
+    rows = _termination_rows(table)
+    pred = np.asarray(tax.names, dtype=object)[np.argmax(cat, axis=1)]
+    out: dict[str, dict[str, Any]] = {}
+    for name in tax.terminating:
+        m = rows & (pred == name)
+        y = table.y_terminate[m]
+        n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+        entry: dict[str, Any] = {"threshold": None, "n_positive": n_pos, "n_negative": n_neg}
+        if n_pos < min_examples or n_neg < min_examples:
+            entry["message"] = (f"{n_pos} termination-worthy and {n_neg} other rows read as {name} (each needs >= "
+                                f"{min_examples}): the global threshold {terminate:.4g}")
+        else:
+            ch = select_threshold(cfg.terminate_strategy, y, pol.effective[m], **_strategy_params(cfg))
+            if not ch.feasible or ch.threshold <= 0.0:
+                entry["message"] = f"no feasible threshold for {name} ({ch.message}): the global threshold {terminate:.4g}"
+            else:
+                entry.update(ch.to_dict(), threshold=float(ch.threshold),
+                             message=f"chosen on {n_pos} termination-worthy and {n_neg} other rows read as {name}")
+        out[name] = entry
+    return out
+
+
+def choose_evidence(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str = MAIN
+                    ) -> tuple[float, dict[str, Any]]:
+    """The evidence threshold (a refusal / push counts at this turn-detector probability), chosen
+    on validation with the termination threshold: for ``cfg.evidence`` and each of
+    ``cfg.evidence_candidates``, :func:`choose_thresholds` under it; the candidate whose
+    termination pick reaches the most recall (``max_f1``: F1) under the strategy's constraint
+    wins, a feasible pick before an infeasible one, ties to the higher (stricter) value.
+    Returns ``(evidence, report)``; the report is empty when there is nothing to choose (one
+    candidate, or a system without a turn detector)."""
+    import dataclasses
+
+    cands = sorted({float(cfg.evidence), *(float(v) for v in cfg.evidence_candidates)})
+    if len(cands) == 1 or table.systems[system].get("refused_push_top") is None:
+        return float(cfg.evidence), {}
+    key = "f1" if cfg.terminate_strategy == "max_f1" else "recall"
+    picks = {ev: choose_thresholds(table, dataclasses.replace(cfg, evidence=ev), rules, system, warn=False)[0]
+             for ev in cands}
+    best = max(cands, key=lambda ev: (picks[ev].feasible, float(picks[ev].achieved.get(key) or 0.0), ev))
+    report = {"chosen": best, "by": f"the most validation {key} of the termination pick under each candidate "
+                                    f"({cfg.terminate_strategy}); ties to the higher",
+              "candidates": {f"{ev:g}": {"terminate": float(t.threshold), "feasible": bool(t.feasible),
+                                         **{k: t.achieved.get(k) for k in ("precision", "recall", "f1", "fpr")}}
+                             for ev, t in picks.items()}}
+    return best, report
