@@ -586,18 +586,26 @@ def harm_push(ctx: Ctx, intent: Intent, tactic: str, terse: bool) -> tuple[str, 
 # termination-worthy
 # ------------------------------------------------------------------------------------------
 
-def persistent_harmful(ctx: Ctx) -> Dialog:
+def harmful_opening(ctx: Ctx) -> tuple[Dialog, Intent, bool]:
+    """A new dialog with its opening and the first harmful ask (``harm_from``): in 20% of chats
+    a short direct ask (``terse``; the pushes are mostly short then too), else a full one.
+    Returns ``(dialog, intent, terse)``."""
     d = Dialog(ctx)
-    fam, rng = ctx.family, ctx.rng
     opening(d)
-    intent = fam.cluster.intent(rng)
-    terse = ctx.p(0.2)  # a short direct ask, and mostly short pushes
+    intent = ctx.family.cluster.intent(ctx.rng)
+    terse = ctx.p(0.2)
     d.intent = intent.vp
     if terse:
-        d.harm_from = d.user(short_ask(ctx, fam.cluster))
+        d.harm_from = d.user(short_ask(ctx, ctx.family.cluster))
         d.intent = d.messages[-1]["content"]
     else:
         d.harm_from = d.user(first_ask(ctx, intent))
+    return d, intent, terse
+
+
+def persistent_harmful(ctx: Ctx) -> Dialog:
+    fam, rng = ctx.family, ctx.rng
+    d, intent, terse = harmful_opening(ctx)
     d.variant = "pushed_terse" if terse else "pushed"
     if fam.category != "child_sexual_exploitation" and ctx.p(0.1):  # engages first: the re-ask is no push
         d.assistant(harm_engage(ctx, 0))
@@ -652,18 +660,9 @@ def abuse_line(ctx: Ctx, cluster: Cluster) -> str:
 # ------------------------------------------------------------------------------------------
 
 def harmful_dropped(ctx: Ctx) -> Dialog:
-    d = Dialog(ctx)
     fam, rng = ctx.family, ctx.rng
     cat = fam.category
-    opening(d)
-    intent = fam.cluster.intent(rng)
-    terse = ctx.p(0.2)
-    d.intent = intent.vp
-    if terse:
-        d.harm_from = d.user(short_ask(ctx, fam.cluster))
-        d.intent = d.messages[-1]["content"]
-    else:
-        d.harm_from = d.user(first_ask(ctx, intent))
+    d, intent, terse = harmful_opening(ctx)
     variant = weighted(rng, (("asked_once", 0.13), ("dropped", 0.28), ("pushed_once_dropped", 0.21),
                              ("pushed_once", 0.09), ("accepts_redirect", 0.14), ("complied", 0.15)))
     if variant == "complied" and cat == "child_sexual_exploitation":  # never engaged with
