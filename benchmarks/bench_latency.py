@@ -27,7 +27,7 @@ What is timed:
 What is checked:
 
 * decision agreement of every timed backend (ONNX fp32, int8, int8 + fp32 cascade) with PyTorch
-  fp32 on the hand-written challenge set (``data/challenge/*.jsonl``) and on generated test
+  fp32 on the hand-written challenge set (``data/challenge/``) and on generated test
   conversations -- whole conversations, the decision after the last user turn -- per set.  When a
   gated system (``--gate``; default: the ONNX variant ``convguard serve --bundle`` loads and the
   int8 cascade, the default for int8) agrees on less than the export's parity gate
@@ -246,24 +246,17 @@ VARIANT_OF = {"onnx_fp32": "fp32", "onnx_int8_pure": "int8", "onnx_int8": "int8"
 AGREEMENT_SYSTEMS = tuple(VARIANT_OF)
 
 
-def cut_at_last_user(msgs: list[dict]) -> list[dict]:
-    last_user = max(i for i, m in enumerate(msgs) if m["role"] == "user")
-    return msgs[: last_user + 1]
-
-
-def challenge_conversations(pattern: str) -> list[tuple[str, list[dict]]]:
-    """(id, messages) of the hand-written challenge set, each cut at its last user turn."""
-    import glob
-
-    from convguard.io import read_conversations
+def challenge_conversations(path: str) -> list[tuple[str, list[dict]]]:
+    """(id, messages) of the hand-written challenge set (:func:`convguard.dataset.load_challenge`:
+    strict, a bad record is an error naming file, line and field), each cut at its last user turn
+    (:meth:`Conversation.prefix`)."""
+    from convguard.dataset import load_challenge
 
     out = []
-    for f in sorted(glob.glob(pattern)):
-        convs, _ = read_conversations(f, skip_invalid=True)
-        for c in convs:
-            msgs = [m.to_dict() for m in c.messages]
-            if any(m["role"] == "user" for m in msgs):
-                out.append((c.id, cut_at_last_user(msgs)))
+    for c in load_challenge(path):
+        users = c.user_turn_indices
+        if users:
+            out.append((c.id, [m.to_dict() for m in c.prefix(users[-1]).messages]))
     return out
 
 
@@ -434,8 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-throughput", type=int, default=128, help="conversations scored at batch 32 per system")
     ap.add_argument("--n-agreement", type=int, default=300,
                     help="generated test conversations for the decision-agreement check")
-    ap.add_argument("--challenge", default=str(REPO / "data" / "challenge" / "*.jsonl"),
-                    help="the hand-written challenge set (a glob of JSONL files)")
+    ap.add_argument("--challenge", default=str(REPO / "data" / "challenge"),
+                    help="the hand-written challenge set (a folder of JSONL files, or one file)")
     ap.add_argument("--rounds", type=int, default=2, help="throughput rounds (the best is kept)")
     ap.add_argument("--turns", type=int, default=70, help="user turns of the long live chat")
     ap.add_argument("--growth", default="10,60,250,500",
