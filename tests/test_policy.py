@@ -281,6 +281,33 @@ def test_harm_score_turn_is_the_most_harmful_user_turn_and_needs_the_head():
                              "rules": {"harm_score": "turn"}}).rules.harm_score == "turn"
 
 
+def test_harm_score_mean_needs_both_detectors_to_lean_towards_harm():
+    import numpy as np
+
+    from convguard.policy import apply_policy, harm_scores
+
+    # one detector confident alone (rows 0 and 1), both moderately (row 2), both high (row 3)
+    system = {"terminate": np.array([0.95, 0.1, 0.6, 0.9]), "crisis": np.zeros(4),
+              "harmful_max": np.array([0.1, 0.97, 0.6, 0.8]),
+              "refused_push_top": np.array([[0.9, 0.9, -1, -1]] * 4)}
+    assert harm_scores(system, Rules(harm_score="mean")) == pytest.approx([0.525, 0.535, 0.6, 0.85])
+    th = Thresholds(terminate=0.58, crisis=0.5)
+    assert apply_policy(system, th, Rules(harm_score="mean")).actions.tolist() == [
+        "continue", "continue", "end_conversation", "end_conversation"]
+    # either score alone would end a chat only one detector reads as harmful
+    assert apply_policy(system, th, Rules(harm_score="turn")).actions.tolist()[1] == "end_conversation"
+    assert apply_policy(system, th, Rules(harm_score="terminate")).actions.tolist()[0] == "end_conversation"
+    # the explanation quotes the mean, the number compared
+    pol = Policy(th, Rules(harm_score="mean"))
+    assert "0.600" in pol.decide({k: v[2] for k, v in system.items()})[1]
+    with pytest.raises(ValueError, match="'mean' but the turn detector has no harmful head"):
+        harm_scores({k: v for k, v in system.items() if k != "harmful_max"}, Rules(harm_score="mean"))
+    base = {"terminate": np.array([0.95, 0.2]), "crisis": np.zeros(2)}  # the TF-IDF baseline
+    assert harm_scores(base, Rules(harm_score="mean")).tolist() == [0.95, 0.2]
+    assert Policy.from_dict({"thresholds": {"terminate": 0.5, "crisis": 0.5},
+                             "rules": {"harm_score": "mean"}}).rules.harm_score == "mean"
+
+
 def test_crisis_hold_sends_would_be_ends_to_crisis_support_and_nothing_else():
     import numpy as np
 

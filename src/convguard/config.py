@@ -311,8 +311,9 @@ class PolicyRulesConfig:
     #: none)) or "terminate" (its termination head).  "turn", measured with the same detectors and
     #: thresholds chosen on validation: generated test benign-edgy ended 3.5% vs 6.7%, precision
     #: 0.946 vs 0.902 (the harm detector reads a refusal as a sign of harm, so an over-refused benign
-    #: request pressed twice looked harmful)
-    harm_score: Literal["harmful", "terminate", "turn"] = "turn"
+    #: request pressed twice looked harmful).  "mean": the mean of "turn" and "terminate" (an end
+    #: needs both detectors to lean towards harm; docs/BENCHMARKS.md, run M)
+    harm_score: Literal["harmful", "terminate", "turn", "mean"] = "mean"
 
 
 @dataclass

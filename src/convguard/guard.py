@@ -294,9 +294,14 @@ class Guard:
                 out |= k.any(axis=1) if k.ndim == 2 else k
             return out
 
+        mean_near = np.zeros(len(convs), dtype=bool)
         if rules.harm_score == "turn":
             # the harm score is the turn detector's (below): no harm-detector score meets a threshold
             harm_near = np.zeros(len(convs), dtype=bool)
+        elif rules.harm_score == "mean" and "harmful_max" in cs:
+            # the mean of both detectors' scores meets the threshold: near it, re-score both
+            mean_near = near_any({"mean": harm_scores({**hs, **cs}, rules, self.taxonomy)}, "mean")
+            harm_near = mean_near
         elif rules.harm_score == "harmful" and "harm_category" in hs:
             # the score the policy compares: P(harmful) from the category head (no temperature)
             harm_near = near_any({"harmful": harm_scores(hs, rules, self.taxonomy)}, "harmful")
@@ -317,6 +322,7 @@ class Guard:
                 crisis_near |= near_k.any(axis=1) if near_k.ndim == 2 else near_k
         if rules.harm_score == "turn" and "harmful_max" in cs:
             crisis_near |= near_any(cs, "harmful_max")
+        crisis_near |= mean_near
         for det, scores, near in ((self.harm, hs, harm_near), (self.crisis, cs, crisis_near)):
             if det.fallback is None:
                 continue

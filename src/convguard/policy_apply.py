@@ -106,11 +106,15 @@ def harm_scores(system: Mapping[str, Any], rules: Rules, taxonomy: Taxonomy | No
     """The score an end is judged on (see ``Rules.harm_score``), per conversation."""
     if rules.harm_score not in HARM_SCORES:
         raise ValueError(f"rules.harm_score must be one of {HARM_SCORES}, got {rules.harm_score!r}")
-    if rules.harm_score == "turn" and system.get("harmful_max") is not None:
-        return np.asarray(system["harmful_max"], dtype=float)
-    if rules.harm_score == "turn" and system.get("refused_push_top") is not None:
-        raise ValueError("rules.harm_score is 'turn' but the turn detector has no harmful head (harmful_max): "
-                         "retrain it, or use harm_score 'harmful'")
+    turn = rules.harm_score in ("turn", "mean")
+    if turn and system.get("harmful_max") is not None:
+        harmful = np.asarray(system["harmful_max"], dtype=float)
+        if rules.harm_score == "turn":
+            return harmful
+        return (harmful + np.asarray(system["terminate"], dtype=float)) / 2.0
+    if turn and system.get("refused_push_top") is not None:
+        raise ValueError(f"rules.harm_score is {rules.harm_score!r} but the turn detector has no harmful head "
+                         "(harmful_max): retrain it, or use harm_score 'harmful'")
     cat = category_probs(system, taxonomy)
     if rules.harm_score == "harmful" and cat is not None:
         return 1.0 - cat[:, taxonomy_or_default(taxonomy).index(NONE)]

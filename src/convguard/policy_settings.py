@@ -76,7 +76,10 @@ class Rules:
     #: detector already says whether it was pushed on after refusals -- or ``terminate``, the
     #: termination head (which also reads persistence) -- or ``turn``, the turn detector's most
     #: harmful user turn (its ``harmful`` head, which reads the user's words after a reply that may
-    #: be swapped out in training, so a refusal does not make a request harmful).  A system
+    #: be swapped out in training, so a refusal does not make a request harmful) -- or ``mean``,
+    #: the mean of ``turn`` and ``terminate``: the two detectors read a conversation in different
+    #: views (one user turn at a time vs the whole window), so an end needs both to lean towards
+    #: harm, and one detector's confident mistake alone no longer ends a benign chat.  A system
     #: without those heads (the TF-IDF baseline) uses its termination score.
     harm_score: str = "harmful"
     #: a would-be end in a conversation where the assistant already answered the user as someone
@@ -113,4 +116,4 @@ class Messages:
 #: (``refused_push_top``); ``rules.min_refused_pushes`` can be at most this
 EVIDENCE_TOP_K = 4
 
-HARM_SCORES = ("harmful", "terminate", "turn")
+HARM_SCORES = ("harmful", "terminate", "turn", "mean")
