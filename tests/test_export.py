@@ -117,6 +117,28 @@ def test_int8_cascade_rescores_near_threshold_conversations_in_fp32(exported):
         Guard.load(exported, backend="onnx", onnx_variant="int8", fallback_margin=-1)
 
 
+def test_int8_cascade_with_the_mean_harm_score_rescores_both_detectors_near_its_threshold(exported):
+    """rules.harm_score 'mean' mixes both detectors: near its threshold the cascade re-scores both in
+    fp32, so the compared score is fp32's there and the decisions are fp32's everywhere."""
+    cs = some_convs()
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
+    s = fp32.score([fp32._validate(c) for c in cs])
+    # only the mean near its threshold sends a row to fp32: the evidence and crisis thresholds sit
+    # at the ends of the scale, far from every score
+    rules = Rules(harm_score="mean", min_refused_pushes=0, end_on_push=False, crisis_response_hold=False)
+    mean = (np.asarray(s["harmful_max"]) + np.asarray(s["terminate"])) / 2
+    pol = Policy(thresholds=Thresholds(terminate=float(np.median(mean)), crisis=1.0, evidence=0.001), rules=rules)
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
+    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
+    want, got = fp32.check_many(cs), casc.check_many(cs)
+    assert [d.scores["harm_score"] for d in want] == pytest.approx(mean.tolist(), abs=1e-6)
+    assert [d.action for d in got] == [d.action for d in want]
+    near = [k for k, d in enumerate(want) if abs(d.scores["harm_score"] - pol.thresholds.terminate) < 0.05]
+    assert near and casc.stats["fallback"] >= 2 * len(near)  # both detectors, once each per near row
+    for k in near:  # both detectors re-scored: the mean is fp32's
+        assert got[k].scores["harm_score"] == pytest.approx(want[k].scores["harm_score"], abs=1e-6)
+
+
 @pytest.mark.parametrize("variant,atol", [("fp32", 1e-4), ("int8", 2e-2)])
 def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
     """The parity check, here: scores and decisions on another evaluation set, at several batch
