@@ -282,6 +282,29 @@ class Guard:
         z, zt = np.log(p / (1 - p)) * temp, np.log(th / (1 - th)) * temp
         return np.abs(z - zt) < self.fallback_margin
 
+    def _interval(self, p: np.ndarray, head: str) -> tuple[np.ndarray, np.ndarray]:
+        """Where ``head``'s probability can lie when its logit (before temperature) is off by up to
+        the margin: the int8 score's fp32 counterpart is inside."""
+        temp = float(self.policy.temperature.get(head, 1.0))
+        eps = 1e-7
+        p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
+        z = np.log(p / (1 - p)) * temp
+        m = float(self.fallback_margin)
+        return 1 / (1 + np.exp(-(z - m) / temp)), 1 / (1 + np.exp(-(z + m) / temp))
+
+    def _mean_near(self, terminate: np.ndarray, harmful: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+        """Rows whose mean harm score (``rules.harm_score: mean``) may lie on either side of a
+        threshold: the interval of the two probabilities' mean, each within the margin in its own
+        logit units, contains it.  (The mean's own logit is no measure of its error: its threshold
+        sits mid-scale, where a logit margin covers nearly every row.)"""
+        lo_t, hi_t = self._interval(terminate, "terminate")
+        lo_h, hi_h = self._interval(harmful, "harmful_max")
+        lo, hi = (lo_t + lo_h) / 2, (hi_t + hi_h) / 2
+        out = np.zeros(len(lo), dtype=bool)
+        for t in thresholds:
+            out |= (lo <= t) & (t <= hi)
+        return out
+
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th, rules = self.policy.thresholds, self.policy.rules
         # every termination threshold a row may be compared with (per-category ones included)
@@ -299,8 +322,9 @@ class Guard:
             # the harm score is the turn detector's (below): no harm-detector score meets a threshold
             harm_near = np.zeros(len(convs), dtype=bool)
         elif rules.harm_score == "mean" and "harmful_max" in cs:
-            # the mean of both detectors' scores meets the threshold: near it, re-score both
-            mean_near = near_any({"mean": harm_scores({**hs, **cs}, rules, self.taxonomy)}, "mean")
+            # the mean of both detectors' scores meets the threshold: where it may fall on either
+            # side of one, re-score both
+            mean_near = self._mean_near(hs["terminate"], cs["harmful_max"], term_ths)
             harm_near = mean_near
         elif rules.harm_score == "harmful" and "harm_category" in hs:
             # the score the policy compares: P(harmful) from the category head (no temperature)
