@@ -273,22 +273,23 @@ class Guard:
             self._backup = BaselineModel.load(folder, "crisis")
         return self._backup
 
-    def _near_threshold(self, scores: Mapping[str, np.ndarray], head: str, threshold: float) -> np.ndarray:
-        """Rows whose ``head`` logit (before temperature) is within the margin of the threshold's."""
+    def _raw_logit(self, p: Any, head: str) -> tuple[np.ndarray, float]:
+        """``(logit before temperature, temperature)`` of ``head``'s probabilities ``p``."""
         temp = float(self.policy.temperature.get(head, 1.0))
         eps = 1e-7
-        p = np.clip(np.asarray(scores[head], dtype=np.float64), eps, 1 - eps)
-        th = min(max(float(threshold), eps), 1 - eps)
-        z, zt = np.log(p / (1 - p)) * temp, np.log(th / (1 - th)) * temp
+        p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
+        return np.log(p / (1 - p)) * temp, temp
+
+    def _near_threshold(self, scores: Mapping[str, np.ndarray], head: str, threshold: float) -> np.ndarray:
+        """Rows whose ``head`` logit (before temperature) is within the margin of the threshold's."""
+        z, _ = self._raw_logit(scores[head], head)
+        zt, _ = self._raw_logit(float(threshold), head)
         return np.abs(z - zt) < self.fallback_margin
 
     def _interval(self, p: np.ndarray, head: str) -> tuple[np.ndarray, np.ndarray]:
         """Where ``head``'s probability can lie when its logit (before temperature) is off by up to
         the margin: the int8 score's fp32 counterpart is inside."""
-        temp = float(self.policy.temperature.get(head, 1.0))
-        eps = 1e-7
-        p = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
-        z = np.log(p / (1 - p)) * temp
+        z, temp = self._raw_logit(p, head)
         m = float(self.fallback_margin)
         return 1 / (1 + np.exp(-(z - m) / temp)), 1 / (1 + np.exp(-(z + m) / temp))
 

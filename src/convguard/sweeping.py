@@ -456,12 +456,14 @@ def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation]
     th = dict(pol.thresholds.__dict__)
     if rescale_thresholds:
         for head in ("terminate", "crisis"):
-            if head == "terminate" and pol.rules.harm_score == "mean":
-                log.warning("temperature terminate: rules.harm_score is 'mean', half of which is the termination "
-                            "head: its threshold cannot be rescaled; re-choose thresholds on validation")
-                continue
             if head == "terminate" and pol.rules.harm_score != "terminate":
-                continue  # the termination threshold applies to P(harmful), which no temperature changes
+                # the termination threshold applies to another score: P(harmful) or the most harmful
+                # turn, which no temperature changes, or their mean with this head, which it does
+                if pol.rules.harm_score == "mean":
+                    log.warning("temperature terminate: rules.harm_score is 'mean', half of which is the "
+                                "termination head: its threshold cannot be rescaled; re-choose thresholds on "
+                                "validation")
+                continue
             if head in out:
                 th[head] = rescale_threshold(th[head], out[head]["previous"], out[head]["temperature"])
                 if head == "terminate" and th.get("terminate_by_category"):
