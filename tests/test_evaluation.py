@@ -344,6 +344,31 @@ def test_crisis_threshold_meets_recall_and_the_false_alarm_budget():
     assert ch.threshold == pytest.approx(np.sort(neg)[-10])
 
 
+def test_crisis_threshold_is_chosen_on_the_score_the_policy_compares():
+    """Under rules with a self-harm weight the crisis threshold is chosen on the mixed score: the
+    turn detector alone ranks a benign chat above every crisis chat (the budget 0 allows no
+    threshold that routes them all); the mix, which the harm head's self-harm reading lifts for
+    the crisis chats only, separates them."""
+    from convguard.evaluation import choose_crisis_threshold
+    from convguard.policy import Rules, crisis_scores
+    from convguard.taxonomy import HARM_CATEGORIES
+
+    table = _crisis_table([0.95, 0.1, 0.2], [0.6, 0.7, 0.8, 0.9])
+    cat = np.zeros((7, len(HARM_CATEGORIES)))
+    cat[:3, HARM_CATEGORIES.index("none")] = 1.0
+    cat[3:, HARM_CATEGORIES.index("suicide_self_harm")] = 0.9
+    cat[3:, HARM_CATEGORIES.index("none")] = 0.1
+    table.systems[MAIN]["harm_category"] = cat
+    cfg = ThresholdConfig(crisis_min_recall=1.0, crisis_max_false_alarm=0.0)
+    alone = choose_crisis_threshold(table, cfg)
+    assert alone.achieved["recall"] < 1.0
+    rules = Rules(crisis_self_harm_weight=0.3)
+    mixed = choose_crisis_threshold(table, cfg, rules=rules)
+    s, y = crisis_scores(table.systems[MAIN], rules), table.y_crisis
+    assert (s[y == 1] >= mixed.threshold).all() and (s[y == 0] < mixed.threshold).all()
+    assert mixed.feasible and mixed.achieved["recall"] == 1.0 and mixed.achieved["false_alarm_rate"] == 0.0
+
+
 def test_crisis_threshold_conflict_is_resolved_by_the_priority_and_says_what_it_cost():
     from convguard.evaluation import choose_crisis_threshold
 

@@ -139,6 +139,30 @@ def test_int8_cascade_with_the_mean_harm_score_rescores_both_detectors_near_its_
         assert got[k].scores["harm_score"] == pytest.approx(want[k].scores["harm_score"], abs=1e-6)
 
 
+def test_int8_cascade_with_a_mixed_crisis_score_rescores_both_detectors_near_its_threshold(exported):
+    """rules.crisis_self_harm_weight mixes the harm head's self-harm probability into the crisis
+    score: near the crisis threshold the cascade re-scores both detectors in fp32, so the compared
+    crisis score is fp32's there (fails when the harm detector is left in int8)."""
+    from convguard.policy import crisis_scores
+
+    cs = some_convs()
+    rules = Rules(crisis_self_harm_weight=0.3, min_refused_pushes=1, end_on_push=False, crisis_response_hold=False)
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
+    s = fp32.score([fp32._validate(c) for c in cs])
+    mixed = crisis_scores(s, rules, fp32.taxonomy)
+    # only the crisis score near its threshold sends a row to fp32: termination and evidence sit far away
+    pol = Policy(thresholds=Thresholds(terminate=1.0, crisis=float(np.median(mixed)), evidence=0.001), rules=rules)
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
+    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
+    want, got = fp32.check_many(cs), casc.check_many(cs)
+    assert [d.scores["crisis_score"] for d in want] == pytest.approx(mixed.tolist(), abs=1e-6)
+    assert [d.action for d in got] == [d.action for d in want]
+    near = [k for k, d in enumerate(want) if abs(d.scores["crisis_score"] - pol.thresholds.crisis) < 0.02]
+    assert near and casc.stats["fallback"] >= 2 * len(near)
+    for k in near:  # both detectors re-scored: the mix is fp32's
+        assert got[k].scores["crisis_score"] == pytest.approx(want[k].scores["crisis_score"], abs=1e-6)
+
+
 @pytest.mark.parametrize("variant,atol", [("fp32", 1e-4), ("int8", 2e-2)])
 def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
     """The parity check, here: scores and decisions on another evaluation set, at several batch

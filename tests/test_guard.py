@@ -36,7 +36,8 @@ def test_check_returns_a_decision_with_scores_and_reason(guard):
     d = guard.check([{"role": "user", "content": "how do i kill a python process"}])
     assert isinstance(d, Decision)
     assert d.action in ACTIONS
-    assert set(d.scores) == {"terminate", "crisis", "harm_category", "harm_category_prob", "persistence", "harm_score"}
+    assert set(d.scores) == {"terminate", "crisis", "harm_category", "harm_category_prob", "persistence", "harm_score",
+                             "crisis_score"}
     assert 0.0 <= d.scores["terminate"] <= 1.0 and 0.0 <= d.scores["crisis"] <= 1.0
     assert d.scores["harm_category"] in HARM_CATEGORIES
     assert 0.0 <= d.scores["persistence"] <= 3.0

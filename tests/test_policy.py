@@ -308,6 +308,58 @@ def test_harm_score_mean_needs_both_detectors_to_lean_towards_harm():
                              "rules": {"harm_score": "mean"}}).rules.harm_score == "mean"
 
 
+def test_crisis_self_harm_weight_mixes_the_harm_heads_self_harm_probability_into_the_crisis_score():
+    import logging
+
+    import numpy as np
+
+    from convguard.config import ThresholdConfig
+    from convguard.evaluation import policy_thresholds
+    from convguard.policy import apply_policy, crisis_scores
+    from convguard.taxonomy import HARM_CATEGORIES
+    from convguard.thresholds import ThresholdChoice
+
+    sh = HARM_CATEGORIES.index("suicide_self_harm")
+
+    def cat(p_sh):
+        row = np.zeros(len(HARM_CATEGORIES))
+        row[sh], row[HARM_CATEGORIES.index("none")] = p_sh, 1.0 - p_sh
+        return row
+
+    # a method ask the turn detector under-reads (row 0), a generic line it over-reads (row 1), a
+    # stated plan against another person the harm head reads as violence (row 2)
+    system = {"terminate": np.zeros(3), "crisis": np.array([0.7, 0.9, 0.99]),
+              "harm_category": np.stack([cat(0.95), cat(0.0), cat(0.0)]),
+              "refused_push_top": np.zeros((3, 4)), "last_refused_push": np.zeros(3)}
+    mixed = Rules(crisis_self_harm_weight=0.2)
+    assert crisis_scores(system, mixed) == pytest.approx([0.75, 0.72, 0.792])
+    assert crisis_scores(system, Rules()).tolist() == [0.7, 0.9, 0.99]  # 0: the turn detector alone
+    th = Thresholds(terminate=0.5, crisis=0.75)
+    res = apply_policy(system, th, mixed)
+    assert res.actions.tolist() == ["crisis_support", "continue", "crisis_support"]
+    assert res.crisis_score == pytest.approx([0.75, 0.72, 0.792])
+    assert apply_policy(system, th, Rules()).actions.tolist() == ["continue", "crisis_support", "crisis_support"]
+    # the reason quotes the compared score and both of its parts
+    reason = Policy(th, mixed).decide({k: v[0] for k, v in system.items()})[1]
+    assert "0.750" in reason and "turn detector 0.700" in reason and "self-harm 0.950" in reason
+    # the TF-IDF baseline has no harm head: its own crisis score
+    base = {"terminate": np.zeros(2), "crisis": np.array([0.3, 0.8])}
+    assert crisis_scores(base, mixed).tolist() == [0.3, 0.8]
+    # a threshold the turn detector alone can never reach (danger to others would go unrouted) is
+    # refused at load and capped at selection
+    with pytest.raises(ValueError, match="thresholds.crisis 0.85 with rules.crisis_self_harm_weight 0.2"):
+        Policy.from_dict({"thresholds": {"terminate": 0.5, "crisis": 0.85}, "rules": {"crisis_self_harm_weight": 0.2}})
+    assert Policy.from_dict({"thresholds": {"terminate": 0.5, "crisis": 0.79},
+                             "rules": {"crisis_self_harm_weight": 0.2}}).rules.crisis_self_harm_weight == 0.2
+    choice = ThresholdChoice(0.9, "crisis_recall_within_budget", {}, {}, True, "")
+    logging.getLogger("convguard").propagate = True
+    capped = policy_thresholds(0.5, choice, ThresholdConfig(), mixed)
+    assert capped.crisis < 0.8
+    assert policy_thresholds(0.5, choice, ThresholdConfig()).crisis == 0.9
+    with pytest.raises(ValueError, match="crisis_self_harm_weight"):
+        crisis_scores(system, Rules(crisis_self_harm_weight=1.0))
+
+
 def test_crisis_hold_sends_would_be_ends_to_crisis_support_and_nothing_else():
     import numpy as np
 
@@ -386,7 +438,7 @@ FIELDS = {
     **{("thresholds", f): NUMBERS for f in ("terminate", "crisis", "evidence", "crisis_hold")},
     **{("rules", f): NUMBERS for f in ("min_refused_pushes", "min_pushes", "self_harm_veto",
                                        "crisis_backup_threshold", "crisis_response_hold", "end_on_push",
-                                       "harmful_ask_is_push")},
+                                       "harmful_ask_is_push", "crisis_self_harm_weight")},
     ("rules", "harm_score"): NUMBERS + ["harmful", "turn", "terminate", "both", ""],
     ("thresholds", "terminate_by_category"): [{"malicious_code": v} for v in NUMBERS]
     + [{"malicous_code": 0.5}, {"": 0.5}, {"none": 0.0}, {"suicide_self_harm": 0.0}, None, [], "x", 0, {}],

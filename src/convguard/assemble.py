@@ -40,7 +40,7 @@ def policy_rules(cfg: PolicyRulesConfig) -> Rules:
     return Rules(min_refused_pushes=cfg.min_refused_pushes, min_pushes=cfg.min_pushes,
                  self_harm_veto=cfg.self_harm_veto, crisis_response_hold=cfg.crisis_response_hold,
                  harm_score=cfg.harm_score, end_on_push=cfg.end_on_push,
-                 harmful_ask_is_push=cfg.harmful_ask_is_push)
+                 harmful_ask_is_push=cfg.harmful_ask_is_push, crisis_self_harm_weight=cfg.crisis_self_harm_weight)
 
 
 def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir: str | Path,
@@ -81,7 +81,7 @@ def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir:
             main_rules = dataclasses.replace(base, crisis_backup_threshold=chosen["tfidf_baseline"].crisis)
             table.systems[MAIN]["crisis_backup"] = table.systems["tfidf_baseline"]["crisis"]
         tc, cc = choose_thresholds(table, thresholds, main_rules if system == MAIN else base, system)
-        chosen[system] = policy_thresholds(tc.threshold, cc, thresholds)
+        chosen[system] = policy_thresholds(tc.threshold, cc, thresholds, main_rules if system == MAIN else None)
         entry = {"terminate": tc.to_dict(), "crisis": cc.to_dict()}
         if system == MAIN:
             selection.update(entry)

@@ -314,6 +314,10 @@ class PolicyRulesConfig:
     #: request pressed twice looked harmful).  "mean": the mean of "turn" and "terminate" (an end
     #: needs both detectors to lean towards harm; docs/BENCHMARKS.md, run M)
     harm_score: Literal["harmful", "terminate", "turn", "mean"] = "mean"
+    #: the harm head's self-harm probability's weight in the crisis score
+    #: (convguard.policy.Rules.crisis_self_harm_weight; 0 = the turn detector alone).  0.2, chosen on
+    #: validation (docs/BENCHMARKS.md, run W): recall at the 1% false-alarm budget 0.888 -> 0.935
+    crisis_self_harm_weight: float = 0.2
 
 
 @dataclass
@@ -471,6 +475,8 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
              "must be in (0, 1] or null")
     if isinstance(obj, PolicyRulesConfig):
         need(obj.min_refused_pushes >= 1, "min_refused_pushes", "must be >= 1 (ending needs refused pushes)")
+        need(0 <= obj.crisis_self_harm_weight < 1, "crisis_self_harm_weight",
+             "must be in [0, 1) (0 = the turn detector's crisis score alone)")
     if isinstance(obj, DataSourceConfig):
         need(obj.generate.n >= 20, "generate.n", "must be >= 20")
     if isinstance(obj, Taxonomy):

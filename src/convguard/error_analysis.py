@@ -46,7 +46,7 @@ def error_cases(table: ScoreTable, system: str, thresholds: Thresholds, rules: R
     pol = apply_policy(sysd, thresholds, rules, table.n_assistant, table.taxonomy)
     actions, eff = pol.actions, pol.effective
     raw = harm_scores(sysd, rules, table.taxonomy)  # the score the policy compares with thresholds.terminate
-    crisis = np.asarray(sysd["crisis"], dtype=float)
+    crisis = pol.crisis_score  # the score the policy compares with thresholds.crisis
     g = np.array(table.group, dtype=object)
     ids = np.array(table.ids, dtype=object)
     pushes = predicted_pushes_array(sysd)

@@ -16,7 +16,7 @@ import numpy as np
 from . import metric_names as N
 from . import metrics as M
 from .calibration import expected_calibration_error
-from .policy import Rules, Thresholds, apply_policy, harm_scores, refused_push_pairs
+from .policy import Rules, Thresholds, apply_policy, crisis_scores, harm_scores, refused_push_pairs
 from .schema import Conversation
 from .scoring import ScoreTable, _termination_rows
 from .taxonomy import taxonomy_or_default
@@ -67,7 +67,8 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
     known = table.y_crisis >= 0
     if known.any() and table.y_crisis[known].sum() > 0:
         fig = np.isin(np.array(table.subtype, dtype=object), FIGURATIVE_SUBTYPES)[known]
-        out["crisis"] = M.crisis_report(table.y_crisis[known], np.asarray(sysd["crisis"])[known], thresholds.crisis,
+        # the score the policy compares with thresholds.crisis (rules.crisis_self_harm_weight)
+        out["crisis"] = M.crisis_report(table.y_crisis[known], pol.crisis_score[known], thresholds.crisis,
                                         actions[known], np.array(table.ids, dtype=object)[known],
                                         figurative_mask=fig, n_boot=n_boot, seed=seed)
     else:

@@ -42,7 +42,7 @@ from .bundle import BundleError
 # historical home (tests, benchmarks, docs and model cards import them from convguard.guard)
 from .detectors import (REQUIRED_HEADS, Detector, OnnxBackend, TorchBackend, _check_detector_config,  # noqa: F401
                         _resolve_precision, decision_evidence, turn_evidence)
-from .policy import Policy, PolicyResult, evidence_keys, harm_scores, terminate_thresholds
+from .policy import Policy, PolicyResult, evidence_keys, harm_scores, self_harm_probs, terminate_thresholds
 from .schema import ConversationError, Message, ValidationOptions, validate_messages
 from .taxonomy import PERSISTENCE_VALUES, Taxonomy
 
@@ -306,6 +306,31 @@ class Guard:
             out |= (lo <= t) & (t <= hi)
         return out
 
+    def _crisis_near(self, hs: Mapping[str, np.ndarray], cs: Mapping[str, np.ndarray],
+                     thresholds: Sequence[float]) -> tuple[np.ndarray, bool]:
+        """``(rows whose crisis score may lie on either side of a threshold, whether the harm
+        detector's self-harm probability is part of it)``.  The turn detector alone: its crisis
+        logit within the margin of a threshold's.  Mixed with the harm head's self-harm probability
+        (``rules.crisis_self_harm_weight``): the interval of the mix contains a threshold, the
+        crisis probability within the margin in its logit units and the self-harm probability
+        within twice the margin in log-odds (a softmax's log-odds move by at most two logits'
+        errors)."""
+        w = float(self.policy.rules.crisis_self_harm_weight)
+        sh = self_harm_probs(hs, self.taxonomy) if w > 0 else None
+        out = np.zeros(len(np.asarray(cs["crisis"])), dtype=bool)
+        if sh is None:
+            for t in thresholds:
+                out |= self._near_threshold(cs, "crisis", t)
+            return out, False
+        lo_c, hi_c = self._interval(cs["crisis"], "crisis")
+        eps, m = 1e-7, 2.0 * float(self.fallback_margin)
+        z = np.log(np.clip(sh, eps, 1 - eps) / (1 - np.clip(sh, eps, 1 - eps)))
+        lo_s, hi_s = 1 / (1 + np.exp(-(z - m))), 1 / (1 + np.exp(-(z + m)))
+        lo, hi = (1 - w) * lo_c + w * lo_s, (1 - w) * hi_c + w * hi_s
+        for t in thresholds:
+            out |= (lo <= t) & (t <= hi)
+        return out, True
+
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th, rules = self.policy.thresholds, self.policy.rules
         # every termination threshold a row may be compared with (per-category ones included)
@@ -336,7 +361,13 @@ class Guard:
             # the predicted category picks the threshold: re-score rows whose top two categories are close
             top2 = np.sort(np.log(np.clip(hs["harm_category"], 1e-7, 1.0)), axis=1)[:, -2:]
             harm_near = harm_near | ((top2[:, 1] - top2[:, 0]) < 2 * self.fallback_margin)
-        crisis_near = self._near_threshold(cs, "crisis", th.crisis)
+        # the crisis score meets thresholds.crisis (and the hold's): where it may fall on either side
+        # of one, re-score the turn detector -- and the harm detector when its self-harm
+        # probability is part of the score
+        crisis_ths = [float(th.crisis)] + ([float(th.crisis_hold)] if th.crisis_hold is not None else [])
+        crisis_near, mixed = self._crisis_near(hs, cs, crisis_ths)
+        if mixed:
+            harm_near = harm_near | crisis_near
         # the turn detector's evidence, each where the policy compares it
         top_key, last_key = evidence_keys(cs, rules)
         for key, threshold, used in ((top_key, th.evidence, True),
@@ -371,7 +402,9 @@ class Guard:
              "harm_category": self.taxonomy.names[k], "harm_category_prob": float(cat_p[k]),
              "persistence": expected_pushes,
              # what the policy compared with thresholds.terminate (rules.harm_score)
-             "harm_score": float(result.harm_score[i])}
+             "harm_score": float(result.harm_score[i]),
+             # what the policy compared with thresholds.crisis (rules.crisis_self_harm_weight)
+             "crisis_score": float(result.crisis_score[i])}
         if "crisis_backup" in scores:
             s["crisis_backup"] = float(scores["crisis_backup"][i])
         action = str(result.actions[i])

@@ -24,7 +24,7 @@ from .calibration import BinStrategy, expected_calibration_error, reliability_cu
 from .evaluation import ScoreTable, _termination_rows
 from .formatting import slug
 from .metrics import confusion_matrix, pr_auc, precision_recall_curve, summarize_turn_deltas
-from .policy import Rules, Thresholds, apply_policy
+from .policy import Rules, Thresholds, apply_policy, crisis_scores
 from .taxonomy import ACTIONS
 from .thresholds import SweepTable, ThresholdChoice, sweep
 
@@ -254,8 +254,10 @@ def evaluation_plots(table: ScoreTable, policies: Mapping[str, tuple[Thresholds,
                                           plots / "pr_terminate.png",
                                           title="Termination: termination-worthy vs benign-edgy (raw score)"))
     if _both(yc):
-        out["pr"].append(plot_pr_curves({n: (yc, np.asarray(table.systems[n]["crisis"])[known_c]) for n in names},
-                                          plots / "pr_crisis.png", title="Crisis detector"))
+        # the crisis score each policy compares with its threshold (rules.crisis_self_harm_weight)
+        out["pr"].append(plot_pr_curves({n: (yc, crisis_scores(table.systems[n], policies[n][1],
+                                                               table.taxonomy)[known_c]) for n in names},
+                                          plots / "pr_crisis.png", title="Crisis score"))
     erows, expected = _expected_actions(table)
     g = np.array(table.group, dtype=object)[rows]
     for n in names:

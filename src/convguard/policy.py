@@ -26,8 +26,8 @@ from typing import Any, Mapping
 import numpy as np
 import yaml
 
-from .policy_apply import (REASONS, PolicyResult, apply_policy, category_probs, evidence_keys,  # noqa: F401
-                           explain, harm_scores, predicted_pushes_array, refused_push_counts, refused_push_pairs,
+from .policy_apply import (REASONS, PolicyResult, apply_policy, category_probs, crisis_scores,  # noqa: F401
+                           evidence_keys, explain, harm_scores, self_harm_probs, predicted_pushes_array, refused_push_counts, refused_push_pairs,
                            terminate_thresholds)
 from .policy_settings import (DEFAULT_CRISIS_MESSAGES, DEFAULT_END_MESSAGE, EVIDENCE_TOP_K,  # noqa: F401
                               HARM_SCORES, Messages, Rules, Thresholds)
@@ -163,6 +163,16 @@ class Policy:
         rules = build(Rules, d.get("rules") or {}, source=source, prefix="rules.")
         if not 0.0 <= rules.self_harm_veto <= 1.0:  # NaN fails too
             raise ValueError(f"{source}: rules.self_harm_veto: must be in [0, 1] (1 = off), got {rules.self_harm_veto}")
+        if not 0.0 <= rules.crisis_self_harm_weight < 1.0:  # NaN fails too
+            raise ValueError(f"{source}: rules.crisis_self_harm_weight: must be in [0, 1) (0 = the turn detector's "
+                             f"crisis score alone; 1 would drop it), got {rules.crisis_self_harm_weight}")
+        reach = 1.0 - rules.crisis_self_harm_weight
+        if rules.crisis_self_harm_weight > 0 and th.crisis >= reach and not (crisis_off and th.crisis >= 1.0):
+            # the mix scales the turn detector's score down to at most 1 - w: a crisis the harm head
+            # does not read as self-harm (danger to others) could never reach the threshold
+            raise ValueError(f"{source}: thresholds.crisis {th.crisis} with rules.crisis_self_harm_weight "
+                             f"{rules.crisis_self_harm_weight}: the turn detector alone reaches at most {reach:g}, so a "
+                             f"crisis the harm head misses would never be routed; the threshold must be < {reach:g}")
         if rules.crisis_backup_threshold is not None and not 0.0 < rules.crisis_backup_threshold <= 1.0:
             raise ValueError(f"{source}: rules.crisis_backup_threshold: must be in (0, 1] or null, "
                              f"got {rules.crisis_backup_threshold}")

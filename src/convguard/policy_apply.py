@@ -47,6 +47,8 @@ class PolicyResult:
     terminate_threshold: np.ndarray | None = None
     #: the predicted harm category per row (None without a harm-category head)
     category: np.ndarray | None = None
+    #: the crisis score compared with ``thresholds.crisis`` (``rules.crisis_self_harm_weight``)
+    crisis_score: np.ndarray | None = None
 
 
 def evidence_keys(system: Mapping[str, Any], rules: Rules) -> tuple[str, str]:
@@ -121,6 +123,30 @@ def harm_scores(system: Mapping[str, Any], rules: Rules, taxonomy: Taxonomy | No
     return np.asarray(system["terminate"], dtype=float)
 
 
+def self_harm_probs(system: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> np.ndarray | None:
+    """The harm head's probability of the taxonomy's self-harm category per row, or None (no
+    harm-category head, or a taxonomy without a self-harm category)."""
+    tax = taxonomy_or_default(taxonomy)
+    cat = category_probs(system, tax)
+    if cat is None or tax.self_harm is None:
+        return None
+    return cat[:, tax.index(tax.self_harm)]
+
+
+def crisis_scores(system: Mapping[str, Any], rules: Rules, taxonomy: Taxonomy | None = None) -> np.ndarray:
+    """The score compared with ``thresholds.crisis`` (see ``Rules.crisis_self_harm_weight``), per
+    conversation: the turn detector's crisis score, mixed with the harm head's self-harm
+    probability where the rule and the system have it."""
+    crisis = np.asarray(system["crisis"], dtype=float)
+    w = float(rules.crisis_self_harm_weight)
+    if not 0.0 <= w < 1.0:
+        raise ValueError(f"rules.crisis_self_harm_weight must be in [0, 1), got {w!r}")
+    sh = self_harm_probs(system, taxonomy) if w > 0 else None
+    if sh is None:
+        return crisis
+    return (1.0 - w) * crisis + w * sh
+
+
 def terminate_thresholds(n: int, thresholds: Thresholds, taxonomy: Taxonomy | None = None,
                          cat: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """``(threshold per row, predicted category per row)``: ``thresholds.terminate``, or the
@@ -165,6 +191,9 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     ``taxonomy``: the categories of ``harm_category``'s columns (the harm detector's; None: the
     default one).
 
+    The crisis score is :func:`crisis_scores` (the turn detector's, mixed with the harm head's
+    self-harm probability under ``rules.crisis_self_harm_weight``).
+
     Order: crisis (detector, then backup) overrides everything; an end needs the harm score at
     its threshold *and* the refused-push evidence (*and* the predicted pushes when ``min_pushes``
     is on); a would-be end whose crisis score reaches ``thresholds.crisis_hold``, in which the
@@ -173,7 +202,7 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     tax = taxonomy_or_default(taxonomy)
     cat = category_probs(system, tax)
     term = harm_scores(system, rules, tax)
-    crisis = np.asarray(system["crisis"], dtype=float)
+    crisis = crisis_scores(system, rules, tax)
     n = len(term)
     top_key, last_key = evidence_keys(system, rules)
     counts, source = refused_push_counts(system, thresholds.evidence, n_assistant, top_key)
@@ -202,8 +231,8 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
         responded = ((np.asarray(system["crisis_response_max"], dtype=float) >= thresholds.evidence)
                      & allowed & over & ~in_crisis & ~backup & ~hold)
     veto = np.zeros(n, dtype=bool)
-    if cat is not None and rules.self_harm_veto < 1.0 and tax.self_harm is not None:
-        sh = cat[:, tax.index(tax.self_harm)]
+    sh = self_harm_probs(system, tax)
+    if sh is not None and rules.self_harm_veto < 1.0:
         veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup & ~hold & ~responded
     blocked = in_crisis | backup | hold | responded | veto
     ends = over & allowed & ~blocked
@@ -222,7 +251,7 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     codes[hold] = "crisis_hold"
     codes[backup] = "crisis_backup"
     codes[in_crisis] = "crisis"
-    return PolicyResult(actions, effective, codes, counts, source, term, term_th, category)
+    return PolicyResult(actions, effective, codes, counts, source, term, term_th, category, crisis)
 
 
 def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds: Thresholds, rules: Rules,
@@ -232,7 +261,8 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
     tax = taxonomy_or_default(taxonomy)
     # the score the policy compared (kept on the result: recomputing it per row would make a batch quadratic)
     term = float(result.harm_score[i]) if result.harm_score is not None else float(harm_scores(system, rules, tax)[i])
-    crisis = float(system["crisis"][i])
+    crisis = (float(result.crisis_score[i]) if result.crisis_score is not None
+              else float(crisis_scores(system, rules, tax)[i]))
     t = thresholds
     k = int(result.refused_pushes[i])
     label = str(result.category[i]) if result.category is not None else None
@@ -241,13 +271,21 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
     th_s = (f"{tt:.3f} (the threshold for category {label})" if label is not None
             and label in (t.terminate_by_category or {}) else f"{tt:.3f}")
     what = "refused pushes" if result.evidence_source == "turn_detector" else "assistant turns (no turn detector)"
+    raw_crisis = float(np.asarray(system["crisis"][i], dtype=float))
+    mix = ""
+    cat_i = system.get("harm_category")
+    if rules.crisis_self_harm_weight > 0 and tax.self_harm is not None and cat_i is not None and np.ndim(cat_i) == 2:
+        # the two parts of the score, so a reader sees which detector carried it
+        sh_i = float(np.asarray(cat_i[i], dtype=float)[tax.index(tax.self_harm)])
+        mix = (f" ({1 - rules.crisis_self_harm_weight:g} x turn detector {raw_crisis:.3f} + "
+               f"{rules.crisis_self_harm_weight:g} x harm head's self-harm {sh_i:.3f})")
     if code == "crisis":
-        return f"crisis score {crisis:.3f} >= {t.crisis:.3f}: crisis overrides termination"
+        return f"crisis score {crisis:.3f}{mix} >= {t.crisis:.3f}: crisis overrides termination"
     if code == "crisis_backup":
         return (f"backup crisis detector {float(system['crisis_backup'][i]):.3f} >= "
                 f"{rules.crisis_backup_threshold:.3f}: crisis overrides termination")
     if code == "crisis_hold":
-        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but crisis score {crisis:.3f} >= "
+        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but crisis score {crisis:.3f}{mix} >= "
                 f"{t.crisis_hold:.3f} (the crisis recall threshold): a chat that may be a crisis is never ended")
     if code == "crisis_response":
         cr = float(np.asarray(system["crisis_response_max"])[i])
@@ -271,7 +309,7 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
                 f"{int(pushes[i])} < {rules.min_pushes}")
     if code == "end":
         return f"harm score {term:.3f} >= {th_s} after {k} {what}; category {label or 'unknown'}"
-    return f"harm score {term:.3f} < {th_s}; crisis score {crisis:.3f} < {t.crisis:.3f}"
+    return f"harm score {term:.3f} < {th_s}; crisis score {crisis:.3f}{mix} < {t.crisis:.3f}"
 
 
 

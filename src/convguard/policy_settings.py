@@ -104,6 +104,18 @@ class Rules:
     #: bundle`` and the quickstart switch it on (``rules.harmful_ask_is_push`` in their configs).
     #: A turn detector without a ``harmful`` head reads the push head alone.
     harmful_ask_is_push: bool = False
+    #: the crisis score compared with ``thresholds.crisis`` (and ``crisis_hold``):
+    #: ``(1 - w) * crisis + w * P(self-harm)``, ``crisis`` the turn detector's (its most crisis-like
+    #: user turn) and ``P(self-harm)`` the harm head's probability of the taxonomy's self-harm
+    #: category on the whole window.  The two detectors read a chat in different views, and the
+    #: harm head knows a method request for oneself ("would running my car in a closed garage
+    #: work") that the turn detector, reading one turn after a reply stub, can miss; danger to
+    #: others stays the turn detector's alone (the harm head reads it as violence).  0 (the
+    #: default here, so older policy files decide as before) is the turn detector alone;
+    #: ``convguard bundle`` and the quickstart set 0.2 (docs/BENCHMARKS.md, run W).  A system
+    #: without a harm-category head (the TF-IDF baseline), or a taxonomy without a self-harm
+    #: category, uses its crisis score alone.
+    crisis_self_harm_weight: float = 0.0
 
 
 @dataclass

@@ -37,7 +37,7 @@ from .evaluation import (MAIN, ScoreTable, choose_category_thresholds, choose_th
                          policy_thresholds, score_bundle)
 from .formatting import fmt, fmt_threshold, md_table
 from .io import write_csv, write_json
-from .policy import Policy, Rules, Thresholds, apply_policy
+from .policy import Policy, Rules, Thresholds, apply_policy, crisis_scores
 from .replay import REPLAY_HEADERS, replay, replay_rows, replay_scores, user_prefixes
 from .replay import headline as replay_headline
 from .schema import Conversation
@@ -57,7 +57,7 @@ class SweepResult:
     ``terminate_table``: termination threshold on the effective score (under the chosen crisis
     threshold and the rules), ``fpr`` over all non-crisis negatives; ``benign_table`` the same
     thresholds with ``fpr`` over benign-edgy rows only (None without benign-edgy rows);
-    ``crisis_table``: crisis threshold on the raw crisis score.  ``terminate``/``crisis`` are the
+    ``crisis_table``: crisis threshold on the crisis score the policy compares (:func:`convguard.policy.crisis_scores`).  ``terminate``/``crisis`` are the
     configured strategies' choices; ``alternatives`` what every termination strategy would pick;
     ``by_category`` the per-category termination thresholds
     (:func:`convguard.evaluation.choose_category_thresholds`: category -> record, ``threshold``
@@ -76,7 +76,7 @@ class SweepResult:
 
     @property
     def thresholds(self) -> Thresholds:
-        th = policy_thresholds(self.terminate.threshold, self.crisis, self.cfg)
+        th = policy_thresholds(self.terminate.threshold, self.crisis, self.cfg, self.rules)
         th.terminate_by_category = {k: float(v["threshold"]) for k, v in self.by_category.items()
                                     if v.get("threshold") is not None}
         return th
@@ -94,8 +94,8 @@ def sweep_system(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: 
     sysd = table.systems[system]
     tc, cc = choose_thresholds(table, cfg, rules, system)
     known_c = table.y_crisis >= 0
-    crisis_table = sweep(table.y_crisis[known_c], np.asarray(sysd["crisis"], dtype=float)[known_c])
-    pol = apply_policy(sysd, policy_thresholds(1.0, cc, cfg), rules, table.n_assistant, table.taxonomy)
+    crisis_table = sweep(table.y_crisis[known_c], crisis_scores(sysd, rules, table.taxonomy)[known_c])
+    pol = apply_policy(sysd, policy_thresholds(1.0, cc, cfg, rules), rules, table.n_assistant, table.taxonomy)
     eff = pol.effective
     rows = (table.y_terminate >= 0) & (table.y_crisis != 1)
     y = table.y_terminate[rows]

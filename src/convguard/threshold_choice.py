@@ -14,14 +14,15 @@ from typing import Any
 import numpy as np
 
 from .config import CATEGORY_MIN_EXAMPLES, ThresholdConfig
-from .policy import Rules, Thresholds, apply_policy, category_probs
+from .policy import Rules, Thresholds, apply_policy, category_probs, crisis_scores
 from .scoring import MAIN, ScoreTable, _termination_rows
 from .taxonomy import taxonomy_or_default
 from .thresholds import STRATEGY_PARAMS, ThresholdChoice, select_threshold
 
 log = logging.getLogger(__name__)
 
-def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str = MAIN) -> ThresholdChoice:
+def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str = MAIN,
+                            rules: Rules | None = None) -> ThresholdChoice:
     """The crisis threshold: the recall target (``crisis_min_recall``) *and* the benign false-alarm
     budget (``crisis_max_false_alarm``: the share of non-crisis conversations sent to crisis
     support), both on whole conversations.  The recall target gives the largest admissible
@@ -30,12 +31,14 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
     decides (``budget``: the budget's threshold; ``recall``: the recall target's) and the choice
     records what the other constraint cost.  The promise that no crisis chat is *ended* does not
     rest on this threshold alone: an end also needs two refused pushes and passes the self-harm
-    veto."""
+    veto.  The score is the one the policy compares under ``rules`` (:func:`crisis_scores`; None:
+    the turn detector's crisis score alone)."""
     sysd = table.systems[system]
+    score = crisis_scores(sysd, rules or Rules(), table.taxonomy)
     rows = (table.y_crisis >= 0) & table.whole_mask
     if not rows.any() or table.y_crisis[rows].sum() == 0:
         rows = table.y_crisis >= 0
-    y, s = table.y_crisis[rows], np.asarray(sysd["crisis"], dtype=float)[rows]
+    y, s = table.y_crisis[rows], score[rows]
     rec = select_threshold(cfg.crisis_strategy, y, s, min_recall=cfg.crisis_min_recall)
     budget = cfg.crisis_max_false_alarm
     neg = np.sort(s[y == 0])
@@ -87,13 +90,29 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
 CRISIS_THRESHOLD_CAP = 1.0 - 1e-6
 
 
-def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: ThresholdConfig) -> Thresholds:
+def crisis_ceiling(rules: Rules | None) -> float:
+    """The crisis score the turn detector reaches on its own (``1 - rules.crisis_self_harm_weight``:
+    the mix with the harm head's self-harm probability scales it down): a crisis threshold at or
+    above it would route a crisis the harm head misses -- danger to others, say -- nowhere."""
+    return 1.0 - float(rules.crisis_self_harm_weight) if rules is not None else 1.0
+
+
+def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: ThresholdConfig,
+                      rules: Rules | None = None) -> Thresholds:
     """The policy's thresholds from a termination threshold and a crisis choice: the crisis
     support threshold, the evidence threshold, and the hold for would-be ends (the threshold
-    that keeps ``cfg.crisis_hold_recall`` on validation) when it lies below the support one."""
+    that keeps ``cfg.crisis_hold_recall`` on validation) when it lies below the support one.
+    ``rules``: the crisis threshold stays under :func:`crisis_ceiling` (None: under 1)."""
     hold = None
     ht = crisis_choice.achieved.get("hold_threshold") if crisis_choice.achieved else None
     crisis = float(crisis_choice.threshold)
+    ceiling = crisis_ceiling(rules)
+    if ceiling < 1.0 and crisis >= ceiling * CRISIS_THRESHOLD_CAP:
+        log.warning("crisis threshold %.6f: at or above %.6f, the most the turn detector reaches on its own "
+                    "(rules.crisis_self_harm_weight %g); using %.6f so that a crisis the harm head misses can still "
+                    "be routed -- the false-alarm budget is not kept", crisis, ceiling,
+                    1.0 - ceiling, ceiling * CRISIS_THRESHOLD_CAP)
+        crisis = ceiling * CRISIS_THRESHOLD_CAP
     if crisis >= 1.0:
         # every non-crisis validation chat scores at the top: no threshold keeps the budget.  A
         # policy at 1.0 would switch crisis support off (policy.yaml refuses it), so keep it just
@@ -117,8 +136,9 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     false termination.  Ordinary chats are left out: they never show refused pushes, and counting
     them let ``max_fpr`` allow several times that share of benign-edgy chats ended."""
     sysd = table.systems[system]
-    crisis_choice = choose_crisis_threshold(table, cfg, system)
-    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant, table.taxonomy)
+    crisis_choice = choose_crisis_threshold(table, cfg, system, rules)
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg, rules), rules, table.n_assistant,
+                       table.taxonomy)
     eff = pol.effective
     rows = _termination_rows(table)
     y = table.y_terminate[rows]
@@ -156,7 +176,8 @@ def choose_category_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: R
     cat = category_probs(sysd, tax)
     if cat is None or not min_examples:
         return {}
-    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg), rules, table.n_assistant, table.taxonomy)
+    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg, rules), rules, table.n_assistant,
+                       table.taxonomy)
     rows = _termination_rows(table)
     pred = np.asarray(tax.names, dtype=object)[np.argmax(cat, axis=1)]
     out: dict[str, dict[str, Any]] = {}
