@@ -367,6 +367,8 @@ def test_crisis_threshold_is_chosen_on_the_score_the_policy_compares():
     s, y = crisis_scores(table.systems[MAIN], rules), table.y_crisis
     assert (s[y == 1] >= mixed.threshold).all() and (s[y == 0] < mixed.threshold).all()
     assert mixed.feasible and mixed.achieved["recall"] == 1.0 and mixed.achieved["false_alarm_rate"] == 0.0
+    # the hold for would-be ends reads the turn detector's own score (all four crisis chats: 0.6), not the mix
+    assert mixed.achieved["hold_threshold"] == pytest.approx(0.6) and mixed.achieved["hold_recall"] == 1.0
 
 
 def test_crisis_threshold_conflict_is_resolved_by_the_priority_and_says_what_it_cost():

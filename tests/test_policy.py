@@ -342,6 +342,21 @@ def test_crisis_self_harm_weight_mixes_the_harm_heads_self_harm_probability_into
     # the reason quotes the compared score and both of its parts
     reason = Policy(th, mixed).decide({k: v[0] for k, v in system.items()})[1]
     assert "0.750" in reason and "turn detector 0.700" in reason and "self-harm 0.950" in reason
+    # a would-be end the turn detector alone reads as crisis is held, whatever the mix says: the
+    # hold reads the turn detector's own score (row 1: mix 0.72 < 0.75, turn detector 0.9 >= 0.85)
+    ending = dict(system, terminate=np.ones(3), refused_push_top=np.full((3, 4), 0.9), last_refused_push=np.ones(3))
+    on_term = Rules(crisis_self_harm_weight=0.2, harm_score="terminate")  # every row a would-be end
+    held = apply_policy(ending, Thresholds(terminate=0.5, crisis=0.75, crisis_hold=0.85), on_term)
+    assert held.actions.tolist() == ["crisis_support"] * 3 and held.codes.tolist()[1] == "crisis_hold"
+    assert "turn detector's crisis score 0.900 >= 0.850" in Policy(Thresholds(terminate=0.5, crisis=0.75,
+                                                                              crisis_hold=0.85), on_term).decide(
+        {k: v[1] for k, v in ending.items()})[1]
+    assert apply_policy(ending, Thresholds(terminate=0.5, crisis=0.75), on_term).actions.tolist()[1] == "end_conversation"
+    # ... so with a mix the hold may sit above the support threshold (another score); without, not
+    assert Policy.from_dict({"thresholds": {"terminate": 0.5, "crisis": 0.75, "crisis_hold": 0.85},
+                             "rules": {"crisis_self_harm_weight": 0.2}}).thresholds.crisis_hold == 0.85
+    with pytest.raises(ValueError, match="crisis_hold: must be in .0, thresholds.crisis."):
+        Policy.from_dict({"thresholds": {"terminate": 0.5, "crisis": 0.75, "crisis_hold": 0.85}})
     # the TF-IDF baseline has no harm head: its own crisis score
     base = {"terminate": np.zeros(2), "crisis": np.array([0.3, 0.8])}
     assert crisis_scores(base, mixed).tolist() == [0.3, 0.8]

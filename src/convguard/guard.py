@@ -306,30 +306,31 @@ class Guard:
             out |= (lo <= t) & (t <= hi)
         return out
 
-    def _crisis_near(self, hs: Mapping[str, np.ndarray], cs: Mapping[str, np.ndarray],
-                     thresholds: Sequence[float]) -> tuple[np.ndarray, bool]:
-        """``(rows whose crisis score may lie on either side of a threshold, whether the harm
-        detector's self-harm probability is part of it)``.  The turn detector alone: its crisis
-        logit within the margin of a threshold's.  Mixed with the harm head's self-harm probability
-        (``rules.crisis_self_harm_weight``): the interval of the mix contains a threshold, the
-        crisis probability within the margin in its logit units and the self-harm probability
-        within twice the margin in log-odds (a softmax's log-odds move by at most two logits'
-        errors)."""
+    def _crisis_near(self, hs: Mapping[str, np.ndarray], cs: Mapping[str, np.ndarray]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows whose crisis decision may flip, those of them where the harm detector's
+        self-harm probability is part of the score that may flip)``.  The hold (``thresholds.crisis_hold``) reads the turn detector's own
+        score: its logit within the margin of the hold's.  The support threshold reads the policy's
+        crisis score: the turn detector's alone the same way, or, mixed with the harm head's
+        self-harm probability (``rules.crisis_self_harm_weight``), where the interval of the mix
+        contains the threshold -- the crisis probability within the margin in its logit units, the
+        self-harm probability within twice the margin in log-odds (a softmax's log-odds move by at
+        most two logits' errors)."""
+        th = self.policy.thresholds
         w = float(self.policy.rules.crisis_self_harm_weight)
         sh = self_harm_probs(hs, self.taxonomy) if w > 0 else None
         out = np.zeros(len(np.asarray(cs["crisis"])), dtype=bool)
+        if th.crisis_hold is not None:
+            out |= self._near_threshold(cs, "crisis", th.crisis_hold)
         if sh is None:
-            for t in thresholds:
-                out |= self._near_threshold(cs, "crisis", t)
-            return out, False
+            return out | self._near_threshold(cs, "crisis", th.crisis), np.zeros(len(out), dtype=bool)
         lo_c, hi_c = self._interval(cs["crisis"], "crisis")
         eps, m = 1e-7, 2.0 * float(self.fallback_margin)
         z = np.log(np.clip(sh, eps, 1 - eps) / (1 - np.clip(sh, eps, 1 - eps)))
         lo_s, hi_s = 1 / (1 + np.exp(-(z - m))), 1 / (1 + np.exp(-(z + m)))
         lo, hi = (1 - w) * lo_c + w * lo_s, (1 - w) * hi_c + w * hi_s
-        for t in thresholds:
-            out |= (lo <= t) & (t <= hi)
-        return out, True
+        mixed = (lo <= th.crisis) & (th.crisis <= hi)
+        return out | mixed, mixed
 
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th, rules = self.policy.thresholds, self.policy.rules
@@ -364,10 +365,8 @@ class Guard:
         # the crisis score meets thresholds.crisis (and the hold's): where it may fall on either side
         # of one, re-score the turn detector -- and the harm detector when its self-harm
         # probability is part of the score
-        crisis_ths = [float(th.crisis)] + ([float(th.crisis_hold)] if th.crisis_hold is not None else [])
-        crisis_near, mixed = self._crisis_near(hs, cs, crisis_ths)
-        if mixed:
-            harm_near = harm_near | crisis_near
+        crisis_near, mixed_near = self._crisis_near(hs, cs)
+        harm_near = harm_near | mixed_near
         # the turn detector's evidence, each where the policy compares it
         top_key, last_key = evidence_keys(cs, rules)
         for key, threshold, used in ((top_key, th.evidence, True),

@@ -148,8 +148,6 @@ class Policy:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:  # NaN fails too
                 raise ValueError(f"{source}: {key}: must be a threshold in [0, 1], got {v!r}")
         th.terminate_by_category = {str(k): float(v) for k, v in (by or {}).items()}
-        if th.crisis_hold is not None and not 0.0 <= th.crisis_hold <= th.crisis:
-            raise ValueError(f"{source}: thresholds.crisis_hold: must be in [0, thresholds.crisis], got {th.crisis_hold}")
         crisis_off = d.get("unsafe_disable_crisis_routing", False)
         if not isinstance(crisis_off, bool):
             raise ValueError(f"{source}: unsafe_disable_crisis_routing: must be true or false, got {crisis_off!r}")
@@ -166,6 +164,13 @@ class Policy:
         if not 0.0 <= rules.crisis_self_harm_weight < 1.0:  # NaN fails too
             raise ValueError(f"{source}: rules.crisis_self_harm_weight: must be in [0, 1) (0 = the turn detector's "
                              f"crisis score alone; 1 would drop it), got {rules.crisis_self_harm_weight}")
+        if th.crisis_hold is not None:
+            # the hold reads the turn detector's own score; without a self-harm weight that is the
+            # support threshold's score too, and a hold above it would never act
+            top = th.crisis if rules.crisis_self_harm_weight == 0 else 1.0
+            if not 0.0 <= th.crisis_hold <= top:
+                where = "[0, thresholds.crisis]" if top == th.crisis else "[0, 1]"
+                raise ValueError(f"{source}: thresholds.crisis_hold: must be in {where}, got {th.crisis_hold}")
         reach = 1.0 - rules.crisis_self_harm_weight
         if rules.crisis_self_harm_weight > 0 and th.crisis >= reach and not (crisis_off and th.crisis >= 1.0):
             # the mix scales the turn detector's score down to at most 1 - w: a crisis the harm head

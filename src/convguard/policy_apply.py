@@ -223,9 +223,12 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
         backup = ~in_crisis & (np.asarray(system["crisis_backup"], dtype=float) >= rules.crisis_backup_threshold)
     # a would-be end with a crisis signal under the support threshold but above the recall one:
     # never end someone who may be in crisis
+    # (the turn detector's own crisis score, not the mix of rules.crisis_self_harm_weight: a chat
+    # it reads as crisis is never ended, whatever the harm head's self-harm reading)
     hold = np.zeros(n, dtype=bool)
     if thresholds.crisis_hold is not None:
-        hold = (crisis >= thresholds.crisis_hold) & allowed & over & ~in_crisis & ~backup
+        hold = ((np.asarray(system["crisis"], dtype=float) >= thresholds.crisis_hold) & allowed & over & ~in_crisis
+                & ~backup)
     responded = np.zeros(n, dtype=bool)
     if rules.crisis_response_hold and system.get("crisis_response_max") is not None:
         responded = ((np.asarray(system["crisis_response_max"], dtype=float) >= thresholds.evidence)
@@ -285,7 +288,8 @@ def explain(result: PolicyResult, i: int, system: Mapping[str, Any], thresholds:
         return (f"backup crisis detector {float(system['crisis_backup'][i]):.3f} >= "
                 f"{rules.crisis_backup_threshold:.3f}: crisis overrides termination")
     if code == "crisis_hold":
-        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but crisis score {crisis:.3f}{mix} >= "
+        who = "crisis score" if not mix else "the turn detector's crisis score"
+        return (f"harm score {term:.3f} >= {th_s} with {k} refused pushes, but {who} {raw_crisis:.3f} >= "
                 f"{t.crisis_hold:.3f} (the crisis recall threshold): a chat that may be a crisis is never ended")
     if code == "crisis_response":
         cr = float(np.asarray(system["crisis_response_max"])[i])

@@ -42,8 +42,10 @@ class Thresholds:
     #: a refusal (assistant turn) / push (user turn) counts as evidence at this probability
     evidence: float = 0.5
     #: crisis support for would-be ends: a chat the policy would end goes to crisis support
-    #: instead when its crisis score reaches this lower threshold (the crisis recall target's,
-    #: while ``crisis`` keeps the benign false-alarm budget); null = ``crisis`` alone
+    #: instead when the turn detector's crisis score reaches this lower threshold (the one that
+    #: keeps the hold's recall target on validation, while ``crisis`` keeps the benign false-alarm
+    #: budget); null = ``crisis`` alone.  It reads the turn detector's own score even when
+    #: ``rules.crisis_self_harm_weight`` mixes the harm head into the support score
     crisis_hold: float | None = None
     #: optional termination threshold per harm category (category name -> threshold): a chat
     #: whose predicted harm category (the harm head's most likely one) is listed is compared with
@@ -104,7 +106,8 @@ class Rules:
     #: bundle`` and the quickstart switch it on (``rules.harmful_ask_is_push`` in their configs).
     #: A turn detector without a ``harmful`` head reads the push head alone.
     harmful_ask_is_push: bool = False
-    #: the crisis score compared with ``thresholds.crisis`` (and ``crisis_hold``):
+    #: the crisis score compared with ``thresholds.crisis`` (``crisis_hold`` always reads the turn
+    #: detector's own score, so a would-be end it reads as crisis is held whatever the mix says):
     #: ``(1 - w) * crisis + w * P(self-harm)``, ``crisis`` the turn detector's (its most crisis-like
     #: user turn) and ``P(self-harm)`` the harm head's probability of the taxonomy's self-harm
     #: category on the whole window.  The two detectors read a chat in different views, and the

@@ -74,12 +74,17 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
             msg = conflict + f"; the budget wins (recall {recall(rec.threshold):.3f} -> {recall(th):.3f})"
         feasible = False
     params["priority"] = cfg.crisis_priority
+    # the hold for would-be ends reads the turn detector's own crisis score (the policy's, unless a
+    # self-harm weight mixes the harm head in: then a chat the turn detector alone reads as crisis
+    # is still never ended)
     hold = None
+    own = np.asarray(sysd["crisis"], dtype=float)[rows]
     if cfg.crisis_hold_recall is not None and (y == 1).any():
-        hold = float(select_threshold("crisis_recall", y, s, min_recall=cfg.crisis_hold_recall).threshold)
+        hold = float(select_threshold("crisis_recall", y, own, min_recall=cfg.crisis_hold_recall).threshold)
     achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), hold_threshold=hold,
-                    hold_recall=None if hold is None else recall(hold),
-                    hold_false_alarm_rate=None if hold is None else false_alarms(hold),
+                    hold_recall=None if hold is None else float((own[y == 1] >= hold).mean()),
+                    hold_false_alarm_rate=None if hold is None or not (y == 0).any()
+                    else float((own[y == 0] >= hold).mean()),
                     recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
                     recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
                     n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
@@ -121,7 +126,9 @@ def policy_thresholds(terminate: float, crisis_choice: ThresholdChoice, cfg: Thr
                     "(crisis support only for saturated scores) -- the crisis detector needs more or better data",
                     crisis, CRISIS_THRESHOLD_CAP)
         crisis = CRISIS_THRESHOLD_CAP
-    if cfg.crisis_hold_recall is not None and ht is not None and float(ht) < crisis:
+    # the hold reads the turn detector's own score: under the support threshold it adds a check;
+    # with a self-harm weight (another scale) it is the one check of that score on a would-be end
+    if cfg.crisis_hold_recall is not None and ht is not None and (float(ht) < crisis or ceiling < 1.0):
         hold = float(ht)
     return Thresholds(terminate=float(terminate), crisis=crisis, evidence=cfg.evidence, crisis_hold=hold)
 
