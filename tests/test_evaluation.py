@@ -283,6 +283,33 @@ def test_fit_bundle_temperature_writes_a_valid_bundle(tiny_bundle, tmp_path):
     assert cal["data"]["source"] == "validation" and cal["data"]["rows"] == "every user-turn prefix"
 
 
+def test_fit_bundle_temperature_with_a_mixed_crisis_score_rescales_only_the_hold(tiny_bundle, tmp_path, caplog):
+    """With rules.crisis_self_harm_weight the crisis threshold applies to a mix no temperature maps:
+    it stays, with a warning; the hold reads the turn detector's own score and is rescaled."""
+    import logging
+
+    from convguard.bundle import write_manifest
+    from convguard.io import read_conversations
+    from convguard.policy import Policy
+    from convguard.sweeping import fit_bundle_temperature, rescale_threshold
+
+    b = shutil.copytree(tiny_bundle, tmp_path / "bundle")
+    pol = Policy.load(b / "policy.yaml")
+    pol.rules.crisis_self_harm_weight = 0.2
+    pol.thresholds.crisis, pol.thresholds.crisis_hold = 0.7, 0.9
+    pol.save(b / "policy.yaml")
+    write_manifest(b)
+    val, _ = read_conversations(tiny_bundle.parent / "validation.jsonl")
+    logging.getLogger("convguard").propagate = True
+    with caplog.at_level(logging.WARNING, logger="convguard"):
+        res = fit_bundle_temperature(b, val, data_name="validation")
+    after = Policy.load(b / "policy.yaml").thresholds
+    assert after.crisis == 0.7
+    assert after.crisis_hold == pytest.approx(rescale_threshold(0.9, res["crisis"]["previous"],
+                                                                res["crisis"]["temperature"]))
+    assert "thresholds.crisis cannot be rescaled" in caplog.text
+
+
 # ------------------------------------------------------------------------------------------
 # the full report folder (what the quickstart calls)
 # ------------------------------------------------------------------------------------------

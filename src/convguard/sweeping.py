@@ -464,6 +464,16 @@ def fit_bundle_temperature(bundle_dir: str | Path, convs: Sequence[Conversation]
                                 "termination head: its threshold cannot be rescaled; re-choose thresholds on "
                                 "validation")
                 continue
+            if head == "crisis" and pol.rules.crisis_self_harm_weight > 0:
+                # the support threshold applies to the mix with the harm head's self-harm probability,
+                # which no single temperature maps; the hold reads this head alone and is rescaled
+                log.warning("temperature crisis: rules.crisis_self_harm_weight mixes the harm head's self-harm "
+                            "probability into the crisis score: thresholds.crisis cannot be rescaled (the hold, "
+                            "on the turn detector's own score, is); re-choose thresholds on validation")
+                if head in out and th.get("crisis_hold") is not None:
+                    th["crisis_hold"] = rescale_threshold(th["crisis_hold"], out[head]["previous"],
+                                                          out[head]["temperature"])
+                continue
             if head in out:
                 th[head] = rescale_threshold(th[head], out[head]["previous"], out[head]["temperature"])
                 if head == "terminate" and th.get("terminate_by_category"):
