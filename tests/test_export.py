@@ -163,6 +163,29 @@ def test_int8_cascade_with_a_mixed_crisis_score_rescores_both_detectors_near_its
         assert got[k].scores["crisis_score"] == pytest.approx(want[k].scores["crisis_score"], abs=1e-6)
 
 
+def test_int8_cascade_rescores_the_harm_detector_near_the_self_harm_veto(exported):
+    """The self-harm veto compares the harm head's self-harm probability with rules.self_harm_veto:
+    a would-be end near it is re-scored in fp32, so the veto decides as fp32's would (fails when the
+    cascade ignores the veto)."""
+    from convguard.policy import self_harm_probs
+
+    cs = some_convs()
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
+    s = fp32.score([fp32._validate(c) for c in cs])
+    sh = self_harm_probs(s, fp32.taxonomy)
+    # every chat a would-be end (threshold 0, evidence 0.001, one refused push); crisis far away
+    rules = Rules(harm_score="terminate", min_refused_pushes=1, end_on_push=False, crisis_response_hold=False,
+                  self_harm_veto=float(np.median(sh)))
+    pol = Policy(thresholds=Thresholds(terminate=0.0, crisis=1.0 - 1e-9, evidence=0.001), rules=rules)
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
+    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
+    want, got = fp32.check_many(cs), casc.check_many(cs)
+    assert {d.action for d in want} == {"end_conversation", "crisis_support"}  # the veto splits them
+    assert [d.action for d in got] == [d.action for d in want]
+    near = [k for k, p in enumerate(sh) if abs(p - rules.self_harm_veto) < 0.01]
+    assert near and casc.stats["fallback"] >= len(near)
+
+
 @pytest.mark.parametrize("variant,atol", [("fp32", 1e-4), ("int8", 2e-2)])
 def test_guard_on_onnx_runtime_matches_pytorch(exported, variant, atol):
     """The parity check, here: scores and decisions on another evaluation set, at several batch

@@ -325,12 +325,23 @@ class Guard:
         if sh is None:
             return out | self._near_threshold(cs, "crisis", th.crisis), np.zeros(len(out), dtype=bool)
         lo_c, hi_c = self._interval(cs["crisis"], "crisis")
-        eps, m = 1e-7, 2.0 * float(self.fallback_margin)
-        z = np.log(np.clip(sh, eps, 1 - eps) / (1 - np.clip(sh, eps, 1 - eps)))
-        lo_s, hi_s = 1 / (1 + np.exp(-(z - m))), 1 / (1 + np.exp(-(z + m)))
+        lo_s, hi_s = self._sh_interval(sh)
         lo, hi = (1 - w) * lo_c + w * lo_s, (1 - w) * hi_c + w * hi_s
         mixed = (lo <= th.crisis) & (th.crisis <= hi)
         return out | mixed, mixed
+
+    def _sh_interval(self, sh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the harm head's self-harm probability can lie when each category logit is off by up
+        to the margin: its log-odds within twice the margin (a softmax's log-odds move by at most
+        two logits' errors)."""
+        eps, m = 1e-7, 2.0 * float(self.fallback_margin)
+        p = np.clip(np.asarray(sh, dtype=np.float64), eps, 1 - eps)
+        z = np.log(p / (1 - p))
+        return 1 / (1 + np.exp(-(z - m))), 1 / (1 + np.exp(-(z + m)))
+
+    def _sh_near(self, sh: np.ndarray, threshold: float) -> np.ndarray:
+        lo, hi = self._sh_interval(sh)
+        return (lo <= threshold) & (threshold <= hi)
 
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th, rules = self.policy.thresholds, self.policy.rules
@@ -367,6 +378,10 @@ class Guard:
         # probability is part of the score
         crisis_near, mixed_near = self._crisis_near(hs, cs)
         harm_near = harm_near | mixed_near
+        # the self-harm veto compares the harm head's self-harm probability with rules.self_harm_veto
+        sh = self_harm_probs(hs, self.taxonomy) if rules.self_harm_veto < 1.0 else None
+        if sh is not None:
+            harm_near = harm_near | self._sh_near(sh, float(rules.self_harm_veto))
         # the turn detector's evidence, each where the policy compares it
         top_key, last_key = evidence_keys(cs, rules)
         for key, threshold, used in ((top_key, th.evidence, True),
