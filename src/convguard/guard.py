@@ -378,10 +378,13 @@ class Guard:
         # probability is part of the score
         crisis_near, mixed_near = self._crisis_near(hs, cs)
         harm_near = harm_near | mixed_near
-        # the self-harm veto compares the harm head's self-harm probability with rules.self_harm_veto
+        # the self-harm veto compares the harm head's self-harm probability with rules.self_harm_veto,
+        # on would-be ends only: rows at or over a termination threshold (those near one are re-scored
+        # already), where that probability may lie on either side of the veto's
         sh = self_harm_probs(hs, self.taxonomy) if rules.self_harm_veto < 1.0 else None
         if sh is not None:
-            harm_near = harm_near | self._sh_near(sh, float(rules.self_harm_veto))
+            over = harm_scores({**hs, **cs}, rules, self.taxonomy) >= min(term_ths)
+            harm_near = harm_near | (over & self._sh_near(sh, float(rules.self_harm_veto)))
         # the turn detector's evidence, each where the policy compares it
         top_key, last_key = evidence_keys(cs, rules)
         for key, threshold, used in ((top_key, th.evidence, True),
