@@ -39,6 +39,20 @@ def some_convs(n_per_kind: int = 4, seed: int = 11) -> list[list[dict]]:
     return [r["messages"] for r in make_records(n_per_kind, seed)]
 
 
+def fp32_scores(exported, cs) -> dict:
+    """The bundle's fp32 ONNX scores of ``cs``, to place a test policy's thresholds in them."""
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
+    return fp32.score([fp32._validate(c) for c in cs])
+
+
+def fp32_and_cascade(exported, pol, cs):
+    """``(fp32 decisions, int8-cascade decisions, the cascade guard)`` of ``cs`` under ``pol``
+    (cascade margin 1.0)."""
+    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
+    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
+    return fp32.check_many(cs), casc.check_many(cs), casc
+
+
 def test_export_writes_both_detectors_in_both_variants_and_rehashes(exported):
     onnx_dir = exported / "onnx"
     for name in ("harm", "crisis"):
@@ -121,16 +135,13 @@ def test_int8_cascade_with_the_mean_harm_score_rescores_both_detectors_near_its_
     """rules.harm_score 'mean' mixes both detectors: near its threshold the cascade re-scores both in
     fp32, so the compared score is fp32's there and the decisions are fp32's everywhere."""
     cs = some_convs()
-    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
-    s = fp32.score([fp32._validate(c) for c in cs])
+    s = fp32_scores(exported, cs)
     # only the mean near its threshold sends a row to fp32: the evidence and crisis thresholds sit
     # at the ends of the scale, far from every score
     rules = Rules(harm_score="mean", min_refused_pushes=0, end_on_push=False, crisis_response_hold=False)
     mean = (np.asarray(s["harmful_max"]) + np.asarray(s["terminate"])) / 2
     pol = Policy(thresholds=Thresholds(terminate=float(np.median(mean)), crisis=1.0, evidence=0.001), rules=rules)
-    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
-    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
-    want, got = fp32.check_many(cs), casc.check_many(cs)
+    want, got, casc = fp32_and_cascade(exported, pol, cs)
     assert [d.scores["harm_score"] for d in want] == pytest.approx(mean.tolist(), abs=1e-6)
     assert [d.action for d in got] == [d.action for d in want]
     near = [k for k, d in enumerate(want) if abs(d.scores["harm_score"] - pol.thresholds.terminate) < 0.05]
@@ -147,14 +158,11 @@ def test_int8_cascade_with_a_mixed_crisis_score_rescores_both_detectors_near_its
 
     cs = some_convs()
     rules = Rules(crisis_self_harm_weight=0.3, min_refused_pushes=1, end_on_push=False, crisis_response_hold=False)
-    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
-    s = fp32.score([fp32._validate(c) for c in cs])
-    mixed = crisis_scores(s, rules, fp32.taxonomy)
+    s = fp32_scores(exported, cs)
+    mixed = crisis_scores(s, rules)
     # only the crisis score near its threshold sends a row to fp32: termination and evidence sit far away
     pol = Policy(thresholds=Thresholds(terminate=1.0, crisis=float(np.median(mixed)), evidence=0.001), rules=rules)
-    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
-    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
-    want, got = fp32.check_many(cs), casc.check_many(cs)
+    want, got, casc = fp32_and_cascade(exported, pol, cs)
     assert [d.scores["crisis_score"] for d in want] == pytest.approx(mixed.tolist(), abs=1e-6)
     assert [d.action for d in got] == [d.action for d in want]
     near = [k for k, d in enumerate(want) if abs(d.scores["crisis_score"] - pol.thresholds.crisis) < 0.02]
@@ -170,16 +178,12 @@ def test_int8_cascade_rescores_the_harm_detector_near_the_self_harm_veto(exporte
     from convguard.policy import self_harm_probs
 
     cs = some_convs()
-    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False)
-    s = fp32.score([fp32._validate(c) for c in cs])
-    sh = self_harm_probs(s, fp32.taxonomy)
+    sh = self_harm_probs(fp32_scores(exported, cs))
     # every chat a would-be end (threshold 0, evidence 0.001, one refused push); crisis far away
     rules = Rules(harm_score="terminate", min_refused_pushes=1, end_on_push=False, crisis_response_hold=False,
                   self_harm_veto=float(np.median(sh)))
     pol = Policy(thresholds=Thresholds(terminate=0.0, crisis=1.0 - 1e-9, evidence=0.001), rules=rules)
-    fp32 = Guard.load(exported, backend="onnx", onnx_variant="fp32", parallel=False, policy=pol)
-    casc = Guard.load(exported, backend="onnx", onnx_variant="int8", policy=pol, fallback_margin=1.0)
-    want, got = fp32.check_many(cs), casc.check_many(cs)
+    want, got, casc = fp32_and_cascade(exported, pol, cs)
     assert {d.action for d in want} == {"end_conversation", "crisis_support"}  # the veto splits them
     assert [d.action for d in got] == [d.action for d in want]
     near = [k for k, p in enumerate(sh) if abs(p - rules.self_harm_veto) < 0.01]

@@ -286,12 +286,21 @@ class Guard:
         zt, _ = self._raw_logit(float(threshold), head)
         return np.abs(z - zt) < self.fallback_margin
 
-    def _interval(self, p: np.ndarray, head: str) -> tuple[np.ndarray, np.ndarray]:
+    def _interval(self, p: np.ndarray, head: str, logits: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """Where ``head``'s probability can lie when its logit (before temperature) is off by up to
-        the margin: the int8 score's fp32 counterpart is inside."""
+        the margin: the int8 score's fp32 counterpart is inside.  ``logits``: how many logits' errors
+        move it (2 for one class's probability of a softmax: its log-odds move by at most two)."""
         z, temp = self._raw_logit(p, head)
-        m = float(self.fallback_margin)
+        m = float(self.fallback_margin) * logits
         return 1 / (1 + np.exp(-(z - m) / temp)), 1 / (1 + np.exp(-(z + m) / temp))
+
+    @staticmethod
+    def _contains(lo: np.ndarray, hi: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+        """Rows whose interval ``[lo, hi]`` contains one of ``thresholds``."""
+        out = np.zeros(len(lo), dtype=bool)
+        for t in thresholds:
+            out |= (lo <= t) & (t <= hi)
+        return out
 
     def _mean_near(self, terminate: np.ndarray, harmful: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
         """Rows whose mean harm score (``rules.harm_score: mean``) may lie on either side of a
@@ -300,48 +309,26 @@ class Guard:
         sits mid-scale, where a logit margin covers nearly every row.)"""
         lo_t, hi_t = self._interval(terminate, "terminate")
         lo_h, hi_h = self._interval(harmful, "harmful_max")
-        lo, hi = (lo_t + lo_h) / 2, (hi_t + hi_h) / 2
-        out = np.zeros(len(lo), dtype=bool)
-        for t in thresholds:
-            out |= (lo <= t) & (t <= hi)
-        return out
+        return self._contains((lo_t + lo_h) / 2, (hi_t + hi_h) / 2, thresholds)
 
-    def _crisis_near(self, hs: Mapping[str, np.ndarray], cs: Mapping[str, np.ndarray]
-                     ) -> tuple[np.ndarray, np.ndarray]:
+    def _crisis_near(self, cs: Mapping[str, np.ndarray], sh: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """``(rows whose crisis decision may flip, those of them where the harm detector's
-        self-harm probability is part of the score that may flip)``.  The hold (``thresholds.crisis_hold``) reads the turn detector's own
-        score: its logit within the margin of the hold's.  The support threshold reads the policy's
-        crisis score: the turn detector's alone the same way, or, mixed with the harm head's
-        self-harm probability (``rules.crisis_self_harm_weight``), where the interval of the mix
-        contains the threshold -- the crisis probability within the margin in its logit units, the
-        self-harm probability within twice the margin in log-odds (a softmax's log-odds move by at
-        most two logits' errors)."""
+        self-harm probability is part of the score that may flip)``.  The hold
+        (``thresholds.crisis_hold``) reads the turn detector's own score: its logit within the
+        margin of the hold's.  The support threshold reads the policy's crisis score: the turn
+        detector's alone the same way, or, mixed with the harm head's self-harm probability ``sh``
+        (``rules.crisis_self_harm_weight``), where the interval of the mix contains the threshold."""
         th = self.policy.thresholds
         w = float(self.policy.rules.crisis_self_harm_weight)
-        sh = self_harm_probs(hs, self.taxonomy) if w > 0 else None
         out = np.zeros(len(np.asarray(cs["crisis"])), dtype=bool)
         if th.crisis_hold is not None:
             out |= self._near_threshold(cs, "crisis", th.crisis_hold)
-        if sh is None:
+        if w == 0 or sh is None:
             return out | self._near_threshold(cs, "crisis", th.crisis), np.zeros(len(out), dtype=bool)
         lo_c, hi_c = self._interval(cs["crisis"], "crisis")
-        lo_s, hi_s = self._sh_interval(sh)
-        lo, hi = (1 - w) * lo_c + w * lo_s, (1 - w) * hi_c + w * hi_s
-        mixed = (lo <= th.crisis) & (th.crisis <= hi)
+        lo_s, hi_s = self._interval(sh, "harm_category", logits=2)  # no temperature: a softmax class
+        mixed = self._contains((1 - w) * lo_c + w * lo_s, (1 - w) * hi_c + w * hi_s, [th.crisis])
         return out | mixed, mixed
-
-    def _sh_interval(self, sh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where the harm head's self-harm probability can lie when each category logit is off by up
-        to the margin: its log-odds within twice the margin (a softmax's log-odds move by at most
-        two logits' errors)."""
-        eps, m = 1e-7, 2.0 * float(self.fallback_margin)
-        p = np.clip(np.asarray(sh, dtype=np.float64), eps, 1 - eps)
-        z = np.log(p / (1 - p))
-        return 1 / (1 + np.exp(-(z - m))), 1 / (1 + np.exp(-(z + m)))
-
-    def _sh_near(self, sh: np.ndarray, threshold: float) -> np.ndarray:
-        lo, hi = self._sh_interval(sh)
-        return (lo <= threshold) & (threshold <= hi)
 
     def _cascade(self, convs, hs: dict, cs: dict, batch_size: int) -> None:
         th, rules = self.policy.thresholds, self.policy.rules
@@ -376,15 +363,16 @@ class Guard:
         # the crisis score meets thresholds.crisis (and the hold's): where it may fall on either side
         # of one, re-score the turn detector -- and the harm detector when its self-harm
         # probability is part of the score
-        crisis_near, mixed_near = self._crisis_near(hs, cs)
+        sh = self_harm_probs(hs, self.taxonomy)  # the crisis mix and the self-harm veto read it
+        crisis_near, mixed_near = self._crisis_near(cs, sh)
         harm_near = harm_near | mixed_near
         # the self-harm veto compares the harm head's self-harm probability with rules.self_harm_veto,
         # on would-be ends only: rows at or over a termination threshold (those near one are re-scored
         # already), where that probability may lie on either side of the veto's
-        sh = self_harm_probs(hs, self.taxonomy) if rules.self_harm_veto < 1.0 else None
-        if sh is not None:
+        if sh is not None and rules.self_harm_veto < 1.0:
             over = harm_scores({**hs, **cs}, rules, self.taxonomy) >= min(term_ths)
-            harm_near = harm_near | (over & self._sh_near(sh, float(rules.self_harm_veto)))
+            harm_near = harm_near | (over & self._contains(*self._interval(sh, "harm_category", logits=2),
+                                                            [float(rules.self_harm_veto)]))
         # the turn detector's evidence, each where the policy compares it
         top_key, last_key = evidence_keys(cs, rules)
         for key, threshold, used in ((top_key, th.evidence, True),

@@ -27,8 +27,8 @@ import numpy as np
 import yaml
 
 from .policy_apply import (REASONS, PolicyResult, apply_policy, category_probs, crisis_scores,  # noqa: F401
-                           evidence_keys, explain, harm_scores, self_harm_probs, predicted_pushes_array, refused_push_counts, refused_push_pairs,
-                           terminate_thresholds)
+                           evidence_keys, explain, harm_scores, predicted_pushes_array, refused_push_counts,
+                           refused_push_pairs, self_harm_probs, terminate_thresholds)
 from .policy_settings import (DEFAULT_CRISIS_MESSAGES, DEFAULT_END_MESSAGE, EVIDENCE_TOP_K,  # noqa: F401
                               HARM_SCORES, Messages, Rules, Thresholds)
 from .taxonomy import DEFAULT_TAXONOMY, PERSISTENCE_VALUES, Taxonomy, taxonomy_or_default

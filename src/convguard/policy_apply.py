@@ -123,28 +123,33 @@ def harm_scores(system: Mapping[str, Any], rules: Rules, taxonomy: Taxonomy | No
     return np.asarray(system["terminate"], dtype=float)
 
 
+def _self_harm_column(cat: np.ndarray | None, tax: Taxonomy) -> np.ndarray | None:
+    return None if cat is None or tax.self_harm is None else cat[:, tax.index(tax.self_harm)]
+
+
 def self_harm_probs(system: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> np.ndarray | None:
     """The harm head's probability of the taxonomy's self-harm category per row, or None (no
     harm-category head, or a taxonomy without a self-harm category)."""
     tax = taxonomy_or_default(taxonomy)
-    cat = category_probs(system, tax)
-    if cat is None or tax.self_harm is None:
-        return None
-    return cat[:, tax.index(tax.self_harm)]
+    return _self_harm_column(category_probs(system, tax), tax)
+
+
+def _mixed_crisis(system: Mapping[str, Any], rules: Rules, sh: np.ndarray | None) -> np.ndarray:
+    """:func:`crisis_scores` given the self-harm probabilities ``sh`` (None: none)."""
+    crisis = np.asarray(system["crisis"], dtype=float)
+    w = float(rules.crisis_self_harm_weight)
+    if not 0.0 <= w < 1.0:
+        raise ValueError(f"rules.crisis_self_harm_weight must be in [0, 1), got {w!r}")
+    if w == 0 or sh is None:
+        return crisis
+    return (1.0 - w) * crisis + w * sh
 
 
 def crisis_scores(system: Mapping[str, Any], rules: Rules, taxonomy: Taxonomy | None = None) -> np.ndarray:
     """The score compared with ``thresholds.crisis`` (see ``Rules.crisis_self_harm_weight``), per
     conversation: the turn detector's crisis score, mixed with the harm head's self-harm
     probability where the rule and the system have it."""
-    crisis = np.asarray(system["crisis"], dtype=float)
-    w = float(rules.crisis_self_harm_weight)
-    if not 0.0 <= w < 1.0:
-        raise ValueError(f"rules.crisis_self_harm_weight must be in [0, 1), got {w!r}")
-    sh = self_harm_probs(system, taxonomy) if w > 0 else None
-    if sh is None:
-        return crisis
-    return (1.0 - w) * crisis + w * sh
+    return _mixed_crisis(system, rules, self_harm_probs(system, taxonomy) if rules.crisis_self_harm_weight else None)
 
 
 def terminate_thresholds(n: int, thresholds: Thresholds, taxonomy: Taxonomy | None = None,
@@ -202,7 +207,8 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
     tax = taxonomy_or_default(taxonomy)
     cat = category_probs(system, tax)
     term = harm_scores(system, rules, tax)
-    crisis = crisis_scores(system, rules, tax)
+    sh = _self_harm_column(cat, tax)  # the crisis mix and the self-harm veto read it
+    crisis = _mixed_crisis(system, rules, sh)
     n = len(term)
     top_key, last_key = evidence_keys(system, rules)
     counts, source = refused_push_counts(system, thresholds.evidence, n_assistant, top_key)
@@ -234,7 +240,6 @@ def apply_policy(system: Mapping[str, Any], thresholds: Thresholds, rules: Rules
         responded = ((np.asarray(system["crisis_response_max"], dtype=float) >= thresholds.evidence)
                      & allowed & over & ~in_crisis & ~backup & ~hold)
     veto = np.zeros(n, dtype=bool)
-    sh = self_harm_probs(system, tax)
     if sh is not None and rules.self_harm_veto < 1.0:
         veto = (sh >= rules.self_harm_veto) & allowed & over & ~in_crisis & ~backup & ~hold & ~responded
     blocked = in_crisis | backup | hold | responded | veto
