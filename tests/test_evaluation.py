@@ -11,7 +11,8 @@ import pytest
 from sklearn import metrics as skm
 
 from convguard.config import ThresholdConfig
-from convguard.evaluation import (MAIN, choose_thresholds, evaluate_table, score_table,
+from convguard.evaluation import (MAIN, choose_crisis_threshold, choose_thresholds, evaluate_table, policy_thresholds,
+                                  score_table,
                                   system_report, table_from_scores)
 from convguard.policy import Rules, Thresholds, apply_policy
 from convguard.report import (comparison_rows, error_cases, eval_headline, fmt_ci, md_table, write_error_pages)
@@ -439,6 +440,65 @@ def test_crisis_hold_keeps_its_recall_when_the_budget_raised_the_threshold():
     assert th.crisis == ch.threshold and th.crisis_hold == ch.achieved["hold_threshold"] < th.crisis
     assert ch.achieved["hold_recall"] >= 0.9 and ch.achieved["recall_threshold"] <= th.crisis_hold
     assert policy_thresholds(0.7, ch, ThresholdConfig(crisis_hold_recall=None)).crisis_hold is None
+
+
+def _crisis_end_table(convs, low: float):
+    """Termination-worthy and crisis rows that both look like refused harmful pushes (harm score
+    0.9, two refused pushes); most crisis rows score 0.95 on the turn detector, every twentieth one
+    only ``low``, under the support threshold that the benign rows at 0.8 force (10% of them there,
+    budget 1%) and under the recall-0.9 hold (0.95): without more, the policy would end those."""
+    y = np.array([c.labels.terminate for c in convs])
+    yc = np.array([c.labels.crisis for c in convs])
+    n = len(convs)
+    top = np.full((n, 4), -1.0)
+    top[(y == 1) | (yc == 1), :2] = 0.9
+    crisis = np.where(yc == 1, 0.95, 0.05)
+    crisis[np.flatnonzero(yc == 1)[::20]] = low
+    crisis[np.flatnonzero(yc == 0)[::10]] = 0.8
+    s = {"terminate": np.where((y == 1) | (yc == 1), 0.9, 0.1), "crisis": crisis, "refused_push_top": top,
+         "last_refused_push": top[:, 0].copy()}
+    return table_from_scores(convs, {MAIN: s}), yc, crisis
+
+
+def test_selection_lowers_the_hold_until_no_validation_crisis_row_is_ended(convs):
+    """The promise that no crisis chat is ended is kept where the thresholds are chosen: a
+    crisis row the recall-0.9 hold leaves to be ended lowers the hold to that row's own score,
+    and the selection says so."""
+    table, yc, crisis = _crisis_end_table(convs, low=0.7)
+    rules = Rules(harm_score="terminate")
+    cfg = ThresholdConfig(crisis_min_recall=0.98, crisis_max_false_alarm=0.01, crisis_hold_recall=0.9, max_fpr=0.01)
+    cc0 = choose_crisis_threshold(table, cfg, MAIN, rules)
+    assert cc0.threshold > 0.8 and cc0.achieved["hold_threshold"] == pytest.approx(0.95)
+    before = apply_policy(table.systems[MAIN], policy_thresholds(0.9, cc0, cfg, rules), rules, table.n_assistant)
+    assert ((before.actions == "end_conversation") & (yc == 1)).sum() == (crisis[yc == 1] == 0.7).sum() > 0
+    tc, cc = choose_thresholds(table, cfg, rules)
+    th = policy_thresholds(tc.threshold, cc, cfg, rules)
+    assert th.crisis_hold == pytest.approx(0.7)
+    assert cc.achieved["hold_lowered_from"] == pytest.approx(0.95)
+    assert cc.achieved["hold_lowered_for"] == (crisis[yc == 1] == 0.7).sum()
+    assert cc.achieved["hold_recall"] == 1.0 and "hold was lowered from 0.95 to 0.7" in cc.message
+    pol = apply_policy(table.systems[MAIN], th, rules, table.n_assistant)
+    assert not ((pol.actions == "end_conversation") & (yc == 1)).any()
+    # what it costs: a termination-worthy row the turn detector reads at 0.8 is held now, not ended
+    y = table.y_terminate
+    assert (pol.actions[(y == 1) & (crisis < 0.7)] == "end_conversation").all()
+    assert (pol.actions[(y == 1) & (crisis == 0.8)] == "crisis_support").all() and ((y == 1) & (crisis == 0.8)).any()
+
+
+def test_selection_warns_when_the_hold_cannot_catch_an_ended_crisis_row(convs, caplog):
+    """A crisis row the turn detector reads as unlikely (0.3, under the hold's floor) is not
+    chased with the hold: the selection warns and records how many crisis rows it ends."""
+    from convguard.threshold_choice import HOLD_FLOOR
+
+    table, yc, crisis = _crisis_end_table(convs, low=0.3)
+    assert 0.3 < HOLD_FLOOR
+    rules = Rules(harm_score="terminate")
+    cfg = ThresholdConfig(crisis_min_recall=0.98, crisis_max_false_alarm=0.01, crisis_hold_recall=0.9, max_fpr=0.01)
+    with caplog.at_level("WARNING", logger="convguard.threshold_choice"):
+        tc, cc = choose_thresholds(table, cfg, rules)
+    assert cc.achieved["crisis_rows_ended"] == (crisis[yc == 1] == 0.3).sum()
+    assert cc.achieved["hold_threshold"] == pytest.approx(0.95) and "hold_lowered_from" not in cc.achieved
+    assert any("cannot catch them" in r.getMessage() for r in caplog.records)
 
 
 # ------------------------------------------------------------------------------------------

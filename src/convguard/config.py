@@ -259,7 +259,10 @@ class ThresholdConfig:
     #: support already at the (lower) threshold that keeps this crisis recall on validation --
     #: only would-be ends pay for the lower threshold (null: off).  Measured on the quickstart
     #: bundle: the hold at 0.98 recall cost a third of the termination recall on test, at 0.9 it
-    #: cost 5 points and kept 3 of the 4 crisis chats the budget threshold alone would end
+    #: cost 5 points and kept 3 of the 4 crisis chats the budget threshold alone would end.
+    #: Then, where a crisis-labelled validation row (a whole chat or a prefix) would still be
+    #: ended, the selection lowers the hold to that row's turn-detector score (not under 0.5:
+    #: then it warns) and chooses the termination threshold again
     crisis_hold_recall: float | None = 0.9
     #: a refusal / push counts as evidence when the turn detector's probability reaches this
     evidence: float = 0.5
@@ -289,8 +292,11 @@ class PolicyRulesConfig:
     #: end a chat only when the turn detector saw at least this many refusals, each followed by
     #: a push on the same line (request -> refusal -> push -> refusal -> push)
     min_refused_pushes: int = 2
-    #: the harm head's self-harm probability at which a would-be end goes to crisis support
-    self_harm_veto: float = 0.25
+    #: the harm head's self-harm probability at which a would-be end goes to crisis support.
+    #: 0.5: self-harm is more likely than every other reading together.  At 0.25 (a policy file's
+    #: default, convguard.policy.Rules) it held no crisis-labelled row of the quickstart's
+    #: validation prefixes and 10 others; at 0.5 none and 2 (docs/BENCHMARKS.md, run Y)
+    self_harm_veto: float = 0.5
     #: also route to crisis support when the TF-IDF crisis baseline passes its own threshold
     #: (chosen on validation like the detector's): an OR of two independent crisis detectors.
     #: Off by default: with the per-turn crisis detector it ends no more crisis chats and costs

@@ -8,6 +8,7 @@ single threshold is picked by a strategy of :mod:`convguard.thresholds`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -30,8 +31,9 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
     taken (the most recall the budget allows).  When they conflict, ``cfg.crisis_priority``
     decides (``budget``: the budget's threshold; ``recall``: the recall target's) and the choice
     records what the other constraint cost.  The promise that no crisis chat is *ended* does not
-    rest on this threshold alone: an end also needs two refused pushes and passes the self-harm
-    veto.  The score is the one the policy compares under ``rules`` (:func:`crisis_scores`; None:
+    rest on this threshold alone: an end also needs two refused pushes and passes the hold (which
+    :func:`choose_thresholds` lowers until no crisis-labelled validation row is ended) and the
+    self-harm veto.  The score is the one the policy compares under ``rules`` (:func:`crisis_scores`; None:
     the turn detector's crisis score alone)."""
     sysd = table.systems[system]
     score = crisis_scores(sysd, rules or Rules(), table.taxonomy)
@@ -141,22 +143,91 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     (:func:`_termination_rows`: termination-worthy and benign-edgy, no crisis); the negatives are
     every such row that is not (yet) termination-worthy, so ending a chat too early counts as a
     false termination.  Ordinary chats are left out: they never show refused pushes, and counting
-    them let ``max_fpr`` allow several times that share of benign-edgy chats ended."""
+    them let ``max_fpr`` allow several times that share of benign-edgy chats ended.
+
+    Then the promise that no crisis chat is ended is checked on every crisis-labelled row: where
+    the policy would end one, the crisis hold is lowered to that row's turn-detector score (not
+    under :data:`HOLD_FLOOR`; there it warns and records ``crisis_rows_ended``) and the
+    termination threshold is chosen again, up to :data:`HOLD_ROUNDS` times; the crisis choice
+    records ``hold_lowered_from`` and ``hold_lowered_for``."""
     sysd = table.systems[system]
     crisis_choice = choose_crisis_threshold(table, cfg, system, rules)
-    pol = apply_policy(sysd, policy_thresholds(1.0, crisis_choice, cfg, rules), rules, table.n_assistant,
-                       table.taxonomy)
-    eff = pol.effective
-    rows = _termination_rows(table)
-    y = table.y_terminate[rows]
-    term_choice = select_threshold(cfg.terminate_strategy, y, eff[rows], **_strategy_params(cfg))
-    if term_choice.threshold <= 0.0:  # 0 would end every chat the rules allow: never a policy
-        term_choice = ThresholdChoice(1.0, term_choice.strategy, term_choice.params, term_choice.achieved, False,
-                                      "no positive threshold met the constraint; termination disabled (1.0)")
+    term_choice = _choose_terminate(table, cfg, rules, system, crisis_choice)
+    # the promise that no crisis chat is ended, kept where the thresholds are chosen: a
+    # crisis-labelled row (a whole chat, or a prefix as of its crisis turn) that the policy would
+    # end lowers the hold to that row's own turn-detector score, and the termination threshold
+    # is chosen again under the lower hold
+    for _ in range(HOLD_ROUNDS):
+        th = policy_thresholds(term_choice.threshold, crisis_choice, cfg, rules)
+        pol = apply_policy(sysd, th, rules, table.n_assistant, table.taxonomy)
+        ended = (pol.actions == "end_conversation") & (table.y_crisis == 1)
+        if not ended.any():
+            break
+        lowered = _lower_hold(crisis_choice, table, system, ended)
+        if lowered is None:
+            log.warning("threshold selection: the policy ends %d crisis-labelled validation rows (%s) and the crisis "
+                        "hold cannot catch them (turn-detector crisis score %.3f < %.2f, or the hold is off)",
+                        int(ended.sum()), ", ".join(table.ids[i] for i in np.flatnonzero(ended)[:5]),
+                        float(np.asarray(sysd["crisis"], dtype=float)[ended].min()), HOLD_FLOOR)
+            crisis_choice = _with_achieved(crisis_choice, crisis_rows_ended=int(ended.sum()))
+            break
+        crisis_choice = lowered
+        term_choice = _choose_terminate(table, cfg, rules, system, crisis_choice)
     for c in (crisis_choice, term_choice):
         if warn and not c.feasible:  # (choose_evidence tries several and warns for none of them)
             log.warning("threshold selection (%s): %s", c.strategy, c.message)
     return term_choice, crisis_choice
+
+
+#: rounds of "lower the hold, choose the termination threshold again" (each round catches every
+#: crisis row the previous policy ended; a new one can only appear through the lower threshold)
+HOLD_ROUNDS = 5
+#: the lowest the hold goes for a crisis row the policy would end: below it the turn detector
+#: reads the row as more likely not a crisis, and holding every would-be end that scores so
+#: little would be a different policy (the selection warns instead)
+HOLD_FLOOR = 0.5
+
+
+def _choose_terminate(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, system: str,
+                      crisis_choice: ThresholdChoice) -> ThresholdChoice:
+    """The termination threshold on the effective score under ``crisis_choice``'s thresholds."""
+    pol = apply_policy(table.systems[system], policy_thresholds(1.0, crisis_choice, cfg, rules), rules,
+                       table.n_assistant, table.taxonomy)
+    rows = _termination_rows(table)
+    choice = select_threshold(cfg.terminate_strategy, table.y_terminate[rows], pol.effective[rows],
+                              **_strategy_params(cfg))
+    if choice.threshold <= 0.0:  # 0 would end every chat the rules allow: never a policy
+        choice = ThresholdChoice(1.0, choice.strategy, choice.params, choice.achieved, False,
+                                 "no positive threshold met the constraint; termination disabled (1.0)")
+    return choice
+
+
+def _with_achieved(choice: ThresholdChoice, **kw: Any) -> ThresholdChoice:
+    return dataclasses.replace(choice, achieved={**choice.achieved, **kw})
+
+
+def _lower_hold(choice: ThresholdChoice, table: ScoreTable, system: str, ended: np.ndarray
+                ) -> ThresholdChoice | None:
+    """``choice`` with its hold lowered to the smallest turn-detector crisis score of the ``ended``
+    rows (crisis-labelled rows the policy would end), its recall and false-alarm rate re-read on
+    the whole conversations; None when the hold is off (``crisis_hold_recall`` null) or that score
+    is under :data:`HOLD_FLOOR`."""
+    own_all = np.asarray(table.systems[system]["crisis"], dtype=float)
+    own = own_all[ended]
+    if choice.achieved.get("hold_threshold") is None or float(own.min()) < HOLD_FLOOR:
+        return None
+    new = float(own.min())
+    first = float(choice.achieved.get("hold_lowered_from", choice.achieved["hold_threshold"]))
+    n = int(choice.achieved.get("hold_lowered_for", 0)) + int(ended.sum())
+    rows = (table.y_crisis >= 0) & table.whole_mask
+    y, o = table.y_crisis[rows], own_all[rows]
+    msg = (f"; the hold was lowered from {first:.4g} to {new:.4g} so that the {n} crisis-labelled validation "
+           "rows the policy would otherwise end are not ended")
+    base = choice.message.split("; the hold was lowered")[0]
+    return dataclasses.replace(_with_achieved(
+        choice, hold_threshold=new, hold_lowered_from=first, hold_lowered_for=n,
+        hold_recall=float((o[y == 1] >= new).mean()) if (y == 1).any() else None,
+        hold_false_alarm_rate=float((o[y == 0] >= new).mean()) if (y == 0).any() else None), message=base + msg)
 
 
 def _strategy_params(cfg: ThresholdConfig) -> dict[str, float]:
