@@ -37,9 +37,7 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
     the turn detector's crisis score alone)."""
     sysd = table.systems[system]
     score = crisis_scores(sysd, rules or Rules(), table.taxonomy)
-    rows = (table.y_crisis >= 0) & table.whole_mask
-    if not rows.any() or table.y_crisis[rows].sum() == 0:
-        rows = table.y_crisis >= 0
+    rows = _crisis_rows(table)
     y, s = table.y_crisis[rows], score[rows]
     rec = select_threshold(cfg.crisis_strategy, y, s, min_recall=cfg.crisis_min_recall)
     budget = cfg.crisis_max_false_alarm
@@ -83,14 +81,27 @@ def choose_crisis_threshold(table: ScoreTable, cfg: ThresholdConfig, system: str
     own = np.asarray(sysd["crisis"], dtype=float)[rows]
     if cfg.crisis_hold_recall is not None and (y == 1).any():
         hold = float(select_threshold("crisis_recall", y, own, min_recall=cfg.crisis_hold_recall).threshold)
-    achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), hold_threshold=hold,
-                    hold_recall=None if hold is None else float((own[y == 1] >= hold).mean()),
-                    hold_false_alarm_rate=None if hold is None or not (y == 0).any()
-                    else float((own[y == 0] >= hold).mean()),
+    achieved = dict(rec.achieved, recall_threshold=float(rec.threshold), **_hold_stats(y, own, hold),
                     recall=recall(th), false_alarm_rate=false_alarms(th), bound=bound,
                     recall_target_met=bool(recall(th) >= cfg.crisis_min_recall - 1e-12),
                     n_conversations=int(len(y)), recall_at_budget=recall(t_budget), threshold_at_budget=t_budget)
     return ThresholdChoice(float(th), "crisis_recall_within_budget", params, achieved, feasible, msg)
+
+
+def _crisis_rows(table: ScoreTable) -> np.ndarray:
+    """The rows crisis thresholds are chosen on: the whole conversations, or every labelled row
+    when the table has no whole crisis conversation."""
+    rows = (table.y_crisis >= 0) & table.whole_mask
+    if not rows.any() or table.y_crisis[rows].sum() == 0:
+        rows = table.y_crisis >= 0
+    return rows
+
+
+def _hold_stats(y: np.ndarray, own: np.ndarray, hold: float | None) -> dict[str, float | None]:
+    """The hold and what it gives on rows with crisis labels ``y`` and turn-detector scores ``own``."""
+    return {"hold_threshold": hold, "hold_recall": None if hold is None else float((own[y == 1] >= hold).mean()),
+            "hold_false_alarm_rate": None if hold is None or not (y == 0).any()
+            else float((own[y == 0] >= hold).mean())}
 
 
 #: the highest crisis threshold a chosen policy gets (1.0 would switch crisis support off)
@@ -151,8 +162,10 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     termination threshold is chosen again, up to :data:`HOLD_ROUNDS` times; the crisis choice
     records ``hold_lowered_from`` and ``hold_lowered_for``."""
     sysd = table.systems[system]
-    crisis_choice = choose_crisis_threshold(table, cfg, system, rules)
+    first = crisis_choice = choose_crisis_threshold(table, cfg, system, rules)
     term_choice = _choose_terminate(table, cfg, rules, system, crisis_choice)
+    own = np.asarray(sysd["crisis"], dtype=float)
+    n_held = 0
     # the promise that no crisis chat is ended, kept where the thresholds are chosen: a
     # crisis-labelled row (a whole chat, or a prefix as of its crisis turn) that the policy would
     # end lowers the hold to that row's own turn-detector score, and the termination threshold
@@ -163,15 +176,17 @@ def choose_thresholds(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
         ended = (pol.actions == "end_conversation") & (table.y_crisis == 1)
         if not ended.any():
             break
-        lowered = _lower_hold(crisis_choice, table, system, ended)
-        if lowered is None:
+        lowest = float(own[ended].min())
+        if first.achieved.get("hold_threshold") is None or lowest < HOLD_FLOOR:
             log.warning("threshold selection: the policy ends %d crisis-labelled validation rows (%s) and the crisis "
                         "hold cannot catch them (turn-detector crisis score %.3f < %.2f, or the hold is off)",
-                        int(ended.sum()), ", ".join(table.ids[i] for i in np.flatnonzero(ended)[:5]),
-                        float(np.asarray(sysd["crisis"], dtype=float)[ended].min()), HOLD_FLOOR)
-            crisis_choice = _with_achieved(crisis_choice, crisis_rows_ended=int(ended.sum()))
+                        int(ended.sum()), ", ".join(table.ids[i] for i in np.flatnonzero(ended)[:5]), lowest,
+                        HOLD_FLOOR)
+            crisis_choice = dataclasses.replace(crisis_choice, achieved={**crisis_choice.achieved,
+                                                                         "crisis_rows_ended": int(ended.sum())})
             break
-        crisis_choice = lowered
+        n_held += int(ended.sum())
+        crisis_choice = _lowered_hold(first, table, own, lowest, n_held)
         term_choice = _choose_terminate(table, cfg, rules, system, crisis_choice)
     for c in (crisis_choice, term_choice):
         if warn and not c.feasible:  # (choose_evidence tries several and warns for none of them)
@@ -202,32 +217,18 @@ def _choose_terminate(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
     return choice
 
 
-def _with_achieved(choice: ThresholdChoice, **kw: Any) -> ThresholdChoice:
-    return dataclasses.replace(choice, achieved={**choice.achieved, **kw})
-
-
-def _lower_hold(choice: ThresholdChoice, table: ScoreTable, system: str, ended: np.ndarray
-                ) -> ThresholdChoice | None:
-    """``choice`` with its hold lowered to the smallest turn-detector crisis score of the ``ended``
-    rows (crisis-labelled rows the policy would end), its recall and false-alarm rate re-read on
-    the whole conversations; None when the hold is off (``crisis_hold_recall`` null) or that score
-    is under :data:`HOLD_FLOOR`."""
-    own_all = np.asarray(table.systems[system]["crisis"], dtype=float)
-    own = own_all[ended]
-    if choice.achieved.get("hold_threshold") is None or float(own.min()) < HOLD_FLOOR:
-        return None
-    new = float(own.min())
-    first = float(choice.achieved.get("hold_lowered_from", choice.achieved["hold_threshold"]))
-    n = int(choice.achieved.get("hold_lowered_for", 0)) + int(ended.sum())
-    rows = (table.y_crisis >= 0) & table.whole_mask
-    y, o = table.y_crisis[rows], own_all[rows]
-    msg = (f"; the hold was lowered from {first:.4g} to {new:.4g} so that the {n} crisis-labelled validation "
-           "rows the policy would otherwise end are not ended")
-    base = choice.message.split("; the hold was lowered")[0]
-    return dataclasses.replace(_with_achieved(
-        choice, hold_threshold=new, hold_lowered_from=first, hold_lowered_for=n,
-        hold_recall=float((o[y == 1] >= new).mean()) if (y == 1).any() else None,
-        hold_false_alarm_rate=float((o[y == 0] >= new).mean()) if (y == 0).any() else None), message=base + msg)
+def _lowered_hold(first: ThresholdChoice, table: ScoreTable, own: np.ndarray, hold: float, n: int
+                  ) -> ThresholdChoice:
+    """``first`` (the crisis choice as :func:`choose_crisis_threshold` made it) with the hold at
+    ``hold``, its recall and false-alarm rate re-read on the rows it was chosen on, and a note of
+    the ``n`` crisis-labelled rows that lowered it."""
+    rows = _crisis_rows(table)
+    was = float(first.achieved["hold_threshold"])
+    achieved = {**first.achieved, **_hold_stats(table.y_crisis[rows], own[rows], hold),
+                "hold_lowered_from": was, "hold_lowered_for": n}
+    msg = (f"{first.message}; the hold was lowered from {was:.4g} to {hold:.4g} so that the {n} crisis-labelled "
+           "validation rows the policy would otherwise end are not ended")
+    return dataclasses.replace(first, achieved=achieved, message=msg)
 
 
 def _strategy_params(cfg: ThresholdConfig) -> dict[str, float]:
