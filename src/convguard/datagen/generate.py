@@ -23,13 +23,13 @@ from .noise import draw_profile
 from .scripts import SCRIPTS, Ctx, Dialog
 from .text import weighted
 
-GENERATOR_VERSION = "convguard-datagen/1.9"
+GENERATOR_VERSION = "convguard-datagen/1.6"
 DEFAULT_N = 3000
 SPLITS = ("train", "validation", "test")
 STRICT = ValidationOptions(require_user_last=True, require_labels=True)
 
 #: share of each subtype in the corpus (normalised; every subtype gets at least one
-#: conversation once n >= number of subtypes).  Generator 1.9 moved 0.03 from persistent_harmful
+#: conversation once n >= number of subtypes).  Generator 1.6 moved 0.03 from persistent_harmful
 #: to benign_persistent_overrefusal: 7 of the 8 benign-edgy generated-test chats run Y's bundle
 #: ended were over-refused benign asks pushed on ("best way to get rid of a broken TV", bath
 #: bombs), the same refusal/push shape as a termination-worthy chat with a harmless request --
