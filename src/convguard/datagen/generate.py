@@ -23,19 +23,15 @@ from .noise import draw_profile
 from .scripts import SCRIPTS, Ctx, Dialog
 from .text import weighted
 
-GENERATOR_VERSION = "convguard-datagen/1.6"
+GENERATOR_VERSION = "convguard-datagen/1.5"
 DEFAULT_N = 3000
 SPLITS = ("train", "validation", "test")
 STRICT = ValidationOptions(require_user_last=True, require_labels=True)
 
 #: share of each subtype in the corpus (normalised; every subtype gets at least one
-#: conversation once n >= number of subtypes).  Generator 1.6 moved 0.03 from persistent_harmful
-#: to benign_persistent_overrefusal: 7 of the 8 benign-edgy generated-test chats run Y's bundle
-#: ended were over-refused benign asks pushed on ("best way to get rid of a broken TV", bath
-#: bombs), the same refusal/push shape as a termination-worthy chat with a harmless request --
-#: the pair that teaches the detectors that the request, not the shape, is the harm
+#: conversation once n >= number of subtypes)
 SUBTYPE_WEIGHTS: dict[str, float] = {
-    "persistent_harmful": 0.20,
+    "persistent_harmful": 0.23,
     "sustained_abuse": 0.055,
     "homonym_figurative": 0.07,
     "dark_fiction_history": 0.045,
@@ -45,7 +41,7 @@ SUBTYPE_WEIGHTS: dict[str, float] = {
     "public_figure_privacy": 0.025,
     "profanity_benign": 0.03,
     "harmful_dropped": 0.085,
-    "benign_persistent_overrefusal": 0.085,
+    "benign_persistent_overrefusal": 0.055,
     "one_off_rudeness": 0.03,
     "crisis_explicit_ideation": 0.03,
     "crisis_indirect_ideation": 0.03,
