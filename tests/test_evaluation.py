@@ -129,6 +129,36 @@ def test_system_report_cross_checked_with_sklearn(table):
     assert h["crisis_ended"] == c["n_crisis_ended"]
 
 
+def test_harm_score_parts_measure_each_part_alone_and_reach_the_report(convs):
+    """Each part of a two-part harm score is measured on its own (cross-checked with scikit-learn)
+    and goes into the headline names; a one-part system reports none (the Markdown table:
+    test_write_evaluation_report_folder)."""
+    s = scores_for(convs)
+    y_all = np.array([c.labels.terminate for c in convs])
+    s["harmful_max"] = np.where(y_all == 1, 0.9, 0.6)  # a turn head that fires on everything harmful-sounding
+    table = table_from_scores(convs, {MAIN: s})
+    th, rules = Thresholds(terminate=0.55, crisis=0.5), Rules(min_refused_pushes=1, harm_score="mean")
+    rep = system_report(table, MAIN, th, rules, n_boot=20)
+    g = np.array(table.group)
+    rows = ((g == "terminate") | (g == "benign_edgy")) & (table.y_crisis != 1)
+    y = table.y_terminate[rows]
+    parts = rep["harm_score_parts"]
+    assert set(parts) == {"harm_detector", "turn_harmful"}
+    for part, key in (("harm_detector", "terminate"), ("turn_harmful", "harmful_max")):
+        v = np.asarray(s[key])[rows]
+        assert parts[part]["roc_auc"] == pytest.approx(skm.roc_auc_score(y, v))
+        assert parts[part]["pr_auc"] == pytest.approx(skm.average_precision_score(y, v))
+        assert parts[part]["recall"] == pytest.approx((v[y == 1] >= 0.5).mean())
+        assert parts[part]["fpr"] == pytest.approx((v[y == 0] >= 0.5).mean())
+    assert parts["turn_harmful"]["fpr"] == 1.0 and parts["turn_harmful"]["roc_auc"] == 1.0
+    h = eval_headline(rep)
+    assert h["harm_part_turn_harmful_fpr"] == 1.0
+    assert h["harm_part_harm_detector_roc_auc"] == pytest.approx(parts["harm_detector"]["roc_auc"])
+    one = system_report(table_from_scores(convs, {MAIN: scores_for(convs)}), MAIN, th, rules, n_boot=20)
+    assert one["harm_score_parts"] == {}
+    assert not any(k.startswith("harm_part_") for k in eval_headline(one))
+
+
 def test_paired_differences_resample_both_systems_together(convs):
     from convguard.evaluation import paired_differences
     from convguard.report import paired_lines
@@ -334,6 +364,9 @@ def test_write_evaluation_report_folder(tiny_bundle, tmp_path):
     assert f"{rep['termination']['pr_auc']['value']:.3f}" in md
     assert f"{rep['calibration']['terminate_ece']:.4f}" in md
     assert "Turn-by-turn replay" in md and "errors/convguard/missed_terminations.md" in md
+    parts = rep["harm_score_parts"]  # the tiny bundle's turn detector has the harmful head
+    assert set(parts) == {"harm_detector", "turn_harmful"}
+    assert "Harm score parts, each alone" in md and f"| {MAIN} | turn_harmful | `harmful_max` | {parts['turn_harmful']['pr_auc']:.3f}" in md
     assert set(res["errors"][MAIN]) == {"false_terminations", "missed_terminations", "crisis_ended",
                                         "false_crisis_support", "missed_crisis_support"}
     assert "errors/convguard/missed_crisis_support.md" in md and "errors/convguard/false_crisis_support.md" in md

@@ -23,6 +23,28 @@ from .taxonomy import taxonomy_or_default
 
 FIGURATIVE_SUBTYPES = ("homonym_figurative", "profanity_benign")
 
+#: the parts of a two-part harm score (``rules.harm_score: mean``), each measured alone by
+#: :func:`harm_score_parts`: part name -> its score column
+HARM_PARTS = {"harm_detector": "terminate", "turn_harmful": "harmful_max"}
+
+
+def harm_score_parts(sysd: Mapping[str, Any], rows: np.ndarray, y: np.ndarray, at: float = 0.5) -> dict[str, Any]:
+    """Each part of the harm score alone on the termination rows ``rows`` (labels ``y``): PR-AUC,
+    ROC-AUC, and recall / benign false-positive rate at ``at``.  Which detector separates
+    termination-worthy from benign-edgy chats, and which fails to transfer: on run D's challenge
+    set the harm detector's window head put 55% of termination-worthy chats at 0.5 or more (90% on
+    generated test) while the turn detector's harmful head put 96% there and 32% of benign-edgy
+    chats too.  Empty unless the system has both parts (a one-part score is ``raw_pr_auc``)."""
+    if any(sysd.get(k) is None for k in HARM_PARTS.values()):
+        return {}
+    out: dict[str, Any] = {}
+    for part, key in HARM_PARTS.items():
+        s = np.asarray(sysd[key], dtype=float)[rows]
+        pred = s >= at
+        out[part] = {"score": key, "pr_auc": M.pr_auc(y, s), "roc_auc": M.roc_auc(y, s),
+                     "recall": float(pred[y == 1].mean()), "fpr": float(pred[y == 0].mean()), "at": at}
+    return out
+
 
 def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules: Rules, n_boot: int = 1000,
                   seed: int = 0) -> dict[str, Any]:
@@ -41,6 +63,7 @@ def system_report(table: ScoreTable, system: str, thresholds: Thresholds, rules:
         rep["raw_pr_auc"] = M.pr_auc(y, raw[rows])
         rep["raw_roc_auc"] = M.roc_auc(y, raw[rows])
         out["termination"] = rep
+        out["harm_score_parts"] = harm_score_parts(sysd, rows, y)
         by_family = {}
         fam = np.array(table.split_family, dtype=object)[rows]
         for f in sorted(set(fam.tolist())):
@@ -186,6 +209,8 @@ def headline(report: Mapping[str, Any], intervals: bool = True) -> dict[str, flo
         out[N.OTHER[k]] = report.get(k)
     for k, v in (report.get("calibration") or {}).items():
         out[N.OTHER.get(k, k)] = v
+    for part, r in (report.get("harm_score_parts") or {}).items():
+        out.update({N.harm_part(part, k): r[k] for k in N.HARM_PART_METRICS})
     for unit, r in (report.get("turn_detector") or {}).items():
         if isinstance(r, dict):
             out.update({f"turn_{unit}_{k}": r.get(k) for k in ("precision", "recall", "f1", "pr_auc")})

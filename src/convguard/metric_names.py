@@ -30,6 +30,9 @@ name                           what
 ``figurative_crisis_false_alarm``  crisis alarms on benign figurative / profane language
 ``ece_terminate``              expected calibration error of the termination probability
 ``ece_crisis``                 the same for the crisis probability
+``harm_part_<part>_<metric>``  one part of a two-part harm score alone (part ``harm_detector``:
+                               the harm detector's ``terminate``; ``turn_harmful``: the turn
+                               detector's ``harmful_max``; pr_auc, roc_auc, recall and fpr at 0.5)
 ``turn_<unit>_<metric>``       the turn detector (unit ``refusal`` / ``refused_push``; precision,
                                recall, f1, pr_auc)
 ``replay_*``                   the turn-by-turn replay (:func:`convguard.replay.headline`)
@@ -50,7 +53,7 @@ from typing import Any
 
 from .metrics import _metric_key
 
-__all__ = ["TERMINATION", "CRISIS_DETECTOR", "family_f1", "interval_names", "HEADLINE_NAMES", "LEGACY_NAMES",
+__all__ = ["TERMINATION", "CRISIS_DETECTOR", "family_f1", "harm_part", "HARM_PART_METRICS", "interval_names", "HEADLINE_NAMES", "LEGACY_NAMES",
            "canonical_name", "canonical_metrics"]
 
 #: entry of :func:`convguard.metrics.termination_report` (or a threshold row of
@@ -74,13 +77,22 @@ OTHER: dict[str, str] = {
     "crisis_ece": "ece_crisis",
 }
 
-#: every fixed headline name (the patterned ones: :func:`family_f1`, ``turn_*``, ``replay_*``)
+#: every fixed headline name (the patterned ones: :func:`family_f1`, :func:`harm_part`, ``turn_*``, ``replay_*``)
 HEADLINE_NAMES: tuple[str, ...] = tuple(TERMINATION.values()) + tuple(CRISIS_DETECTOR.values()) + tuple(OTHER.values())
 
 
 def family_f1(family: Any) -> str:
     """``term_f1`` within one split family: ``term_f1_in_family``, ``term_f1_heldout_family``."""
     return f"{TERMINATION['f1']}_{_metric_key(family)}"
+
+
+#: the figures of :func:`convguard.eval_reports.harm_score_parts` that become headline names
+HARM_PART_METRICS = ("pr_auc", "roc_auc", "recall", "fpr")
+
+
+def harm_part(part: str, metric: str) -> str:
+    """``harm_part_<part>_<metric>``: one part of the harm score alone (``harm_part_turn_harmful_roc_auc``)."""
+    return f"harm_part_{part}_{metric}"
 
 
 def interval_names(name: str) -> tuple[str, str]:

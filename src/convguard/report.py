@@ -411,6 +411,15 @@ def _report_markdown(data_name: str, convs: Sequence[Conversation], table: Score
     if fam_rows and {r[1] for r in fam_rows} != {"unknown"}:
         lines += ["### By split family (in-family vs held-out)", "",
                   md_table(["system", "family", "n", "precision", "recall", "F1", "benign FTR"], fam_rows), ""]
+    prows = [[s_, part, f"`{e['score']}`", fmt(e["pr_auc"]), fmt(e["roc_auc"]), fmt(e["recall"]), fmt(e["fpr"])]
+             for s_, r in reports.items() for part, e in (r.get("harm_score_parts") or {}).items()]
+    if prows:
+        lines += ["### Harm score parts, each alone", "",
+                  "The two parts `rules.harm_score` combines, each measured alone on the same termination-worthy vs "
+                  "benign-edgy rows (recall and benign FTR at 0.5, before the refused-push rule). A part whose "
+                  "figures drop from generated test to other data is the one that does not transfer.", "",
+                  md_table(["system", "part", "score", "PR-AUC", "ROC-AUC", "recall at 0.5", "benign FTR at 0.5"],
+                           prows), ""]
     trows = []
     for s_, r in reports.items():
         for head, e in (r.get("turn_detector") or {}).items():
