@@ -93,12 +93,14 @@ def test_evaluate_run_is_tagged_and_linked_to_the_training_run(runs):
 
 def _in_scheme(key):
     """A headline name of convguard.metric_names: a fixed one, a bootstrap bound of a termination
-    figure, a split family's F1, the turn detector's or the replay's."""
+    figure, a harm score part's, a split family's F1, the turn detector's or the replay's."""
     import convguard.metric_names as N
+    from convguard.eval_reports import HARM_PARTS
 
     bounds = {b for n in N.TERMINATION.values() for b in N.interval_names(n)}
-    return (key in N.HEADLINE_NAMES or key in bounds or key.startswith((N.family_f1(""), "turn_refusal_",
-                                                                        "turn_refused_push_", "replay_")))
+    parts = {N.harm_part(p, m) for p in HARM_PARTS for m in N.HARM_PART_METRICS}
+    return (key in N.HEADLINE_NAMES or key in bounds or key in parts
+            or key.startswith((N.family_f1(""), "turn_refusal_", "turn_refused_push_", "replay_")))
 
 
 def test_one_naming_scheme_for_mlflow_the_report_and_the_summary(runs):
