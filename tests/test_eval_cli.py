@@ -229,6 +229,42 @@ def test_compare_lists_the_runs(runs):
         runs, runs["runs"]["sweep"], "--metrics", "chosen_term_f1")
 
 
+def test_compare_spread_per_data_set(runs):
+    """--spread: each metric's mean, sd, min and max over the listed runs, per data set; crisis
+    support for people who are fine is among the default columns."""
+    import pandas as pd
+
+    from convguard.tracking import compare_runs, spread_table
+
+    out = _compare(runs, "--spread")
+    assert "spread over the" in out and "benign_crisis_rate" in out
+    df = compare_runs(runs["uri"], "convguard")
+    sp = spread_table(df)
+    assert set(sp["stat"]) == {"mean", "sd", "min", "max"}
+    for data, g in df.groupby("data", dropna=False, sort=False):
+        rows = sp[sp["data"].isna()] if pd.isna(data) else sp[sp["data"] == data]
+        v = pd.to_numeric(g["term_f1"], errors="coerce")
+        got = rows.set_index("stat")["term_f1"]
+        assert got["mean"] == pytest.approx(v.mean(), nan_ok=True)
+        assert got["min"] == pytest.approx(v.min(), nan_ok=True) and got["max"] == pytest.approx(v.max(), nan_ok=True)
+
+
+def test_spread_table_statistics():
+    import pandas as pd
+
+    from convguard.tracking import COMPARE_COLUMNS, spread_table
+
+    base = {c: None for c in COMPARE_COLUMNS}
+    df = pd.DataFrame([{**base, "data": "challenge", "term_f1": 0.868}, {**base, "data": "challenge", "term_f1": 0.811},
+                       {**base, "data": "challenge", "term_f1": 0.875}, {**base, "data": "test", "term_f1": 0.936}])
+    sp = spread_table(df).set_index(["data", "stat"])
+    assert sp.loc[("challenge", "mean"), "term_f1"] == pytest.approx((0.868 + 0.811 + 0.875) / 3)
+    assert sp.loc[("challenge", "sd"), "term_f1"] == pytest.approx(pd.Series([0.868, 0.811, 0.875]).std(ddof=1))
+    assert sp.loc[("challenge", "min"), "term_f1"] == 0.811 and sp.loc[("challenge", "max"), "term_f1"] == 0.875
+    assert sp.loc[("challenge", "mean"), "n"] == 3 and sp.loc[("test", "mean"), "n"] == 1
+    assert pd.isna(sp.loc[("test", "sd"), "term_f1"])  # one run: no spread
+
+
 def test_compare_reads_runs_logged_under_the_old_names(tmp_path):
     """A sweep / evaluate run made before the names were unified (chosen_fpr, fig_crisis_false_alarm)
     shows its figures under the current names."""

@@ -122,6 +122,8 @@ class CompareFlags:
     runs: list[str] = flag("run ids (default: the latest evaluation runs)", [], positional=True)
     last: int = flag("how many of the latest runs (without run ids)", 10)
     metrics: str | None = flag("comma-separated metric names")
+    spread: bool = flag("also print each metric's mean, standard deviation, min and max over the runs, per data "
+                        "set (e.g. one job under several training seeds)", False)
 
 
 # ------------------------------------------------------------------------------------------
@@ -292,7 +294,7 @@ def replay_cli(a: argparse.Namespace) -> int:
 
 def compare_cli(a: argparse.Namespace) -> int:
     from .formatting import format_table
-    from .tracking import compare_runs, resolve_uri
+    from .tracking import compare_runs, resolve_uri, spread_table
 
     uri, _ = resolve_uri(TrackingConfig(mlruns_dir=a.mlruns_dir, experiment=a.experiment))
     metrics = [m.strip() for m in a.metrics.split(",") if m.strip()] if a.metrics else None
@@ -308,10 +310,16 @@ def compare_cli(a: argparse.Namespace) -> int:
         df[c] = [f"{v:.4g}" if isinstance(v, float) and v == v else "-" for v in df[c]]
     keep = [c for c in df.columns if c == "run_id" or df[c].notna().any()]
     df = df[keep]
-    rows: list[list[Any]] = [[("-" if v is None or (isinstance(v, float) and v != v) else v) for v in r]
-                             for r in df.itertuples(index=False)]
-    print(format_table(list(df.columns), rows))
+    print(format_table(list(df.columns), _cells(df)))
+    if a.spread:
+        spread = spread_table(df[keep])
+        print(f"\nspread over the {len(df)} runs, per data set:")
+        print(format_table(list(spread.columns), _cells(spread)))
     return 0
+
+
+def _cells(df) -> list[list[Any]]:
+    return [[("-" if v is None or (isinstance(v, float) and v != v) else v) for v in r] for r in df.itertuples(index=False)]
 
 
 def checklist_cli(a: argparse.Namespace) -> int:

@@ -355,8 +355,8 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
 # ------------------------------------------------------------------------------------------
 
 #: the columns ``convguard compare`` shows by default (names: :mod:`convguard.metric_names`)
-DEFAULT_COMPARE_METRICS = ("term_precision", "term_recall", "term_f1", "benign_ftr", "term_pr_auc", "crisis_recall",
-                           "crisis_ended", "chosen_term_precision", "chosen_term_recall", "chosen_benign_ftr",
+DEFAULT_COMPARE_METRICS = ("term_precision", "term_recall", "term_f1", "benign_ftr", "benign_crisis_rate",
+                           "term_pr_auc", "crisis_recall", "crisis_routed", "crisis_ended", "chosen_term_precision", "chosen_term_recall", "chosen_benign_ftr",
                            "replay_n_premature", "replay_n_late", "replay_n_missed", "replay_crisis_ended")
 JOBS = ("evaluate", "sweep", "replay")
 
@@ -435,9 +435,35 @@ def compare_runs(tracking_uri: str, experiment: str = "convguard", run_ids: Sequ
         m = r.pop("_metrics")
         for k in names:
             r[k] = m.get(k)
-    cols = ["run_id", "run_name", "job", "start_time", "bundle_sha", "data", "threshold_terminate", "threshold_crisis",
-            "min_refused_pushes", "min_pushes"] + names
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=list(COMPARE_COLUMNS) + names)
+
+
+#: the columns of :func:`compare_runs` before its metric columns
+COMPARE_COLUMNS = ("run_id", "run_name", "job", "start_time", "bundle_sha", "data", "threshold_terminate",
+                   "threshold_crisis", "min_refused_pushes", "min_pushes")
+#: the rows of :func:`spread_table`, per data set
+SPREAD_STATS = ("mean", "sd", "min", "max")
+
+
+def spread_table(df, by: str = "data"):
+    """The spread of every metric column of ``df`` (a :func:`compare_runs` table) over its runs,
+    per value of ``by`` (the data set an evaluation read): one row per :data:`SPREAD_STATS` entry
+    with ``n``, the runs that have the figure -- the sample standard deviation (n - 1) is NaN for
+    one run.  For the same job run under several training seeds (``convguard quickstart seed=K``
+    logs an evaluate run per data set): one seed's figures on the challenge set move more than most
+    changes do (docs/BENCHMARKS.md, runs D-F), so a change is judged on this table, not on one run."""
+    import pandas as pd
+
+    metrics = [c for c in df.columns if c not in COMPARE_COLUMNS]
+    if by not in df.columns:
+        df = df.assign(**{by: None})
+    rows = []
+    for key, g in df.groupby(by, dropna=False, sort=False):
+        vals = g[metrics].apply(pd.to_numeric, errors="coerce")
+        for stat in SPREAD_STATS:
+            fig = {"mean": vals.mean(), "sd": vals.std(ddof=1), "min": vals.min(), "max": vals.max()}[stat]
+            rows.append({by: key, "stat": stat, "n": int(vals.notna().any(axis=1).sum()), **fig.to_dict()})
+    return pd.DataFrame(rows, columns=[by, "stat", "n"] + metrics)
 
 
 def data_input(fp: Mapping[str, Any], *, name: str, source: str | Path | None = None):
