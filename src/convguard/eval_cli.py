@@ -312,7 +312,7 @@ def compare_cli(a: argparse.Namespace) -> int:
     df = df[keep]
     print(format_table(list(df.columns), _cells(df)))
     if a.spread:
-        spread = spread_table(df[keep])
+        spread = spread_table(df)
         print(f"\nspread over the {len(df)} runs, per data set:")
         print(format_table(list(spread.columns), _cells(spread)))
     return 0

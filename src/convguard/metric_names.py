@@ -53,8 +53,8 @@ from typing import Any
 
 from .metrics import _metric_key
 
-__all__ = ["TERMINATION", "CRISIS_DETECTOR", "family_f1", "harm_part", "HARM_PART_METRICS", "interval_names", "HEADLINE_NAMES", "LEGACY_NAMES",
-           "canonical_name", "canonical_metrics"]
+__all__ = ["TERMINATION", "CRISIS_DETECTOR", "family_f1", "harm_part", "HARM_PART_METRICS", "interval_names",
+           "HEADLINE_NAMES", "LEGACY_NAMES", "canonical_name", "canonical_metrics"]
 
 #: entry of :func:`convguard.metrics.termination_report` (or a threshold row of
 #: :class:`convguard.thresholds.SweepTable`) -> its headline name

@@ -356,8 +356,9 @@ def tracked_run(tracker, job: str, bundle_dirs: Sequence[str | Path], *, data_na
 
 #: the columns ``convguard compare`` shows by default (names: :mod:`convguard.metric_names`)
 DEFAULT_COMPARE_METRICS = ("term_precision", "term_recall", "term_f1", "benign_ftr", "benign_crisis_rate",
-                           "term_pr_auc", "crisis_recall", "crisis_routed", "crisis_ended", "chosen_term_precision", "chosen_term_recall", "chosen_benign_ftr",
-                           "replay_n_premature", "replay_n_late", "replay_n_missed", "replay_crisis_ended")
+                           "term_pr_auc", "crisis_recall", "crisis_routed", "crisis_ended", "chosen_term_precision",
+                           "chosen_term_recall", "chosen_benign_ftr", "replay_n_premature", "replay_n_late",
+                           "replay_n_missed", "replay_crisis_ended")
 JOBS = ("evaluate", "sweep", "replay")
 
 
@@ -460,9 +461,9 @@ def spread_table(df, by: str = "data"):
     rows = []
     for key, g in df.groupby(by, dropna=False, sort=False):
         vals = g[metrics].apply(pd.to_numeric, errors="coerce")
-        for stat in SPREAD_STATS:
-            fig = {"mean": vals.mean(), "sd": vals.std(ddof=1), "min": vals.min(), "max": vals.max()}[stat]
-            rows.append({by: key, "stat": stat, "n": int(vals.notna().any(axis=1).sum()), **fig.to_dict()})
+        n = int(vals.notna().any(axis=1).sum())
+        figs = {"mean": vals.mean(), "sd": vals.std(ddof=1), "min": vals.min(), "max": vals.max()}
+        rows += [{by: key, "stat": stat, "n": n, **figs[stat].to_dict()} for stat in SPREAD_STATS]
     return pd.DataFrame(rows, columns=[by, "stat", "n"] + metrics)
 
 
