@@ -38,6 +38,10 @@ def test_bundle_command_matches_the_quickstart_path(tiny_bundle, tmp_path, capsy
     sel = cli.policy.selection
     assert sel["data"]["n_rows"] >= len(validation) and "terminate" in sel and "crisis" in sel
     assert set(sel["baselines"]) == {"tfidf_baseline"}
+    # how far the termination threshold moves on redrawn validation conversations, recorded with it
+    spread = sel["terminate_spread"]
+    assert spread["q05"] <= spread["median"] <= spread["q95"] and spread["chosen"] == cli.policy.thresholds.terminate
+    assert spread["n_boot"] == 100 and isinstance(spread["unstable"], bool)
     test, _ = read_conversations(root / "test.jsonl")
     msgs = [c.messages for c in test]
     assert [d.action for d in cli.check_many(msgs)] == [d.action for d in direct.check_many(msgs)]

@@ -622,3 +622,48 @@ def test_headline_names_every_figure_of_a_report_once(convs):
     assert h["ece_terminate"] == rep["calibration"]["terminate_ece"]
     plain = headline(rep, intervals=False)
     assert set(h) - set(plain) == {b for n in N.TERMINATION.values() for b in N.interval_names(n)}
+
+
+# ------------------------------------------------------------------------------------------
+# how far the termination threshold moves when validation is redrawn
+# ------------------------------------------------------------------------------------------
+
+def _spread_table(benign_scores, harmful_scores):
+    convs = ([_conv(f"b{i}", "homonym_figurative", 0, 0) for i in range(len(benign_scores))]
+             + [_conv(f"h{i}", "persistent_harmful", 1, 0) for i in range(len(harmful_scores))]
+             + [_conv(f"c{i}", "crisis_explicit_ideation", 0, 1) for i in range(5)])
+    term = np.concatenate([benign_scores, harmful_scores, np.zeros(5)]).astype(float)
+    crisis = np.concatenate([np.zeros(len(term) - 5), np.full(5, 0.99)])
+    return table_from_scores(convs, {MAIN: {"terminate": term, "crisis": crisis}})
+
+
+def test_terminate_threshold_spread_tells_a_gap_from_a_cliff():
+    from convguard.threshold_choice import terminate_threshold_spread
+
+    rng = np.random.default_rng(0)
+    cfg, rules = ThresholdConfig(terminate_strategy="max_recall_at_fpr", max_fpr=0.01), Rules(min_refused_pushes=2)
+    # a gap: benign under 0.3, termination-worthy over 0.7 -- any redraw picks about the same threshold
+    gap = _spread_table(rng.uniform(0, 0.3, 200), rng.uniform(0.7, 1.0, 100))
+    tc, cc = choose_thresholds(gap, cfg, rules)
+    s = terminate_threshold_spread(gap, cfg, rules, cc, tc.threshold, n_boot=60)
+    assert not s["unstable"] and s["q95"] - s["q05"] < 0.1 and s["within_0.1"] == 1.0
+    assert s["q05"] <= tc.threshold <= s["q95"] and s["n_boot"] == 60 and s["skipped"] == 0
+    # a cliff: the 1% budget binds on 4 benign rows at ~0.9 among 200, so whether a redraw holds
+    # more or fewer than 2 of them moves the threshold between ~0.4 and ~0.9
+    cliff = _spread_table(np.concatenate([rng.uniform(0, 0.3, 196), [0.90, 0.91, 0.92, 0.93]]),
+                          rng.uniform(0.4, 1.0, 100))
+    tc, cc = choose_thresholds(cliff, cfg, rules)
+    s = terminate_threshold_spread(cliff, cfg, rules, cc, tc.threshold, n_boot=60)
+    assert s["unstable"] and s["q95"] - s["q05"] > 0.3
+    # seeded: the same answer twice
+    assert terminate_threshold_spread(cliff, cfg, rules, cc, tc.threshold, n_boot=60) == s
+
+
+def test_conversation_keys_group_a_chats_prefixes():
+    from convguard.threshold_choice import conversation_keys
+
+    c = _conv("chat@1", "persistent_harmful", 1, 0)  # an "@" inside an id survives
+    rows = [c.prefix(0), c.prefix(2), c, _conv("other", "homonym_figurative", 0, 0)]
+    t = table_from_scores(rows, {MAIN: {"terminate": np.zeros(4), "crisis": np.zeros(4)}})
+    assert conversation_keys(t) == ["chat@1", "chat@1", "chat@1", "other"]
+    assert t.take(np.array([3, 3, 0])).ids == ["other", "other", "chat@1@0"]

@@ -46,7 +46,11 @@ class ScoreTable:
         return len(self.ids)
 
     def subset(self, mask: np.ndarray) -> "ScoreTable":
-        idx = np.flatnonzero(mask)
+        return self.take(np.flatnonzero(mask))
+
+    def take(self, idx: np.ndarray) -> "ScoreTable":
+        """The rows at ``idx``, in that order, repeats allowed (a bootstrap resample)."""
+        idx = np.asarray(idx, dtype=int)
         pick = lambda xs: [xs[i] for i in idx]  # noqa: E731
         return ScoreTable(
             ids=pick(self.ids),

@@ -1,7 +1,8 @@
 """The policy's thresholds chosen on validation data (a :class:`~convguard.scoring.ScoreTable`),
 with the rules and the crisis override taken into account: the crisis threshold within the recall
 target and the false-alarm budget (:func:`choose_crisis_threshold`), then the termination
-threshold on the policy's effective score (:func:`choose_thresholds`), per harm category
+threshold on the policy's effective score (:func:`choose_thresholds`) and how far it moves when
+validation is redrawn (:func:`terminate_threshold_spread`), per harm category
 (:func:`choose_category_thresholds`) and the evidence threshold (:func:`choose_evidence`).  Each
 single threshold is picked by a strategy of :mod:`convguard.thresholds`.
 """
@@ -215,6 +216,54 @@ def _choose_terminate(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, sys
         choice = ThresholdChoice(1.0, choice.strategy, choice.params, choice.achieved, False,
                                  "no positive threshold met the constraint; termination disabled (1.0)")
     return choice
+
+
+#: a termination threshold whose bootstrap 5-95% range is wider than this is reported as unstable
+SPREAD_WARN = 0.2
+
+
+def conversation_keys(table: ScoreTable) -> list[str]:
+    """The conversation each row belongs to: its id, or for a prefix row (``id@end``, see
+    :meth:`convguard.schema.Conversation.prefix`) the id before the last ``@``."""
+    whole = table.whole_mask
+    return [i if w else i.rsplit("@", 1)[0] for i, w in zip(table.ids, whole)]
+
+
+def terminate_threshold_spread(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, crisis_choice: ThresholdChoice,
+                               chosen: float, system: str = MAIN, *, n_boot: int = 100, seed: int = 0
+                               ) -> dict[str, Any]:
+    """How far the termination threshold moves when the validation set is redrawn: the choice of
+    :func:`choose_thresholds` (same strategy, crisis thresholds and rules) repeated on ``n_boot``
+    bootstrap resamples of the validation *conversations* (every row of a drawn conversation,
+    prefixes included, so one chat's prefixes move together).  Returns the 5th, 50th and 95th
+    percentiles, the share of resamples within 0.1 of ``chosen`` and ``unstable`` (5-95% range
+    wider than :data:`SPREAD_WARN`).  A budget that binds on a handful of rows (the 1% of benign
+    validation prefixes ended) can sit on a cliff: a redrawn corpus then moves the threshold from
+    0.5 to 0.8 and most ends with it (docs/BENCHMARKS.md, "The corpus draw")."""
+    keys = conversation_keys(table)
+    groups: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    members = list(groups.values())
+    rng = np.random.default_rng(seed)
+    picks, skipped = [], 0
+    for _ in range(n_boot):
+        drawn = rng.integers(0, len(members), size=len(members))
+        idx = np.fromiter((i for d in drawn for i in members[d]), dtype=int)
+        sample = table.take(idx)
+        y = sample.y_terminate[_termination_rows(sample)]
+        if not ((y == 1).any() and (y == 0).any()):  # a redraw without both classes chooses nothing
+            skipped += 1
+            continue
+        picks.append(_choose_terminate(sample, cfg, rules, system, crisis_choice).threshold)
+    if not picks:
+        raise ValueError(f"terminate_threshold_spread: none of {n_boot} redraws holds both termination-worthy and "
+                         f"benign-edgy rows")
+    q05, q50, q95 = (float(v) for v in np.quantile(picks, [0.05, 0.5, 0.95]))
+    return {"n_boot": n_boot, "skipped": skipped, "seed": seed, "unit": "validation conversation", "chosen": float(chosen),
+            "q05": q05, "median": q50, "q95": q95,
+            "within_0.1": float(np.mean(np.abs(np.asarray(picks) - chosen) <= 0.1 + 1e-12)),
+            "unstable": bool(q95 - q05 > SPREAD_WARN)}
 
 
 def _lowered_hold(first: ThresholdChoice, table: ScoreTable, own: np.ndarray, hold: float, n: int
