@@ -168,12 +168,16 @@ def test_sweep_write_updates_policy_and_keeps_the_bundle_valid(runs):
     assert pol.selection["previous"]["thresholds"] == {"terminate": 0.5, "crisis": 0.5, "evidence": 0.5,
                                                        "crisis_hold": None, "terminate_by_category": {}}
     assert "tfidf_baseline" in pol.selection["baselines"]
+    # how far the chosen termination threshold moves on redrawn validation, written with it
+    assert pol.selection["terminate_spread"]["chosen"] == pol.thresholds.terminate
+    assert sel["terminate_spread"] == pol.selection["terminate_spread"]
     assert Guard.load(b).policy.thresholds == pol.thresholds
     for f in ("sweep.md", "sweep_terminate.csv", "sweep_crisis.csv", "plots/tradeoff_terminate.png",
               "plots/tradeoff_crisis.png"):
         assert (runs["root"] / "sweep" / f).exists(), f
     md = (runs["root"] / "sweep" / "sweep.md").read_text()
     assert f"{pol.thresholds.terminate:.6g}" in md and "<-- chosen" in md and "**Written**" in md
+    assert "bootstrap redraws of these conversations: 5-95%" in md
     header = (runs["root"] / "sweep" / "sweep_terminate.csv").read_text().splitlines()[0]
     assert header.startswith("threshold,precision,recall,f1,false_termination_rate,benign_false_termination_rate")
     r = _client(runs).get_run(runs["runs"]["sweep"])

@@ -29,7 +29,7 @@ import numpy as np
 from .config import BundleConfig, ConfigError, PolicyRulesConfig, ThresholdConfig, to_dict
 from .dataset import expand_prefixes, fingerprint
 from .evaluation import MAIN, choose_evidence, choose_thresholds, policy_thresholds, score_bundle
-from .threshold_choice import terminate_threshold_spread
+from .threshold_choice import log_spread, terminate_threshold_spread
 from .policy import Policy, Rules
 from .schema import Conversation
 
@@ -99,19 +99,6 @@ def assemble_bundle(bundle_dir: str | Path, *, harm_dir: str | Path, crisis_dir:
     write_bundle(bundle_dir, harm_dir=harm_dir, crisis_dir=crisis_dir, policy=policy, baselines_dir=baselines_dir,
                  data_fingerprint=data_fingerprint, extra={**(extra or {}), "scoring": scoring})
     return policy
-
-
-def log_spread(spread: dict[str, Any]) -> None:
-    """Log :func:`~convguard.threshold_choice.terminate_threshold_spread`'s result: a warning when
-    the termination threshold would move a lot on a redrawn validation set."""
-    msg = (f"termination threshold {spread['chosen']:.3f}; over {spread['n_boot']} bootstrap redraws of the "
-           f"validation conversations: 5-95% {spread['q05']:.3f}-{spread['q95']:.3f}, median {spread['median']:.3f}, "
-           f"{spread['within_0.1']:.0%} within 0.1")
-    if spread["unstable"]:
-        log.warning("%s: UNSTABLE -- the budget binds on a few rows, and another draw of the data would move the "
-                    "threshold and the ends with it (compare strategies with `convguard sweep`)", msg)
-    else:
-        log.info("%s", msg)
 
 
 def calibrate_table(table, heads: tuple[str, ...], system: str = MAIN) -> tuple[dict[str, float], dict[str, Any]]:

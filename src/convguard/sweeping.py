@@ -41,6 +41,7 @@ from .policy import Policy, Rules, Thresholds, apply_policy, crisis_scores
 from .replay import REPLAY_HEADERS, replay, replay_rows, replay_scores, user_prefixes
 from .replay import headline as replay_headline
 from .schema import Conversation
+from .threshold_choice import log_spread, terminate_threshold_spread
 from .thresholds import SweepTable, ThresholdChoice, sweep
 from .tracking import metric_key, tracked_run
 
@@ -151,6 +152,12 @@ def sweep_markdown(results: Mapping[str, Any], replays: Mapping[str, Any], selec
                          "yes" if ch.feasible else "**NO**", ch.message])
     out += [md_table(["system", "head", "strategy", "params", "threshold", "precision", "recall", "FPR", "feasible",
                       "note"], rows), ""]
+    sp = selection.get("terminate_spread")
+    if sp:
+        out += [f"Termination threshold on {sp['n_boot']} bootstrap redraws of these conversations: 5-95% "
+                f"{sp['q05']:.3f}-{sp['q95']:.3f}, median {sp['median']:.3f}, {sp['within_0.1']:.0%} within 0.1 of "
+                f"{sp['chosen']:.3f}" + (" -- **unstable**: another draw of the data would move it, and the ends with it"
+                                         if sp["unstable"] else "") + ".", ""]
     out += ["## What each termination strategy would pick (" + MAIN + ")", ""]
     out += [md_table(["strategy", "params", "threshold", "precision", "recall", "F1", "FPR", "feasible"],
                      [[k, ", ".join(f"{p}={v}" for p, v in c.params.items()) or "-", fmt_threshold(c.threshold),
@@ -313,6 +320,9 @@ def write_sweep(bundle_dir: str | Path, convs: Sequence[Conversation], out_dir: 
                                  "terminate": main.terminate.to_dict(), "crisis": main.crisis.to_dict()}
     if main.by_category:
         selection["terminate_by_category"] = {"min_examples": category_min_examples, "categories": main.by_category}
+    selection["terminate_spread"] = terminate_threshold_spread(rs.table, cfg, rules, main.crisis,
+                                                               main.terminate.threshold, MAIN)
+    log_spread(selection["terminate_spread"])
     for s, r in results.items():
         if s != MAIN:
             selection.setdefault("baselines", {})[s] = {

@@ -266,6 +266,19 @@ def terminate_threshold_spread(table: ScoreTable, cfg: ThresholdConfig, rules: R
             "unstable": bool(q95 - q05 > SPREAD_WARN)}
 
 
+def log_spread(spread: dict[str, Any]) -> None:
+    """Log :func:`terminate_threshold_spread`'s result: a warning when
+    the termination threshold would move a lot on a redrawn validation set."""
+    msg = (f"termination threshold {spread['chosen']:.3f}; over {spread['n_boot']} bootstrap redraws of the "
+           f"validation conversations: 5-95% {spread['q05']:.3f}-{spread['q95']:.3f}, median {spread['median']:.3f}, "
+           f"{spread['within_0.1']:.0%} within 0.1")
+    if spread["unstable"]:
+        log.warning("%s: UNSTABLE -- the budget binds on a few rows, and another draw of the data would move the "
+                    "threshold and the ends with it (compare strategies with `convguard sweep`)", msg)
+    else:
+        log.info("%s", msg)
+
+
 def _lowered_hold(first: ThresholdChoice, table: ScoreTable, own: np.ndarray, hold: float, n: int
                   ) -> ThresholdChoice:
     """``first`` (the crisis choice as :func:`choose_crisis_threshold` made it) with the hold at
