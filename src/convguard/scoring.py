@@ -38,6 +38,9 @@ class ScoreTable:
     terminate_from_turn: list[int | None] = field(default_factory=list)
     #: True for a whole conversation, False for a prefix of one (``meta.prefix_of``)
     whole: np.ndarray | None = None
+    #: the conversation each row belongs to (``meta.prefix_of`` for a prefix, else its id): a
+    #: chat's rows are resampled together (:func:`convguard.threshold_choice.terminate_threshold_spread`)
+    conversation: list[str] = field(default_factory=list)
     #: the harm categories of the main system's ``harm_category`` columns (the bundle's harm
     #: detector's; None: the default taxonomy)
     taxonomy: Taxonomy | None = None
@@ -59,7 +62,8 @@ class ScoreTable:
             group=pick(self.group), subtype=pick(self.subtype), harm_category=pick(self.harm_category),
             split_family=pick(self.split_family),
             terminate_from_turn=pick(self.terminate_from_turn) if self.terminate_from_turn else [],
-            whole=None if self.whole is None else self.whole[idx], taxonomy=self.taxonomy)
+            whole=None if self.whole is None else self.whole[idx],
+            conversation=pick(self.conversation) if self.conversation else [], taxonomy=self.taxonomy)
 
     @property
     def whole_mask(self) -> np.ndarray:
@@ -94,6 +98,7 @@ def score_table(guard, convs: Sequence[Conversation], baselines: Mapping[str, An
         split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
         whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
+        conversation=[str(c.meta.get("prefix_of", c.id)) for c in convs],
         taxonomy=getattr(guard, "taxonomy", None),
     )
 
@@ -121,6 +126,7 @@ def table_from_scores(convs: Sequence[Conversation], systems: Mapping[str, Mappi
         split_family=[str(c.meta.get("split_family", "unknown")) for c in convs],
         terminate_from_turn=[c.labels.terminate_from_turn for c in convs],
         whole=np.array(["prefix_of" not in c.meta for c in convs], dtype=bool),
+        conversation=[str(c.meta.get("prefix_of", c.id)) for c in convs],
         taxonomy=taxonomy,
     )
 

@@ -223,10 +223,10 @@ SPREAD_WARN = 0.2
 
 
 def conversation_keys(table: ScoreTable) -> list[str]:
-    """The conversation each row belongs to: its id, or for a prefix row (``id@end``, see
-    :meth:`convguard.schema.Conversation.prefix`) the id before the last ``@``."""
-    whole = table.whole_mask
-    return [i if w else i.rsplit("@", 1)[0] for i, w in zip(table.ids, whole)]
+    """The conversation each row belongs to (``ScoreTable.conversation``: ``meta.prefix_of`` of a
+    prefix, see :meth:`convguard.schema.Conversation.prefix`); a table built without it: each row
+    its own."""
+    return list(table.conversation) if table.conversation else list(table.ids)
 
 
 def terminate_threshold_spread(table: ScoreTable, cfg: ThresholdConfig, rules: Rules, crisis_choice: ThresholdChoice,
