@@ -459,6 +459,8 @@ def _sklearn_validation_metrics(scores, y, main):
             if 0 < yh.sum() < len(yh):
                 out[f"{h}_pr_auc"] = float(average_precision_score(yh, scores[h][ok]))
                 out[f"{h}_acc@0.5"] = float(((scores[h][ok] >= 0.5) == yh).mean())
+    aucs = [v for k, v in out.items() if k.endswith("pr_auc") and np.isfinite(v)]
+    out["mean_pr_auc"] = float(np.mean(aucs)) if aucs else float("nan")
     return out
 
 
@@ -498,7 +500,7 @@ def test_validation_metrics_come_from_convguard_metrics_and_equal_sklearn(seed, 
         assert set(new) == set(ref)
         for k in ref:
             assert new[k] == pytest.approx(ref[k], abs=1e-9, nan_ok=True), k
-    for metric in ("pr_auc", "roc_auc", "f1@0.5", "neg_bce", "push_pr_auc"):
+    for metric in ("pr_auc", "roc_auc", "f1@0.5", "neg_bce", "push_pr_auc", "mean_pr_auc"):
         pick = [selection_score(validation_metrics(s, y, "terminate"), metric) for s, y in evaluations]
         ref = [selection_score(_sklearn_validation_metrics(s, y, "terminate"), metric) for s, y in evaluations]
         assert int(np.argmax(pick)) == int(np.argmax(ref)) and pick == pytest.approx(ref, abs=1e-9)
@@ -507,3 +509,28 @@ def test_validation_metrics_come_from_convguard_metrics_and_equal_sklearn(seed, 
     scores, y = evaluations[0]
     assert validation_metrics(scores, y, "terminate")["pr_auc"] == M.pr_auc(
         y["terminate"][np.isfinite(y["terminate"])].astype(int), scores["terminate"][np.isfinite(y["terminate"])])
+
+
+def test_mean_pr_auc_weighs_every_head_and_a_bad_metric_name_is_refused(tmp_path):
+    """mean_pr_auc is the mean of the main and evidence heads' PR-AUC, so an epoch whose main head
+    is a little better but whose refusal head fell is not kept; select_metric names only figures
+    validation_metrics computes (a typo is a config error, not a silent fall-back to neg_bce)."""
+    from convguard.config import SELECT_METRICS, ConfigError, load_config
+    from convguard.modeling import EVIDENCE_HEADS
+    from convguard.train import selection_score, validation_metrics
+
+    y = {"terminate": np.array([0, 1, 0, 1, 0, 1.0]), "refusal": np.array([1, 0, 1, 0, np.nan, 1.0])}
+    good = {"terminate": np.array([.1, .8, .3, .6, .2, .9]), "refusal": np.array([.9, .1, .8, .2, .5, .7])}
+    worse = {"terminate": np.array([.1, .8, .2, .6, .2, .9]), "refusal": np.array([.2, .9, .1, .8, .5, .3])}
+    mg, mw = validation_metrics(good, y, "terminate"), validation_metrics(worse, y, "terminate")
+    assert mg["mean_pr_auc"] == pytest.approx((mg["pr_auc"] + mg["refusal_pr_auc"]) / 2)
+    assert selection_score(mw, "pr_auc") >= selection_score(mg, "pr_auc")
+    assert selection_score(mg, "mean_pr_auc") > selection_score(mw, "mean_pr_auc")
+    # every evidence head's PR-AUC can be selected on; every name is one validation_metrics writes
+    assert {f"{h}_pr_auc" for h in EVIDENCE_HEADS} <= set(SELECT_METRICS)
+    written = set(mg) | {f"{h}_pr_auc" for h in EVIDENCE_HEADS} | {"harm_category_acc", "persistence_acc"}
+    assert set(SELECT_METRICS) <= written and "bce" not in SELECT_METRICS  # lower-is-better is not selectable
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("recipe: crisis\ntrain:\n  select_metric: mean_pr_acu\n")
+    with pytest.raises(ConfigError, match="select_metric"):
+        load_config(cfg)

@@ -28,6 +28,13 @@ from .taxonomy import Taxonomy
 # schema
 # ------------------------------------------------------------------------------------------
 
+#: what ``train.select_metric`` may name: figures of convguard.train_objective.validation_metrics
+#: where higher is better (a test checks this against the evidence heads of convguard.modeling)
+SelectMetric = Literal["pr_auc", "roc_auc", "f1@0.5", "neg_bce", "mean_pr_auc", "harm_category_acc",
+                       "persistence_acc", "push_pr_auc", "refusal_pr_auc", "crisis_response_pr_auc",
+                       "harmful_pr_auc"]
+SELECT_METRICS: tuple[str, ...] = typing.get_args(SelectMetric)
+
 @dataclass
 class GenerateConfig:
     n: int = 3000
@@ -152,8 +159,10 @@ class TrainConfig:
     grad_clip: float = 1.0
     #: evaluate on validation every N optimiser steps (0: once per epoch)
     eval_every: int = 0
-    #: validation metric that picks the best checkpoint (higher is better)
-    select_metric: str = "pr_auc"
+    #: validation metric that picks the best checkpoint (higher is better): the main head's
+    #: pr_auc / roc_auc / f1@0.5 / neg_bce, an evidence head's <head>_pr_auc, or mean_pr_auc
+    #: (main and evidence heads alike; what the turn detector should use)
+    select_metric: SelectMetric = "pr_auc"
     early_stopping_patience: int = 3
     #: "auto": cuda if available else cpu
     device: str = "auto"
@@ -354,7 +363,9 @@ def quickstart_detector(recipe: str) -> DetectorConfig:
       after another conversation's context (``context_swap``: user turns after another reply
       raised challenge-set refused-push recall 0.53 -> 0.75 at precision 0.93 -> 0.92; assistant
       turns after another request, because then "Sure, happy to talk about that in general terms"
-      after a harmful ask read as a refusal).
+      after a harmful ask read as a refusal); its checkpoint is selected on ``mean_pr_auc``
+      (crisis, push, refusal, crisis response and harmful heads alike: selected on the crisis
+      head alone, a few dozen onset turns, one run kept an epoch-1 model for every head).
 
     Both train under ``train.precision: auto`` (bf16 autocast where the CPU runs it natively)."""
     crisis = recipe == "crisis"
@@ -367,7 +378,7 @@ def quickstart_detector(recipe: str) -> DetectorConfig:
                           context_swap=0.5 if crisis else 0.0),
         train=TrainConfig(epochs=2, batch_size=64 if crisis else 16, lr=5e-4 if crisis else 2e-4,
                           head_lr=5e-3 if crisis else 2e-3, warmup_ratio=0.1, cache_frozen=True,
-                          early_stopping_patience=2),
+                          early_stopping_patience=2, select_metric="mean_pr_auc" if crisis else "pr_auc"),
     )
 
 

@@ -50,8 +50,9 @@ def multitask_loss(logits: torch.Tensor, batch_targets: dict[str, torch.Tensor],
 
 
 def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], main: str) -> dict[str, float]:
-    """Validation figures of the main head (``pr_auc``, ``roc_auc``, ``f1@0.5``, ``bce``; the
-    checkpoint is selected on ``train.select_metric`` of these) and of the other heads, computed by
+    """Validation figures of the main head (``pr_auc``, ``roc_auc``, ``f1@0.5``, ``bce``), of the other heads,
+    and ``mean_pr_auc`` over the main and evidence heads (the checkpoint is selected on
+    ``train.select_metric``, one of :data:`convguard.config.SELECT_METRICS`), computed by
     :mod:`convguard.metrics` -- the implementations the evaluation reports use."""
     known = np.isfinite(y[main].astype(float))
     yt = y[main][known].astype(int)
@@ -81,6 +82,12 @@ def validation_metrics(scores: dict[str, np.ndarray], y: dict[str, np.ndarray], 
         mask = y["persistence"] != IGNORE
         if mask.any():
             out["persistence_acc"] = float((scores["persistence"][mask].argmax(1) == y["persistence"][mask]).mean())
+    # every head the policy reads, weighted alike: a turn detector selected on its crisis head
+    # alone (a few dozen onset turns in validation) can keep an epoch whose refusal and push
+    # heads are clearly worse
+    parts = [out["pr_auc"]] + [out[f"{h}_pr_auc"] for h in EVIDENCE_HEADS if f"{h}_pr_auc" in out]
+    finite = [v for v in parts if math.isfinite(v)]
+    out["mean_pr_auc"] = float(np.mean(finite)) if finite else float("nan")
     return out
 
 
@@ -109,6 +116,8 @@ def loss_weights(cfg: RecipeConfig) -> dict[str, float]:
 
 
 def selection_score(m: dict[str, float], metric: str) -> float:
-    """``m[metric]``, or ``neg_bce`` where it is missing or not finite (a one-class validation set)."""
+    """``m[metric]``, or ``neg_bce`` where it is missing or not finite (a one-class validation set).
+    ``mean_pr_auc`` is the mean PR-AUC of the main head and of every evidence head validation
+    has both classes of (see :func:`validation_metrics`)."""
     score = m.get(metric, float("nan"))
     return score if math.isfinite(score) else m["neg_bce"]
