@@ -35,6 +35,7 @@ SelectMetric = Literal["pr_auc", "roc_auc", "f1@0.5", "neg_bce", "mean_pr_auc", 
                        "harmful_pr_auc"]
 SELECT_METRICS: tuple[str, ...] = typing.get_args(SelectMetric)
 
+
 @dataclass
 class GenerateConfig:
     n: int = 3000

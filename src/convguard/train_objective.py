@@ -116,8 +116,6 @@ def loss_weights(cfg: RecipeConfig) -> dict[str, float]:
 
 
 def selection_score(m: dict[str, float], metric: str) -> float:
-    """``m[metric]``, or ``neg_bce`` where it is missing or not finite (a one-class validation set).
-    ``mean_pr_auc`` is the mean PR-AUC of the main head and of every evidence head validation
-    has both classes of (see :func:`validation_metrics`)."""
+    """``m[metric]``, or ``neg_bce`` where it is missing or not finite (a one-class validation set)."""
     score = m.get(metric, float("nan"))
     return score if math.isfinite(score) else m["neg_bce"]
