@@ -67,7 +67,7 @@ def test_challenge_text_is_not_the_generators(challenge):
 
 
 def test_hand_written_banks_do_not_near_copy_the_challenge_set(challenge):
-    """Generator 1.5's hand-written banks stay apart from the challenge set: no bank item is within
+    """The hand-written banks of generators 1.5 and 1.10 stay apart from the challenge set: no bank item is within
     character 3-5-gram TF-IDF cosine 0.8 of a challenge sentence (short stock phrases like "ok
     fair" included: they were pruned from the banks, see data/README.md section 3)."""
     import re
@@ -75,15 +75,17 @@ def test_hand_written_banks_do_not_near_copy_the_challenge_set(challenge):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
 
-    from convguard.datagen import banks_abuse_more, banks_push_more, banks_refusal_more
+    from convguard.datagen import (banks_abuse_more, banks_giveup, banks_push_more, banks_refusal_more,
+                                   banks_refusal_specific_a, banks_refusal_specific_b, banks_refusal_specific_c)
 
     items = []
-    for mod in (banks_refusal_more, banks_push_more, banks_abuse_more):
+    for mod in (banks_refusal_more, banks_push_more, banks_abuse_more, banks_giveup, banks_refusal_specific_a,
+                banks_refusal_specific_b, banks_refusal_specific_c):
         for name in dir(mod):
             v = getattr(mod, name)
             if name.isupper():
                 items += list(v) if isinstance(v, tuple) else [s for t in v.values() for s in t]
-    assert len(items) > 2000
+    assert len(items) > 2700
     turns = [m.content for c in challenge for m in c.messages if m.role != "system"]
     sents = [s for t in turns for s in re.split(r"(?<=[.!?])\s+", t) if len(s) > 8] + [t for t in turns if len(t) <= 8]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).fit(items + sents)

@@ -289,6 +289,25 @@ def test_generate_writes_files_and_manifest(tmp_path):
     on_disk = json.loads((tmp_path / "manifest.json").read_text())
     assert on_disk == json.loads(json.dumps(m))
     assert m["heldout_families"]["validation"] and m["heldout_families"]["test"]
+    assert m["variations"] == {"specific_refusals": 0.0, "give_ups": 0.0}
+
+
+def test_a_cached_corpus_is_reused_only_with_the_same_variations(tmp_path, caplog):
+    from convguard.config import DataSourceConfig, GenerateConfig
+    from convguard.dataset import ensure_generated
+
+    cfg = DataSourceConfig(generated_dir=str(tmp_path), generate=GenerateConfig(n=60, seed=3))
+    paths = ensure_generated(cfg)
+    before = (tmp_path / "train.jsonl").read_bytes()
+    with caplog.at_level("INFO", logger="convguard.dataset"):
+        assert ensure_generated(cfg) == paths
+    assert "generating" not in caplog.text  # reused
+    cfg.generate.specific_refusals = 1.0
+    with caplog.at_level("INFO", logger="convguard.dataset"):
+        ensure_generated(cfg)
+    assert "specific_refusals=1" in caplog.text
+    assert json.loads((tmp_path / "manifest.json").read_text())["variations"]["specific_refusals"] == 1.0
+    assert (tmp_path / "train.jsonl").read_bytes() != before
 
 
 # ------------------------------------------------------------------------------------------
@@ -364,6 +383,40 @@ def test_generator_1_5_refusals_name_the_request_and_pushes_justify_it(corpus):
     calm = set(banks_dialogue.NOT_A_PUSH.items) | set(banks_abuse.FRUSTRATED_NOT_ABUSE.items)
     seen = [(c, i) for c in corpus for i, m in enumerate(c.messages) if m.role == "user" and m.content in calm]
     assert len(seen) >= 30 and all(i not in c.meta["push_turns"] and c.labels.terminate == 0 for c, i in seen)
+
+
+def test_variations_reword_refusals_and_drops_and_change_nothing_else():
+    """The optional variations (off by default): every harm cluster has its own reasons and
+    alternatives, refusals carry them (in the request's own cluster, never another's), dropped
+    chats end on give-ups that are no pushes, and all of it is drawn from the second RNG -- the
+    same conversations with the same labels and meta as without, only those turns' text differs."""
+    from convguard.datagen import Variations, banks_harm, scripts
+
+    names = {c.name for cs in banks_harm.HARM_CLUSTERS.values() for c in cs}
+    assert set(scripts.SPECIFIC_WHY) == set(scripts.SPECIFIC_INSTEAD) == names
+    n = 1500
+    plain = generate_conversations(n, seed=0)
+    varied = generate_conversations(n, seed=0, variations=Variations(specific_refusals=0.5, give_ups=0.5))
+    assert _dicts(generate_conversations(n, seed=0, variations=Variations())) == _dicts(plain)
+    cluster_of = {s: k for bank in (scripts.SPECIFIC_WHY, scripts.SPECIFIC_INSTEAD)
+                  for k, b in bank.items() for s in b.items}
+    used = [(c, cluster_of[s]) for c in varied if c.labels.group == "terminate" for i in c.meta["refusal_turns"]
+            for s in cluster_of if s in c.messages[i].content]
+    assert len(used) >= 100 and len({k for _, k in used}) >= 50
+    assert all(c.meta["family"].endswith("." + k) for c, k in used), [(c.id, k) for c, k in used[:3]]
+    assert not [1 for c in plain for m in c.messages if m.content in cluster_of]
+    gave_up = set(scripts.GIVE_UP.items)
+    drops = [(c, i) for c in varied for i, m in enumerate(c.messages) if m.role == "user" and m.content in gave_up]
+    assert len(drops) >= 15 and all(i not in c.meta["push_turns"] and c.labels.terminate == 0 for c, i in drops)
+    assert [c.id for c in varied] == [c.id for c in plain]
+    assert [c.labels for c in varied] == [c.labels for c in plain]
+    assert [c.meta["family"] for c in varied] == [c.meta["family"] for c in plain]
+    changed = [c for c, o in zip(varied, plain) if c.messages != o.messages]
+    assert 0.05 * n < len(changed) < 0.4 * n
+    # a give-up's length moves the typo draws after it (in noisy chats), rarely the chat's shape
+    assert sum(len(c.messages) == len(o.messages) for c, o in zip(varied, plain)) >= 0.98 * n
+    with pytest.raises(ValueError, match="specific_refusals"):
+        Variations(specific_refusals=1.5)
 
 
 def test_complied_harmful_requests_are_not_pushes(corpus):

@@ -40,6 +40,13 @@ SELECT_METRICS: tuple[str, ...] = typing.get_args(SelectMetric)
 class GenerateConfig:
     n: int = 3000
     seed: int = 0
+    #: optional rewordings (convguard.datagen.Variations; the same conversations and labels,
+    #: some turns worded differently), off by default -- measured and not adopted
+    #: (docs/BENCHMARKS.md, "Generator variations"): the share of harmful requests' refusal
+    #: reasons and alternatives specific to the request's harm cluster ...
+    specific_refusals: float = 0.0
+    #: ... and the share of refused-and-dropped chats whose drop turn is a give-up ("figured. nvm")
+    give_ups: float = 0.0
 
 
 @dataclass
@@ -497,6 +504,8 @@ def _check_values(obj: Any, source: str, prefix: str) -> None:
              "must be in [0, 1) (0 = the turn detector's crisis score alone)")
     if isinstance(obj, DataSourceConfig):
         need(obj.generate.n >= 20, "generate.n", "must be >= 20")
+        for key in ("specific_refusals", "give_ups"):
+            need(0.0 <= getattr(obj.generate, key) <= 1.0, f"generate.{key}", "must be a share in [0, 1]")
     if isinstance(obj, Taxonomy):
         for key, msg in obj.problems():
             need(False, key, msg)

@@ -36,24 +36,29 @@ class Splits:
 
 def ensure_generated(data_cfg: DataConfig) -> dict[str, str]:
     """Generate the embedded corpus into ``generated_dir`` unless it is already there with the
-    same size and seed (the generator is deterministic, so reuse is exact)."""
+    same size, seed, generator version and variations (the generator is deterministic, so reuse
+    is exact)."""
     from . import datagen
 
     out = Path(data_cfg.generated_dir)
     manifest = out / "manifest.json"
-    want = {"n": data_cfg.generate.n, "seed": data_cfg.generate.seed}
+    g = data_cfg.generate
+    variations = datagen.Variations(specific_refusals=g.specific_refusals, give_ups=g.give_ups)
+    want = {"n": g.n, "seed": g.seed}
     fresh = True
     if manifest.exists():
         try:
             m = json.loads(manifest.read_text())
             fresh = not (m.get("n") == want["n"] and m.get("seed") == want["seed"]
                          and m.get("generator_version") == getattr(datagen, "GENERATOR_VERSION", None)
+                         and m.get("variations", datagen.Variations().to_dict()) == variations.to_dict()
                          and all((out / f"{s}.jsonl").exists() for s in SPLITS))
         except (ValueError, OSError):
             fresh = True
     if fresh:
-        log.info("generating the embedded corpus (n=%d, seed=%d) into %s", want["n"], want["seed"], out)
-        datagen.generate(out, n=want["n"], seed=want["seed"])
+        log.info("generating the embedded corpus (n=%d, seed=%d%s) into %s", want["n"], want["seed"],
+                 "".join(f", {k}={v:g}" for k, v in variations.to_dict().items() if v), out)
+        datagen.generate(out, n=want["n"], seed=want["seed"], variations=variations)
     return {s: str(out / f"{s}.jsonl") for s in SPLITS}
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from .families import Family, build_families, partition_families
 from .generate import (DEFAULT_N, GENERATOR_VERSION, SUBTYPE_WEIGHTS, generate, generate_conversations,
                        intent_counts, split_conversations)
+from .scripts import Variations
 
 __all__ = [
     "DEFAULT_N", "GENERATOR_VERSION", "SUBTYPE_WEIGHTS", "Family", "build_families", "generate",
-    "generate_conversations", "intent_counts", "partition_families", "split_conversations",
+    "generate_conversations", "intent_counts", "partition_families", "split_conversations", "Variations",
 ]

@@ -20,7 +20,7 @@ from ..taxonomy import SUBTYPE_GROUPS, SUBTYPES
 from . import banks_abuse, banks_benign, banks_crisis, banks_harm
 from .families import Family, build_families, families_by_subtype, partition_families
 from .noise import draw_profile
-from .scripts import SCRIPTS, Ctx, Dialog
+from .scripts import SCRIPTS, Ctx, Dialog, Variations
 from .text import weighted
 
 GENERATOR_VERSION = "convguard-datagen/1.5"
@@ -111,8 +111,10 @@ def _labels(d: Dialog, subtype: str, family: Family) -> dict[str, Any]:
     return labels
 
 
-def generate_conversations(n: int = DEFAULT_N, seed: int = 0) -> list[Conversation]:
-    """``n`` labelled conversations, deterministic in ``seed``.
+def generate_conversations(n: int = DEFAULT_N, seed: int = 0, variations: Variations | None = None
+                           ) -> list[Conversation]:
+    """``n`` labelled conversations, deterministic in ``seed`` (and ``variations``: optional
+    rewordings of some turns, off by default; see :class:`~convguard.datagen.scripts.Variations`).
 
     Each conversation's ``meta`` records its family, whether the family is held out
     (``split_family``) and where (``family_partition``), so :func:`split_conversations`
@@ -120,6 +122,7 @@ def generate_conversations(n: int = DEFAULT_N, seed: int = 0) -> list[Conversati
     """
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
+    variations = variations or Variations()
     fams = build_families()
     by_subtype = families_by_subtype(fams)
     parts = partition_families([f.id for f in fams], [f.pool for f in fams], seed)
@@ -132,7 +135,7 @@ def generate_conversations(n: int = DEFAULT_N, seed: int = 0) -> list[Conversati
         family = _pick_family(rng, subtype, by_subtype)
         partition = parts[family.id]
         ctx = Ctx(rng=rng, family=family, heldout=partition != "train", style=_style(rng, subtype),
-                  noise=draw_profile(rng))
+                  noise=draw_profile(rng), aux=random.Random(f"convguard-datagen-aux:{seed}:{i}"), variations=variations)
         d = SCRIPTS[subtype](ctx)
         labels = _labels(d, subtype, family)
         meta: dict[str, Any] = {
@@ -278,12 +281,15 @@ def _count(convs: list[Conversation]) -> dict[str, Any]:
     }
 
 
-def generate(out_dir: str | Path, n: int = DEFAULT_N, seed: int = 0) -> dict[str, Any]:
+def generate(out_dir: str | Path, n: int = DEFAULT_N, seed: int = 0, variations: Variations | None = None
+             ) -> dict[str, Any]:
     """Write ``train.jsonl``, ``validation.jsonl``, ``test.jsonl`` and ``manifest.json`` into
-    ``out_dir``; return the manifest (also the summary)."""
+    ``out_dir``; return the manifest (also the summary; ``variations`` records the rewordings
+    the corpus was drawn with)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    convs = generate_conversations(n, seed)
+    variations = variations or Variations()
+    convs = generate_conversations(n, seed, variations)
     splits = split_conversations(convs, seed)
     files: dict[str, Any] = {}
     for s in SPLITS:
@@ -298,6 +304,7 @@ def generate(out_dir: str | Path, n: int = DEFAULT_N, seed: int = 0) -> dict[str
         "generator_version": GENERATOR_VERSION,
         "seed": seed,
         "n": n,
+        "variations": variations.to_dict(),
         "files": files,
         "splits": {s: {"conversations": len(splits[s]),
                        "in_family": sum(1 for c in splits[s] if c.meta["split_family"] == "in_family"),

@@ -34,13 +34,43 @@ from . import banks_abuse as BA
 from . import banks_benign as BB
 from . import banks_crisis as BC
 from . import banks_dialogue as BD
+from . import banks_giveup as BG
 from . import banks_harm as BH
+from . import banks_refusal_specific_a as _RSA
+from . import banks_refusal_specific_b as _RSB
+from . import banks_refusal_specific_c as _RSC
 from .families import Family
 from .intents import Cluster, Intent
 from .noise import NoiseProfile, apply_noise, shout
 from .text import Bank, cap, fill, join_sentences, second_person, weighted
 
 STYLES = ("brief", "verbose", "over_refusing")
+
+
+@dataclass(frozen=True)
+class Variations:
+    """Optional rewordings of the corpus, off by default (the default corpus is the generator's
+    own).  Each is drawn from :attr:`Ctx.aux`, so it changes the wording of some turns and
+    nothing else: the same conversations, labels, families and splits.  Measured and not adopted
+    as the default (docs/BENCHMARKS.md, "Generator variations"); kept so the probe can be repeated.
+
+    * ``specific_refusals``: the share of a harmful request's refusal reasons and alternatives
+      drawn from the request's own harm cluster (:data:`SPECIFIC_WHY`, :data:`SPECIFIC_INSTEAD`)
+      instead of its category's generic ones;
+    * ``give_ups``: the share of refused-and-dropped chats whose drop turn is a give-up
+      (:data:`GIVE_UP`: "figured. nvm", "welp, worth a shot")."""
+
+    specific_refusals: float = 0.0
+    give_ups: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("specific_refusals", "give_ups"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0.0 <= v <= 1.0:
+                raise ValueError(f"generator variation {name}: must be a share in [0, 1], got {v!r}")
+
+    def to_dict(self) -> dict[str, float]:
+        return {"specific_refusals": float(self.specific_refusals), "give_ups": float(self.give_ups)}
 
 
 @dataclass
@@ -50,12 +80,43 @@ class Ctx:
     heldout: bool
     style: str
     noise: NoiseProfile
+    #: a second RNG for the optional variations (:class:`Variations`): drawing them from it leaves
+    #: ``rng``'s stream, and so the rest of the corpus, as it was -- a variation is measured on
+    #: the same conversations with the same labels.  None: no variation
+    aux: random.Random | None = None
+    variations: Variations = field(default_factory=lambda: Variations())
 
     def pick(self, bank: Bank) -> str:
         return bank.pick(self.rng, self.heldout)
 
     def p(self, prob: float) -> bool:
         return self.rng.random() < prob
+
+    def vary(self, text: str, bank: Bank | None, prob: float) -> str:
+        """``text``, or with probability ``prob`` (drawn from :attr:`aux`) a pick of ``bank``."""
+        if bank is None or self.aux is None or prob <= 0.0 or self.aux.random() >= prob:
+            return text
+        return bank.pick(self.aux, self.heldout)
+
+    def either(self, first: Bank | None, second: Bank | None, prob: float) -> Bank | _Either | None:
+        """``first``, drawn as usual, with a pick of ``second`` in its place with probability
+        ``prob`` (:meth:`vary`); ``first`` alone where ``second`` is None."""
+        if first is None or second is None or self.aux is None or prob <= 0.0:
+            return first
+        return _Either(self, first, second, prob)
+
+
+@dataclass(frozen=True)
+class _Either:
+    """A bank whose pick is ``first``'s (the main RNG's draw is always made, so nothing after it
+    moves), replaced by ``second``'s with probability ``prob`` (:meth:`Ctx.vary`)."""
+    ctx: Ctx
+    first: Bank
+    second: Bank
+    prob: float
+
+    def pick(self, rng: random.Random, heldout: bool = False) -> str:
+        return self.ctx.vary(self.first.pick(rng, heldout), self.second, self.prob)
 
 
 @dataclass
@@ -325,14 +386,30 @@ def overrefusal_reply(ctx: Ctx, nth: int, tactic: str | None = None, intent: Int
     return join_sentences(parts)
 
 
+#: per harm cluster (``banks_refusal_specific_*``, three writers; :attr:`Variations.specific_refusals`):
+#: why the assistant will not help with *this* kind of request (a risk, a legal fact, who gets
+#: hurt) and the specific safe alternative it offers.  Real refusals state facts about what was
+#: asked, where the generator's carry its category's generic reasons
+SPECIFIC_WHY: dict[str, Bank] = {k: Bank(v) for m in (_RSA, _RSB, _RSC) for k, v in m.WHY.items()}
+SPECIFIC_INSTEAD: dict[str, Bank] = {k: Bank(v) for m in (_RSA, _RSB, _RSC) for k, v in m.INSTEAD.items()}
+#: user turns that let a refused request go ("figured. nvm", "welp, worth a shot"), for the drop
+#: turn of a refused-and-dropped chat (``banks_giveup``; :attr:`Variations.give_ups`)
+GIVE_UP = Bank(BG.GIVE_UP)
+
+
 def refusal(ctx: Ctx, category: str, nth: int, tactic: str | None = None, intent: Intent | None = None) -> str:
     """The assistant's refusal or redirection of a harmful request (``nth`` = 0 for the first),
     in one of several forms: the standard open + reason + alternative, a one-liner, a long
     apology, a lecture + decline, a redirect, a question back + decline, a firm repeat, one that
-    names the request (``intent``), one that advises against it, one that helps with a safe part."""
+    names the request (``intent``), one that advises against it, one that helps with a safe part.
+    Reasons and alternatives are the category's or, for a share
+    :attr:`Variations.specific_refusals`, the request's cluster's (:data:`SPECIFIC_WHY`,
+    :data:`SPECIFIC_INSTEAD`)."""
     rng = ctx.rng
-    reasons = BH.REASONS.get(category)
-    alts = BH.ALTERNATIVES.get(category)
+    cluster = intent.cluster if intent is not None else getattr(ctx.family.cluster, "name", None)
+    p = ctx.variations.specific_refusals
+    reasons = ctx.either(BH.REASONS.get(category), SPECIFIC_WHY.get(cluster), p)
+    alts = ctx.either(BH.ALTERNATIVES.get(category), SPECIFIC_INSTEAD.get(cluster), p)
     form = refusal_form(ctx, nth)
     parts: list[str] = []
     if ctx.style == "over_refusing" and form not in ("one_liner", "firm") and ctx.p(0.7):
@@ -693,7 +770,8 @@ def harmful_dropped(ctx: Ctx) -> Dialog:
             if variant == "pushed_once":
                 return d
             d.refuse(refusal(ctx, cat, 1, t, intent=intent))
-        d.user(ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.6) else fill(ctx.pick(BD.DROP), followup=followup))
+        drop = ctx.pick(BD.NOT_A_PUSH) if ctx.p(0.6) else fill(ctx.pick(BD.DROP), followup=followup)
+        d.user(ctx.vary(drop, GIVE_UP, ctx.variations.give_ups))
     if ctx.p(0.55):
         if ctx.p(0.1):
             clarify_exchange(d)
