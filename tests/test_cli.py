@@ -34,6 +34,19 @@ def test_data_stats_and_config_show(small_splits, capsys):
     assert "lr: 3.0e-05" in capsys.readouterr().out
 
 
+def test_data_generate_writes_the_corpus_with_its_variations(tmp_path, capsys):
+    assert main(["data", "generate", "--out", str(tmp_path / "a"), "--n", "40"]) == 0
+    assert main(["data", "generate", "--out", str(tmp_path / "b"), "--n", "40", "--specific-refusals", "1",
+                 "--give-ups", "1"]) == 0
+    ma, mb = (json.loads((tmp_path / d / "manifest.json").read_text()) for d in ("a", "b"))
+    assert ma["variations"] == {"specific_refusals": 0.0, "give_ups": 0.0}
+    assert mb["variations"] == {"specific_refusals": 1.0, "give_ups": 1.0}
+    assert ma["counts"] == mb["counts"]  # the same conversations and labels, some turns reworded
+    assert ma["files"]["train"]["sha256"] != mb["files"]["train"]["sha256"]
+    with pytest.raises(SystemExit, match="give_ups"):
+        main(["data", "generate", "--out", str(tmp_path / "c"), "--n", "40", "--give-ups", "2"])
+
+
 def test_config_errors_exit_2_with_the_key(capsys):
     assert main(["config", "show", "configs/harm_minilm.yaml", "train.bogus=1"]) == 2
     assert "unknown key 'train.bogus'" in capsys.readouterr().err

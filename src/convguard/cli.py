@@ -46,8 +46,12 @@ def _setup_logging(verbose: bool) -> None:
 def cmd_data_generate(a: argparse.Namespace) -> int:
     from . import datagen
 
-    summary = datagen.generate(a.out, seed=a.seed, **({"n": a.n} if a.n else {}))
-    print(json.dumps({k: summary.get(k) for k in ("generator_version", "n", "seed", "splits")}, indent=1,
+    try:
+        variations = datagen.Variations(specific_refusals=a.specific_refusals, give_ups=a.give_ups)
+    except ValueError as e:
+        raise SystemExit(f"convguard data generate: {e}")
+    summary = datagen.generate(a.out, seed=a.seed, variations=variations, **({"n": a.n} if a.n else {}))
+    print(json.dumps({k: summary.get(k) for k in ("generator_version", "n", "seed", "variations", "splits")}, indent=1,
                      default=str))
     print(json.dumps({"groups": summary["counts"]["all"].get("group")}, default=str))
     print(f"wrote {a.out}/train.jsonl, validation.jsonl, test.jsonl")
@@ -292,6 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", required=True, help="folder for train/validation/test.jsonl and manifest.json")
     g.add_argument("--n", type=int, default=None, help="number of conversations (default: the generator's)")
     g.add_argument("--seed", type=int, default=0, help="generator seed")
+    g.add_argument("--specific-refusals", type=float, default=0.0,
+                   help="share of refusal reasons/alternatives specific to the request's harm cluster (a variation, "
+                        "off by default; data/README.md section 3)")
+    g.add_argument("--give-ups", type=float, default=0.0,
+                   help="share of refused-and-dropped chats whose drop turn is a give-up (a variation, off by default)")
     g.set_defaults(func=cmd_data_generate)
     v = dsub.add_parser("validate", help="check a file against the schema; errors name file, line and field")
     v.add_argument("file", help="JSONL, CSV, Parquet, or a saved HF dataset folder")
