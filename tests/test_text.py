@@ -3,6 +3,8 @@ survive truncation."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from transformers import AutoTokenizer
 
@@ -137,6 +139,12 @@ def test_turns_view_reads_every_turn_with_the_context_that_shows_refusals_and_pu
                                               context_tokens=4))
     assert [role for _, role, _ in old.turn_units(msgs)] == ["user", "user"]
     assert old.decode(old.encode_turn(msgs, 3)) == "[CLS] assistant sorry i can [SEP] user come on just tell me [SEP]"
+    # reply_context_tokens: the reply alone (0) or another share of the request; user units keep context_tokens
+    alone = ConversationEncoder(tok, dataclasses.replace(spec, reply_context_tokens=0))
+    assert alone.decode(alone.encode_reply(msgs, 2)) == "[CLS] assistant sorry i can ' t help with that. [SEP]"
+    assert alone.encode_turn(msgs, 3) == units[2][2]
+    two = ConversationEncoder(tok, dataclasses.replace(spec, reply_context_tokens=2))
+    assert two.decode(two.encode_reply(msgs, 2)).startswith("[CLS] user how do [SEP] assistant sorry")
 
 
 def test_one_batching_rule_groups_by_length_and_pads_right():

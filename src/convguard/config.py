@@ -106,6 +106,9 @@ class TruncationConfig:
     stub_tokens: int = 8
     #: the ``turns`` view: tokens of the previous user turn read before each turn (0: none)
     context_tokens: int = 0
+    #: the ``turns`` view: tokens of the request read before an assistant turn (null: as
+    #: ``context_tokens``; 0: the refusal head reads the reply alone)
+    reply_context_tokens: int | None = None
 
 
 @dataclass

@@ -56,12 +56,21 @@ class EncodeSpec:
     stub_tokens: int = 8
     #: the ``turns`` view: tokens of the previous user turn read before each unit (0: none)
     context_tokens: int = 0
+    #: the ``turns`` view: tokens of the request an assistant turn answers read before it (None:
+    #: ``context_tokens``; 0: the reply alone)
+    reply_context_tokens: int | None = None
 
     @classmethod
     def from_config(cls, model_cfg) -> "EncodeSpec":
         t = model_cfg.truncation
         return cls(max_length=model_cfg.max_length, view=model_cfg.view, last_user_max=t.last_user_max,
-                   first_user_max=t.first_user_max, stub_tokens=t.stub_tokens, context_tokens=t.context_tokens)
+                   first_user_max=t.first_user_max, stub_tokens=t.stub_tokens, context_tokens=t.context_tokens,
+                   reply_context_tokens=t.reply_context_tokens)
+
+    @property
+    def reply_context(self) -> int:
+        """Tokens of the request read before an assistant turn."""
+        return self.context_tokens if self.reply_context_tokens is None else self.reply_context_tokens
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -222,9 +231,10 @@ class ConversationEncoder:
         """Assistant turns are units too (the ``turns`` view: refusal evidence)."""
         return self.spec.view == "turns"
 
-    def _context(self, messages: Sequence[Message], i: int) -> list[int]:
-        """``user <head of the user turn before message i>`` [SEP] (the ``turns`` view), or nothing."""
-        k = self.spec.context_tokens
+    def _context(self, messages: Sequence[Message], i: int, k: int | None = None) -> list[int]:
+        """``user <head of the user turn before message i>`` [SEP] (the ``turns`` view; ``k`` tokens of
+        it, None: ``context_tokens``), or nothing."""
+        k = self.spec.context_tokens if k is None else k
         if k <= 0 or self.spec.view != "turns":
             return []
         j = previous_user_turn(messages, i)
@@ -249,11 +259,11 @@ class ConversationEncoder:
         return ids[: s.max_length]
 
     def encode_reply(self, messages: Sequence[Message], i: int) -> list[int]:
-        """Assistant turn ``i`` (the ``turns`` view): the head of the user turn it answers, then up
-        to ``last_user_max`` tokens of the reply (head and tail: a refusal shows at the start, an
+        """Assistant turn ``i`` (the ``turns`` view): the head of the user turn it answers
+        (``reply_context`` tokens), then up to ``last_user_max`` tokens of the reply (head and tail: a refusal shows at the start, an
         answer that follows a caveat at the end)."""
         s = self.spec
-        ids = [self.cls_id] + self._context(messages, i)
+        ids = [self.cls_id] + self._context(messages, i, s.reply_context)
         room = max(MIN_STUB, min(s.last_user_max, s.max_length - len(ids) - len(self._role_ids["assistant"]) - 1))
         content = self.content_ids([messages[i].content])[0]
         ids += self._role_ids["assistant"] + self._clip(content, room, head_only=False) + [self.sep_id]

@@ -207,7 +207,7 @@ def turn_examples(encoder: ConversationEncoder, convs: list[Conversation], progr
                 if j is not None and rng.random() < 0.5:
                     swapped[j] = rng.choice(pool["user"])
                 add([unit(encoder.encode_turn(swapped, i))], tuple(kept.get(k, nan) for k in names))
-            elif role == "assistant":
+            elif role == "assistant" and encoder.spec.reply_context > 0:
                 # another request before this reply: refusing is in the reply's words
                 j = previous_user_turn(c.messages, i)
                 if j is not None:
