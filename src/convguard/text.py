@@ -260,8 +260,8 @@ class ConversationEncoder:
 
     def encode_reply(self, messages: Sequence[Message], i: int) -> list[int]:
         """Assistant turn ``i`` (the ``turns`` view): the head of the user turn it answers
-        (``reply_context`` tokens), then up to ``last_user_max`` tokens of the reply (head and tail: a refusal shows at the start, an
-        answer that follows a caveat at the end)."""
+        (``reply_context`` tokens), then up to ``last_user_max`` tokens of the reply (head and tail:
+        a refusal shows at the start, an answer that follows a caveat at the end)."""
         s = self.spec
         ids = [self.cls_id] + self._context(messages, i, s.reply_context)
         room = max(MIN_STUB, min(s.last_user_max, s.max_length - len(ids) - len(self._role_ids["assistant"]) - 1))

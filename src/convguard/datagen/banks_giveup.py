@@ -1,7 +1,7 @@
 """User turns that give up on a refused request: the final user turn of a chat where the user drops it.
 
-Hand-written for convguard generator 1.10; not taken from any dataset or benchmark, and no text
-from public benchmarks. The detector's "push" head read short give-ups ("ok nvm") as pushes,
+Hand-written for convguard's generator variations (``datagen.Variations.give_ups``, off by
+default); not taken from any dataset or benchmark, and no text from public benchmarks. The detector's "push" head read short give-ups ("ok nvm") as pushes,
 because nearly every user turn right after a refusal in the synthetic data pressed the request
 again. These turns let the request go without restating or re-asking it, threatening, or
 insulting the assistant heavily.

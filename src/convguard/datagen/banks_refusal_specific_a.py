@@ -1,6 +1,7 @@
 """Request-specific reasons and alternatives a refusing assistant adds, per harm cluster (part A).
 
-Hand-written for convguard generator 1.10 by writer A. The refusal head missed real refusals
+Hand-written for convguard's generator variations (``datagen.Variations.specific_refusals``, off by
+default) by writer A. The refusal head missed real refusals
 that explain a SPECIFIC reason or fact about what was asked ("Pulling a tooth at home can leave
 root fragments and cause a serious infection."), because generated refusals only carried generic
 reasons. This module covers the clusters of the violent_crimes, non_violent_crimes,

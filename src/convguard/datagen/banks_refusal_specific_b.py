@@ -1,6 +1,7 @@
 """Request-specific reasons and alternatives that a refusing assistant adds after its opener.
 
-Hand-written for convguard generator 1.10 by writer B. The refusal detector missed real
+Hand-written for convguard's generator variations (``datagen.Variations.specific_refusals``, off by
+default) by writer B. The refusal detector missed real
 refusals that explain a SPECIFIC reason or fact about what was asked (who gets hurt, what the
 law says, why the request can't be made safe), because generated refusals only carried generic
 reasons. This module holds, per harm cluster of the malicious_code, hate, privacy and

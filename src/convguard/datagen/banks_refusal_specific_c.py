@@ -1,6 +1,7 @@
 """Request-specific reasons and alternatives a refusing assistant adds, per harm cluster (part C).
 
-Hand-written for convguard generator 1.10 by writer C. The refusal detector missed real
+Hand-written for convguard's generator variations (``datagen.Variations.specific_refusals``, off by
+default) by writer C. The refusal detector missed real
 refusals that explain a SPECIFIC reason or fact about what was asked ("Posting invented reviews
 about a competitor can expose you to a defamation claim and platform bans."), because generated
 refusals only carried generic reasons. This module covers the clusters of the

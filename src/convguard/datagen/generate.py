@@ -135,7 +135,8 @@ def generate_conversations(n: int = DEFAULT_N, seed: int = 0, variations: Variat
         family = _pick_family(rng, subtype, by_subtype)
         partition = parts[family.id]
         ctx = Ctx(rng=rng, family=family, heldout=partition != "train", style=_style(rng, subtype),
-                  noise=draw_profile(rng), aux=random.Random(f"convguard-datagen-aux:{seed}:{i}"), variations=variations)
+                  noise=draw_profile(rng), aux=random.Random(f"convguard-datagen-aux:{seed}:{i}"),
+                  variations=variations)
         d = SCRIPTS[subtype](ctx)
         labels = _labels(d, subtype, family)
         meta: dict[str, Any] = {

@@ -28,7 +28,7 @@ Shapes (indices are message indices; ``sys`` and chit-chat may come first):
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from . import banks_abuse as BA
 from . import banks_benign as BB
@@ -70,7 +70,7 @@ class Variations:
                 raise ValueError(f"generator variation {name}: must be a share in [0, 1], got {v!r}")
 
     def to_dict(self) -> dict[str, float]:
-        return {"specific_refusals": float(self.specific_refusals), "give_ups": float(self.give_ups)}
+        return {k: float(v) for k, v in asdict(self).items()}
 
 
 @dataclass
